@@ -1,0 +1,72 @@
+import pg from 'pg';
+import { APP_ROLE, type SqlDriver, type SqlExecutor } from './driver.js';
+import { migrate } from './migrate.js';
+
+function executor(client: pg.PoolClient | pg.Pool): SqlExecutor {
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = []) {
+      const result = await client.query(text, params as unknown[]);
+      return result.rows as Row[];
+    },
+  };
+}
+
+async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * A PostgreSQL server through `pg`. Migrations run with the login role's privileges on a
+ * dedicated connection; every pooled connection then switches to the application role.
+ */
+export async function openPostgres(url: string, poolSize: number): Promise<SqlDriver> {
+  const migrator = new pg.Client({ connectionString: url });
+  await migrator.connect();
+  try {
+    await migrate({
+      privilegedTransaction: (work) =>
+        inTransaction(migrator as unknown as pg.PoolClient, () =>
+          work({
+            ...executor(migrator as unknown as pg.PoolClient),
+            exec: async (script) => {
+              await migrator.query(script);
+            },
+          }),
+        ),
+    });
+  } finally {
+    await migrator.end();
+  }
+  // The role is set in the startup packet: a connection that cannot take it never opens,
+  // so no query can ever run with the login role's privileges by accident.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    options: `-c role=${APP_ROLE}`,
+  });
+  // An idle client losing its connection must not crash the process.
+  pool.on('error', () => {});
+  const base = executor(pool);
+  return {
+    kind: 'postgres',
+    query: base.query,
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        return await inTransaction(client, () => work(executor(client)));
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { SqlDriver } from '../../src/storage/driver.js';
+import { openPglite } from '../../src/storage/pglite-driver.js';
+import { openPostgres } from '../../src/storage/pg-driver.js';
+
+export const backend = process.env.AUTH_AGENT_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
+
+export interface TestDatabase {
+  driver: SqlDriver;
+  /** Set for the postgres backend: the URL of this test's own database. */
+  url: string | undefined;
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database per test file: in-memory PGlite, or a new database on the
+ * PostgreSQL server (dropped afterwards). A missing server fails the suite loudly.
+ */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const driver = await openPglite(undefined);
+    return { driver, url: undefined, dispose: () => driver.close() };
+  }
+  const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const name = `auth_agent_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new Error(
+      `The postgres test project needs a PostgreSQL server at ${adminUrl} (${(error as Error).message}). ` +
+        'Start it, or run only the embedded suite with `npm run test:embedded`.',
+    );
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const driver = await openPostgres(url.href, 10);
+  return {
+    driver,
+    url: url.href,
+    async dispose() {
+      await driver.close();
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}

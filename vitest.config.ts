@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+// The same server test files run twice: on embedded PGlite, and on a PostgreSQL server.
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        test: {
+          name: 'embedded',
+          include: ['packages/server/test/**/*.test.ts'],
+          env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: ['packages/server/test/**/*.test.ts'],
+          exclude: ['packages/server/test/**/*.embedded.test.ts'],
+          env: { AUTH_AGENT_TEST_BACKEND: 'postgres', TEST_POSTGRES_URL },
+        },
+      },
+    ],
+  },
+});
