@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const TEST_POSTGRES_URL =
+  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // The same server test files run twice: on embedded PGlite, and on a PostgreSQL server.
 export default defineConfig({

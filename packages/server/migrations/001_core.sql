@@ -175,6 +175,7 @@ CREATE POLICY grants_party_or_admin ON grants
 -- application role at all: with RLS forced, it sees none of their rows directly.
 
 GRANT USAGE ON SCHEMA public TO auth_agent_app;
+GRANT SELECT ON schema_migrations TO auth_agent_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, agents, clients TO auth_agent_app;
 GRANT SELECT, UPDATE ON grants TO auth_agent_app;
 GRANT EXECUTE ON FUNCTION app_current_user_id(), app_is_admin() TO auth_agent_app;

@@ -10,9 +10,11 @@ afterAll(() => db.dispose());
 
 describe('database role and row-level security', () => {
   it('runs as a role that is neither superuser nor BYPASSRLS', async () => {
-    const [row] = await db.driver.query<{ rolsuper: boolean; rolbypassrls: boolean; current_user: string }>(
-      'SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user',
-    );
+    const [row] = await db.driver.query<{
+      rolsuper: boolean;
+      rolbypassrls: boolean;
+      current_user: string;
+    }>('SELECT current_user, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user');
     expect(row).toEqual({ current_user: 'auth_agent_app', rolsuper: false, rolbypassrls: false });
   });
 
@@ -20,16 +22,33 @@ describe('database role and row-level security', () => {
     const alice = await registerUser(db.driver, 'alice@example.com', 'x', 'user');
     const bob = await registerUser(db.driver, 'bob@example.com', 'x', 'user');
     await asUser(db.driver, alice, (tx) =>
-      insertAgent(tx, alice, { agentId: 'agent-alice', secretHash: 'h', userEmail: 'a@x.io', userName: null }),
+      insertAgent(tx, alice, {
+        agentId: 'agent-alice',
+        secretHash: 'h',
+        userEmail: 'a@x.io',
+        userName: null,
+      }),
     );
     await asUser(db.driver, bob, (tx) =>
-      insertAgent(tx, bob, { agentId: 'agent-bob', secretHash: 'h', userEmail: 'b@x.io', userName: null }),
+      insertAgent(tx, bob, {
+        agentId: 'agent-bob',
+        secretHash: 'h',
+        userEmail: 'b@x.io',
+        userName: null,
+      }),
     );
-    const seen = await asUser(db.driver, alice, (tx) => tx.query<{ agent_id: string }>('SELECT agent_id FROM agents'));
+    const seen = await asUser(db.driver, alice, (tx) =>
+      tx.query<{ agent_id: string }>('SELECT agent_id FROM agents'),
+    );
     expect(seen.map((r) => r.agent_id)).toEqual(['agent-alice']);
     await expect(
       asUser(db.driver, alice, (tx) =>
-        insertAgent(tx, bob, { agentId: 'agent-forged', secretHash: 'h', userEmail: 'f@x.io', userName: null }),
+        insertAgent(tx, bob, {
+          agentId: 'agent-forged',
+          secretHash: 'h',
+          userEmail: 'f@x.io',
+          userName: null,
+        }),
       ),
     ).rejects.toThrow(/row-level security/);
     const outside = await db.driver.query('SELECT * FROM agents');

@@ -87,10 +87,15 @@ export function loadConfig(env: Env = process.env): Config {
 export function assertSafeForProduction(config: Config): void {
   if (!config.production) return;
   const problems: string[] = [];
-  if (!config.jwtSecret) problems.push('JWT_SECRET is not set; generate one with `openssl rand -base64 48`.');
-  else if (Buffer.byteLength(config.jwtSecret) < 32) problems.push('JWT_SECRET is shorter than 32 bytes.');
-  if (!config.issuer.startsWith('https://')) problems.push(`ISSUER must be https in production (got ${config.issuer}).`);
+  if (!config.jwtSecret)
+    problems.push('JWT_SECRET is not set; generate one with `openssl rand -base64 48`.');
+  else if (Buffer.byteLength(config.jwtSecret) < 32)
+    problems.push('JWT_SECRET is shorter than 32 bytes.');
+  if (!config.issuer.startsWith('https://'))
+    problems.push(`ISSUER must be https in production (got ${config.issuer}).`);
   if (problems.length > 0) {
-    throw new ConfigError(`Refusing to start with an unsafe production configuration:\n - ${problems.join('\n - ')}`);
+    throw new ConfigError(
+      `Refusing to start with an unsafe production configuration:\n - ${problems.join('\n - ')}`,
+    );
   }
 }

@@ -35,7 +35,11 @@ function parse(stored: string): ParsedHash | undefined {
   if (scheme !== SCHEME || !iterations || !salt || !hash) return undefined;
   const count = Number(iterations);
   if (!Number.isInteger(count) || count < 1) return undefined;
-  return { iterations: count, salt: Buffer.from(salt, 'base64url'), hash: Buffer.from(hash, 'base64url') };
+  return {
+    iterations: count,
+    salt: Buffer.from(salt, 'base64url'),
+    hash: Buffer.from(hash, 'base64url'),
+  };
 }
 
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {

@@ -27,38 +27,81 @@ export interface NewClient {
  * Runs `work` in a transaction whose row-level-security context is `userId`: every
  * policy in 001_core.sql then filters to that owner's rows (or all rows for an admin).
  */
-export function asUser<T>(db: SqlDriver, userId: string, work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+export function asUser<T>(
+  db: SqlDriver,
+  userId: string,
+  work: (tx: SqlExecutor) => Promise<T>,
+): Promise<T> {
   return db.transaction(async (tx) => {
     await tx.query("SELECT set_config('app.user_id', $1, true)", [userId]);
     return work(tx);
   });
 }
 
-export async function registerUser(db: SqlExecutor, email: string, passwordHash: string, role: 'user' | 'admin'): Promise<string> {
-  const [row] = await db.query<{ id: string }>('SELECT app_register_user($1, $2, $3) AS id', [email, passwordHash, role]);
+export async function registerUser(
+  db: SqlExecutor,
+  email: string,
+  passwordHash: string,
+  role: 'user' | 'admin',
+): Promise<string> {
+  const [row] = await db.query<{ id: string }>('SELECT app_register_user($1, $2, $3) AS id', [
+    email,
+    passwordHash,
+    role,
+  ]);
   if (!row) throw new Error('user was not created');
   return row.id;
 }
 
-export async function findUserByEmail(db: SqlExecutor, email: string): Promise<UserRecord | undefined> {
-  const [row] = await db.query<{ id: string; email: string; password_hash: string; role: 'user' | 'admin'; disabled: boolean }>(
-    'SELECT * FROM app_user_by_email($1)', [email],
+export async function findUserByEmail(
+  db: SqlExecutor,
+  email: string,
+): Promise<UserRecord | undefined> {
+  const [row] = await db.query<{
+    id: string;
+    email: string;
+    password_hash: string;
+    role: 'user' | 'admin';
+    disabled: boolean;
+  }>('SELECT * FROM app_user_by_email($1)', [email]);
+  return (
+    row && {
+      id: row.id,
+      email: row.email,
+      passwordHash: row.password_hash,
+      role: row.role,
+      disabled: row.disabled,
+    }
   );
-  return row && { id: row.id, email: row.email, passwordHash: row.password_hash, role: row.role, disabled: row.disabled };
 }
 
 /** Inserts under the owner's RLS context; the policy's WITH CHECK rejects any other owner. */
-export async function insertAgent(tx: SqlExecutor, ownerId: string, agent: NewAgent): Promise<string> {
+export async function insertAgent(
+  tx: SqlExecutor,
+  ownerId: string,
+  agent: NewAgent,
+): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
     `INSERT INTO agents (agent_id, secret_hash, owner_id, user_email, user_name, label)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [agent.agentId, agent.secretHash, ownerId, agent.userEmail, agent.userName, agent.label ?? null],
+    [
+      agent.agentId,
+      agent.secretHash,
+      ownerId,
+      agent.userEmail,
+      agent.userName,
+      agent.label ?? null,
+    ],
   );
   if (!row) throw new Error('agent was not created');
   return row.id;
 }
 
-export async function insertClient(tx: SqlExecutor, ownerId: string, client: NewClient): Promise<string> {
+export async function insertClient(
+  tx: SqlExecutor,
+  ownerId: string,
+  client: NewClient,
+): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
     `INSERT INTO clients (client_id, secret_hash, name, redirect_uris, owner_id)
      VALUES ($1, $2, $3, $4, $5) RETURNING id`,

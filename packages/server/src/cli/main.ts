@@ -1,0 +1,50 @@
+import { createLogger } from '../logger.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { DataDirLockedError } from '../storage/data-dir-lock.js';
+import { agentCreate, clientCreate, userCreate } from './create-commands.js';
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand } from './serve-command.js';
+
+const USAGE = `Usage: auth-agent <command>
+
+Commands:
+  serve                                   Start the server (default)
+  migrate                                 Apply database migrations and exit
+  user create --email E [--admin] [--password-stdin]
+  agent create --owner EMAIL --email E [--name N] [--id ID]
+  client create --owner EMAIL --name N --redirect-uri URI [--redirect-uri URI ...] [--public]
+
+Settings come from the environment; see docs/configuration.md.`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Entry point of the `auth-agent` bin. Returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', sub, ...rest] = argv;
+  try {
+    if (command === 'help' || command === '--help' || command === '-h') {
+      console.log(USAGE);
+      return 0;
+    }
+    const config = loadConfig();
+    if (command === 'serve') return await serveCommand(config, createLogger(config.logLevel));
+    if (command === 'migrate') return await migrateCommand(config);
+    const args = rest;
+    if (command === 'user' && sub === 'create') return await userCreate(config, args);
+    if (command === 'agent' && sub === 'create') return await agentCreate(config, args);
+    if (command === 'client' && sub === 'create') return await clientCreate(config, args);
+    throw new UsageError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}".`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`auth-agent: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+      console.error(`auth-agent: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,20 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/load.js';
+import { startServer } from '../server.js';
+
+export async function serveCommand(config: Config, logger: Logger): Promise<number> {
+  const server = await startServer(config, logger);
+  const storage = config.databaseUrl
+    ? 'PostgreSQL (DATABASE_URL)'
+    : `embedded PGlite in ${config.dataDir}`;
+  process.stdout.write(
+    `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}

@@ -1,0 +1,112 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { sha256 } from '../crypto/digest.js';
+import { oauthError } from '../errors.js';
+import { bodyParams } from '../http/params.js';
+import { parseParams } from '../http/validate.js';
+import { codeForRequest } from '../oauth/authorization-code.js';
+import type { ServerContext } from '../server-context.js';
+import type { AgentRecord } from '../storage/oauth-store.js';
+
+const PRINTABLE = /^[^\p{Cc}]+$/u;
+
+const authenticateSchema = z.object({
+  request_id: z.string().min(1).max(256),
+  agent_id: z.string().min(1).max(128),
+  agent_secret: z.string().min(1).max(512),
+  model: z.string().min(1).max(200).regex(PRINTABLE),
+});
+
+type AuthenticateInput = z.output<typeof authenticateSchema>;
+
+async function loadPendingRequest(ctx: ServerContext, requestHash: string) {
+  const request = await ctx.store.requestState(requestHash);
+  if (!request) throw oauthError.invalidRequest('Unknown sign-in request.');
+  if (request.status === 'expired')
+    throw oauthError.invalidRequest(
+      'The sign-in request has expired; start again from the website.',
+    );
+  if (request.status === 'authenticated')
+    throw oauthError.invalidRequest('The sign-in request has already been completed.');
+  if (request.status === 'denied')
+    throw oauthError.accessDenied('The sign-in request was denied after too many failed attempts.');
+  return request;
+}
+
+/** Unknown agents and wrong secrets take the same PBKDF2 time and get the same answer. */
+async function verifyAgent(
+  ctx: ServerContext,
+  input: AuthenticateInput,
+): Promise<AgentRecord | undefined> {
+  const agent = await ctx.store.findAgent(input.agent_id);
+  const ok = agent
+    ? await ctx.verifier.verify(
+        'agent',
+        agent.id,
+        agent.secretVersion,
+        input.agent_secret,
+        agent.secretHash,
+      )
+    : await ctx.verifier.decoy(input.agent_secret);
+  return ok ? agent : undefined;
+}
+
+/**
+ * POST /api/agent/authenticate — the agent's back channel. On success the request becomes
+ * authenticated and gets exactly one authorization code, which only the bound browser can
+ * collect from /api/check-status.
+ */
+export function agentAuthenticateEndpoint(ctx: ServerContext) {
+  return async (c: Context): Promise<Response> => {
+    const input = parseParams(
+      authenticateSchema,
+      await bodyParams(c, { allowJson: true, preferJson: true }),
+    );
+    const requestHash = sha256(input.request_id);
+    await loadPendingRequest(ctx, requestHash);
+    const agent = await verifyAgent(ctx, input);
+    if (!agent) {
+      await ctx.store.recordFailedAttempt(requestHash, ctx.config.maxFailedAttemptsPerRequest);
+      ctx.logger.info({ event: 'agent.authentication_failed' }, 'agent authentication failed');
+      throw oauthError.accessDenied('Invalid agent credentials.', 401);
+    }
+    if (agent.disabled) throw oauthError.accessDenied('This agent is disabled.');
+    const code = codeForRequest(ctx.codeKey, input.request_id);
+    const outcome = await ctx.store.completeRequest(
+      requestHash,
+      agent.id,
+      input.model,
+      sha256(code),
+      ctx.config.authCodeTtl,
+    );
+    switch (outcome) {
+      case 'ok':
+        ctx.logger.info(
+          { event: 'agent.authenticated', agent_id: agent.agentId },
+          'agent authenticated; code issued',
+        );
+        return c.json(
+          {
+            status: 'authenticated',
+            message: 'Signed in. The browser will now return to the website.',
+          },
+          200,
+          {
+            'Cache-Control': 'no-store',
+          },
+        );
+      case 'expired':
+        throw oauthError.invalidRequest(
+          'The sign-in request has expired; start again from the website.',
+        );
+      case 'authenticated':
+        throw oauthError.invalidRequest('The sign-in request has already been completed.');
+      case 'denied':
+        throw oauthError.accessDenied(
+          'The sign-in request was denied after too many failed attempts.',
+        );
+      default:
+        throw oauthError.invalidRequest('Unknown sign-in request.');
+    }
+  };
+}

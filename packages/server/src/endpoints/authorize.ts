@@ -1,0 +1,151 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { sha256 } from '../crypto/digest.js';
+import { randomToken } from '../crypto/random.js';
+import { OAuthError, oauthError } from '../errors.js';
+import { ensureBrowserBinding } from '../http/browser-binding.js';
+import { cspNonce, pageCsp } from '../http/nonce.js';
+import { queryParams } from '../http/params.js';
+import { redirectWith } from '../oauth/authorization-code.js';
+import { isValidS256Challenge } from '../oauth/pkce.js';
+import { parseScope } from '../oauth/scopes.js';
+import type { ServerContext } from '../server-context.js';
+import type { ClientRecord } from '../storage/oauth-store.js';
+import { errorPage } from '../views/error-page.js';
+import { signInPage } from '../views/signin-page.js';
+
+/** Errors before the redirect URI is trusted: rendered here, never redirected. */
+class UntrustedRedirectError extends Error {
+  constructor(
+    readonly error: string,
+    readonly description: string,
+  ) {
+    super(description);
+  }
+}
+
+async function verifyClientAndRedirect(ctx: ServerContext, params: Map<string, string>) {
+  const clientId = params.get('client_id');
+  if (!clientId)
+    throw new UntrustedRedirectError('invalid_request', 'The client_id parameter is missing.');
+  const client = clientId.length <= 128 ? await ctx.store.findClient(clientId) : undefined;
+  if (!client || client.disabled)
+    throw new UntrustedRedirectError(
+      'invalid_client',
+      'The website (client_id) is not registered.',
+    );
+  const redirectUri = params.get('redirect_uri');
+  if (!redirectUri)
+    throw new UntrustedRedirectError('invalid_request', 'The redirect_uri parameter is missing.');
+  // OAuth 2.1 §2.3.1 / RFC 9700 §4.1.3: exact string comparison, no pattern matching.
+  if (!client.redirectUris.includes(redirectUri)) {
+    ctx.logger.warn(
+      { event: 'authorize.invalid_redirect_uri', client_id: client.clientId },
+      'redirect_uri not registered',
+    );
+    throw new UntrustedRedirectError(
+      'invalid_request',
+      'The redirect_uri is not registered for this website.',
+    );
+  }
+  return { client, redirectUri };
+}
+
+const authorizeSchema = z.object({
+  response_type: z.string(),
+  state: z.string().max(1024),
+  code_challenge: z.string(),
+  code_challenge_method: z.string().optional(),
+  scope: z.string().optional(),
+});
+
+function validateRequest(params: Map<string, string>) {
+  if (!params.has('response_type'))
+    throw oauthError.invalidRequest('The response_type parameter is missing.');
+  if (params.get('response_type') !== 'code') {
+    throw oauthError.unsupportedResponseType('Only response_type=code is supported.');
+  }
+  if (!params.has('state')) throw oauthError.invalidRequest('The state parameter is required.');
+  if (!params.has('code_challenge'))
+    throw oauthError.invalidRequest(
+      'PKCE is required: send code_challenge with code_challenge_method=S256.',
+    );
+  // RFC 7636 §4.3 makes "plain" the default method; OAuth 2.1 §4.1.1 lets us refuse it.
+  if (params.get('code_challenge_method') !== 'S256') {
+    throw oauthError.invalidRequest('code_challenge_method must be S256; plain is not supported.');
+  }
+  const parsed = authorizeSchema.safeParse(Object.fromEntries(params));
+  if (!parsed.success) throw oauthError.invalidRequest('The state parameter is too long.');
+  if (!isValidS256Challenge(parsed.data.code_challenge)) {
+    throw oauthError.invalidRequest(
+      'code_challenge must be a 43-character base64url SHA-256 value.',
+    );
+  }
+  return { ...parsed.data, scope: parseScope(parsed.data.scope) };
+}
+
+function renderError(c: Context, status: 400, error: string, description: string): Response {
+  const nonce = cspNonce();
+  c.header('Content-Security-Policy', pageCsp(nonce));
+  c.header('Cache-Control', 'no-store');
+  return c.html(errorPage({ nonce, error, description }), status);
+}
+
+/** GET /authorize — RFC 6749 §4.1.1 with PKCE (RFC 7636) as OAuth 2.1 requires. */
+export function authorizeEndpoint(ctx: ServerContext) {
+  return async (c: Context): Promise<Response> => {
+    let params: Map<string, string>;
+    let verified: { client: ClientRecord; redirectUri: string };
+    try {
+      params = queryParams(c);
+      verified = await verifyClientAndRedirect(ctx, params);
+    } catch (error) {
+      if (error instanceof UntrustedRedirectError)
+        return renderError(c, 400, error.error, error.description);
+      if (error instanceof OAuthError) return renderError(c, 400, error.error, error.description);
+      throw error;
+    }
+    const { client, redirectUri } = verified;
+    const state = params.get('state');
+    let request: ReturnType<typeof validateRequest>;
+    try {
+      request = validateRequest(params);
+    } catch (error) {
+      if (!(error instanceof OAuthError)) throw error;
+      // RFC 6749 §4.1.2.1 with RFC 9207 §2: report to the verified redirect URI, with iss.
+      const location = redirectWith(redirectUri, {
+        error: error.error,
+        error_description: error.description,
+        ...(state !== undefined && state.length <= 1024 ? { state } : {}),
+        iss: ctx.config.issuer,
+      });
+      return c.redirect(location, 302);
+    }
+    const requestId = randomToken(32);
+    const browser = ensureBrowserBinding(c, ctx.config.issuer);
+    const expiresAt = await ctx.store.createRequest({
+      requestHash: sha256(requestId),
+      clientRef: client.id,
+      redirectUri,
+      state: request.state,
+      codeChallenge: request.code_challenge,
+      scope: request.scope,
+      browserHash: sha256(browser),
+      ttlSeconds: ctx.config.authRequestTtl,
+    });
+    const nonce = cspNonce();
+    c.header('Content-Security-Policy', pageCsp(nonce));
+    c.header('Cache-Control', 'no-store');
+    return c.html(
+      signInPage({
+        nonce,
+        requestId,
+        clientName: client.name,
+        clientId: client.clientId,
+        scope: request.scope,
+        expiresAt,
+        issuer: ctx.config.issuer,
+      }),
+    );
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { sha256 } from '../crypto/digest.js';
+import { randomToken } from '../crypto/random.js';
+import { oauthError } from '../errors.js';
+import { parseParams } from '../http/validate.js';
+import { parseScope } from '../oauth/scopes.js';
+import type { RotateOutcome } from '../storage/oauth-store.js';
+import type { GrantHandler } from './grant-type.js';
+import { tokenResponse } from './issue-tokens.js';
+
+const schema = z.object({
+  refresh_token: z.string().min(1).max(256),
+  scope: z.string().optional(),
+});
+
+const FAILURES: Record<Exclude<RotateOutcome, 'ok' | 'invalid_scope'>, string> = {
+  invalid: 'The refresh token is invalid.',
+  reused: 'The refresh token was already used; the whole token family is revoked.',
+  revoked: 'The refresh token has been revoked.',
+  expired: 'The refresh token has expired.',
+  agent_disabled: 'The agent or website is disabled.',
+};
+
+/** refresh_token grant: RFC 6749 §6, rotated on every use (OAuth 2.1 §4.3.1, RFC 9700 §4.14). */
+export const refreshTokenGrant: GrantHandler = {
+  type: 'refresh_token',
+  async handle(ctx, { client }, params) {
+    const input = parseParams(schema, params);
+    const scope = input.scope === undefined ? undefined : parseScope(input.scope);
+    const nextToken = randomToken(32);
+    const result = await ctx.store.rotateRefresh({
+      tokenHash: sha256(input.refresh_token),
+      clientRef: client.id,
+      scope,
+      newHash: sha256(nextToken),
+      ttl: ctx.config.refreshTokenTtl,
+    });
+    if (result.outcome === 'invalid_scope')
+      throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
+    if (result.outcome !== 'ok') {
+      ctx.logger.warn(
+        { event: `token.refresh_${result.outcome}`, client_id: client.clientId },
+        'refresh refused',
+      );
+      throw oauthError.invalidGrant(FAILURES[result.outcome]);
+    }
+    return tokenResponse(
+      ctx,
+      {
+        grantId: result.grantId ?? '',
+        agentId: result.agentId ?? '',
+        clientId: client.clientId,
+        scope: result.scope ?? '',
+        model: result.model ?? '',
+      },
+      nextToken,
+    );
+  },
+};

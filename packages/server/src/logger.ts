@@ -1,0 +1,48 @@
+import pino, { type DestinationStream, type Logger } from 'pino';
+
+/**
+ * Paths pino removes from every log line, wherever they appear. Secrets are also never
+ * passed to the logger in the first place; this is the second line of defence.
+ */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'agent_secret',
+  '*.agent_secret',
+  'client_secret',
+  '*.client_secret',
+  'secret',
+  '*.secret',
+  'code',
+  '*.code',
+  'code_verifier',
+  '*.code_verifier',
+  'access_token',
+  '*.access_token',
+  'refresh_token',
+  '*.refresh_token',
+  'token',
+  '*.token',
+  'request_id',
+  '*.request_id',
+  'authorization',
+  '*.authorization',
+  'cookie',
+  '*.cookie',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+];
+
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'auth-agent' },
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

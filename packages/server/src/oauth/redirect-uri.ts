@@ -1,0 +1,22 @@
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Registration rules for redirect URIs (OAuth 2.1 §2.3.1, RFC 9700 §4.1.1): absolute,
+ * https (http only for loopback), no fragment, no wildcard. Returns a problem or undefined.
+ */
+export function redirectUriProblem(raw: string): string | undefined {
+  if (raw.length > 2048) return 'is longer than 2048 characters';
+  if (raw.includes('*')) return 'must not contain a wildcard';
+  if (raw.includes('#')) return 'must not contain a fragment';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'is not an absolute URL';
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname))
+    return 'must use https (http only for loopback addresses)';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use https';
+  if (url.username || url.password) return 'must not contain credentials';
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createServerContext } from './app-context.js';
+import type { Config } from './config/load.js';
+import { createApp } from './http/app.js';
+import { openDatabase } from './storage/open.js';
+import { resolveJwtSecret } from './tokens/signing-key.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Opens storage (migrating it), builds the app and listens. */
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const db = await openDatabase(config);
+  const jwtSecret = resolveJwtSecret(config);
+  const app = createApp(createServerContext({ config, db, logger, jwtSecret }));
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s),
+    );
+    s.once('error', reject);
+  }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    url: `http://${config.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.close();
+    },
+  };
+}

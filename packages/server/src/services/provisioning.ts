@@ -1,0 +1,143 @@
+import { hashSecret } from '../crypto/pbkdf2.js';
+import { randomBytes } from 'node:crypto';
+import { redirectUriProblem } from '../oauth/redirect-uri.js';
+import type { SqlDriver } from '../storage/driver.js';
+import {
+  asUser,
+  findUserByEmail,
+  insertAgent,
+  insertClient,
+  registerUser,
+} from '../storage/owner-store.js';
+
+export class ProvisioningError extends Error {
+  override readonly name = 'ProvisioningError';
+}
+
+const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
+const PUBLIC_ID = /^[A-Za-z0-9._~-]{3,128}$/;
+
+/** Secrets carry a recognisable prefix (for secret scanners) and 256 random bits. */
+function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+function newPublicId(prefix: string): string {
+  return `${prefix}_${randomBytes(16).toString('hex')}`;
+}
+
+function assertEmail(email: string): void {
+  if (!EMAIL.test(email)) throw new ProvisioningError(`"${email}" is not a valid email address.`);
+}
+
+async function requireOwner(db: SqlDriver, email: string) {
+  const owner = await findUserByEmail(db, email);
+  if (!owner)
+    throw new ProvisioningError(
+      `No user with email ${email}. Create it first with \`auth-agent user create\`.`,
+    );
+  return owner;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string }).code === '23505';
+}
+
+export async function provisionUser(
+  db: SqlDriver,
+  input: { email: string; password: string; admin: boolean; iterations: number },
+) {
+  assertEmail(input.email);
+  if (input.password.length < 12)
+    throw new ProvisioningError('The password must be at least 12 characters.');
+  if (await findUserByEmail(db, input.email))
+    throw new ProvisioningError(`A user with email ${input.email} already exists.`);
+  const id = await registerUser(
+    db,
+    input.email,
+    await hashSecret(input.password, input.iterations),
+    input.admin ? 'admin' : 'user',
+  );
+  return { id, email: input.email, role: input.admin ? 'admin' : 'user' };
+}
+
+export async function provisionAgent(
+  db: SqlDriver,
+  input: {
+    ownerEmail: string;
+    userEmail: string;
+    userName?: string | undefined;
+    agentId?: string | undefined;
+    iterations: number;
+  },
+) {
+  assertEmail(input.userEmail);
+  const agentId = input.agentId ?? newPublicId('agent');
+  if (!PUBLIC_ID.test(agentId))
+    throw new ProvisioningError(
+      'An agent id is 3 to 128 characters of A-Z, a-z, 0-9, ".", "_", "~" or "-".',
+    );
+  const owner = await requireOwner(db, input.ownerEmail);
+  const agentSecret = newSecret('aa_sk');
+  const secretHash = await hashSecret(agentSecret, input.iterations);
+  try {
+    await asUser(db, owner.id, (tx) =>
+      insertAgent(tx, owner.id, {
+        agentId,
+        secretHash,
+        userEmail: input.userEmail,
+        userName: input.userName ?? null,
+      }),
+    );
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ProvisioningError(`The agent id ${agentId} is taken.`);
+    throw error;
+  }
+  return {
+    agent_id: agentId,
+    agent_secret: agentSecret,
+    owner: owner.email,
+    user_email: input.userEmail,
+    user_name: input.userName ?? null,
+  };
+}
+
+export async function provisionClient(
+  db: SqlDriver,
+  input: {
+    ownerEmail: string;
+    name: string;
+    redirectUris: string[];
+    public: boolean;
+    iterations: number;
+  },
+) {
+  if (input.name.trim().length === 0 || input.name.length > 200)
+    throw new ProvisioningError('The name must be 1 to 200 characters.');
+  if (input.redirectUris.length === 0 || input.redirectUris.length > 20)
+    throw new ProvisioningError('Give 1 to 20 redirect URIs.');
+  for (const uri of input.redirectUris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) throw new ProvisioningError(`Redirect URI ${uri} ${problem}.`);
+  }
+  const owner = await requireOwner(db, input.ownerEmail);
+  const clientId = newPublicId('client');
+  const clientSecret = input.public ? null : newSecret('aa_cs');
+  const secretHash = clientSecret ? await hashSecret(clientSecret, input.iterations) : null;
+  await asUser(db, owner.id, (tx) =>
+    insertClient(tx, owner.id, {
+      clientId,
+      secretHash,
+      name: input.name.trim(),
+      redirectUris: [...new Set(input.redirectUris)],
+    }),
+  );
+  return {
+    client_id: clientId,
+    client_secret: clientSecret,
+    name: input.name.trim(),
+    redirect_uris: [...new Set(input.redirectUris)],
+    token_endpoint_auth_method: input.public ? 'none' : 'client_secret_basic',
+    owner: owner.email,
+  };
+}
