@@ -7,8 +7,8 @@ import {
   provisionClient,
   provisionUser,
 } from '../services/provisioning.js';
-import { openDatabase } from '../storage/open.js';
 import type { SqlDriver } from '../storage/driver.js';
+import { openDatabase } from '../storage/open.js';
 import { UsageError } from './main.js';
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;

@@ -1,5 +1,5 @@
-import { createLogger } from '../logger.js';
 import { ConfigError, loadConfig } from '../config/load.js';
+import { createLogger } from '../logger.js';
 import { DataDirLockedError } from '../storage/data-dir-lock.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
 import { migrateCommand } from './migrate-command.js';

@@ -1,4 +1,4 @@
-import { settings, type SettingName } from './settings.js';
+import { type SettingName, settings } from './settings.js';
 
 export interface Config {
   readonly production: boolean;

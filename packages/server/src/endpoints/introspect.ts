@@ -17,7 +17,7 @@ export function introspectEndpoint(ctx: ServerContext) {
     const token = required(params, 'token');
     const found = await findToken(ctx, token, params.get('token_type_hint'));
     const headers = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
-    if (!found || !found.state.active || found.state.clientId !== client.clientId)
+    if (!found?.state.active || found.state.clientId !== client.clientId)
       return c.json(INACTIVE, 200, headers);
     if (found.kind === 'access_token') {
       const { claims } = found;

@@ -1,5 +1,5 @@
-import { hashSecret } from '../crypto/pbkdf2.js';
 import { randomBytes } from 'node:crypto';
+import { hashSecret } from '../crypto/pbkdf2.js';
 import { redirectUriProblem } from '../oauth/redirect-uri.js';
 import type { SqlDriver } from '../storage/driver.js';
 import {

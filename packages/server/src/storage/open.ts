@@ -1,7 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { SqlDriver } from './driver.js';
-import { openPglite } from './pglite-driver.js';
 import { openPostgres } from './pg-driver.js';
+import { openPglite } from './pglite-driver.js';
 
 export interface OpenOptions {
   /** Keep the embedded database in memory (tests); ignored with DATABASE_URL. */

@@ -1,7 +1,7 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
 import { hkdfSync } from 'node:crypto';
-import { randomToken } from '../crypto/random.js';
+import { errors, jwtVerify, SignJWT } from 'jose';
 import { sha256 } from '../crypto/digest.js';
+import { randomToken } from '../crypto/random.js';
 
 export interface AccessTokenClaims {
   sub: string;

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { SqlDriver } from '../../src/storage/driver.js';
-import { openPglite } from '../../src/storage/pglite-driver.js';
 import { openPostgres } from '../../src/storage/pg-driver.js';
+import { openPglite } from '../../src/storage/pglite-driver.js';
 
 export const backend = process.env.AUTH_AGENT_TEST_BACKEND === 'postgres' ? 'postgres' : 'pglite';
 

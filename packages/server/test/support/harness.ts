@@ -1,0 +1,96 @@
+import { Writable } from 'node:stream';
+import type { Hono } from 'hono';
+import { createServerContext } from '../../src/app-context.js';
+import { loadConfig } from '../../src/config/load.js';
+import { randomToken } from '../../src/crypto/random.js';
+import { createApp } from '../../src/http/app.js';
+import { createLogger } from '../../src/logger.js';
+import type { ServerContext } from '../../src/server-context.js';
+import { provisionAgent, provisionClient, provisionUser } from '../../src/services/provisioning.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
+
+export const ISSUER = 'http://auth.test';
+export const REDIRECT_URI = 'http://localhost:3000/callback';
+
+export interface ClientFixture {
+  client_id: string;
+  client_secret: string | null;
+  redirect_uris: string[];
+}
+
+export interface AgentFixture {
+  agent_id: string;
+  agent_secret: string;
+}
+
+export interface Harness {
+  app: Hono;
+  ctx: ServerContext;
+  db: TestDatabase;
+  /** Every log line the server wrote, raw. */
+  logs: string[];
+  request(path: string, init?: RequestInit): Promise<Response>;
+  createUser(email?: string): Promise<{ id: string; email: string }>;
+  createClient(
+    ownerEmail: string,
+    options?: { public?: boolean; redirectUris?: string[]; name?: string },
+  ): Promise<ClientFixture>;
+  createAgent(
+    ownerEmail: string,
+    options?: { email?: string; name?: string },
+  ): Promise<AgentFixture>;
+  dispose(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A server on a fresh database, driven in-process through Hono's `app.request`. */
+export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const db = await openTestDatabase();
+  const config = loadConfig({ ISSUER, LOG_LEVEL: 'info', ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const ctx = createServerContext({ config, db: db.driver, logger, jwtSecret: randomToken(48) });
+  const app = createApp(ctx);
+  const iterations = config.pbkdf2Iterations;
+  return {
+    app,
+    ctx,
+    db,
+    logs,
+    request: async (path, init) => app.request(new URL(path, ISSUER).href, init),
+    async createUser(email = `owner${++counter}-${randomToken(16).slice(0, 8)}@example.com`) {
+      const user = await provisionUser(db.driver, {
+        email,
+        password: randomToken(16),
+        admin: false,
+        iterations,
+      });
+      return { id: user.id, email };
+    },
+    async createClient(ownerEmail, options = {}) {
+      return provisionClient(db.driver, {
+        ownerEmail,
+        name: options.name ?? 'Example Website',
+        redirectUris: options.redirectUris ?? [REDIRECT_URI],
+        public: options.public ?? false,
+        iterations,
+      });
+    },
+    async createAgent(ownerEmail, options = {}) {
+      return provisionAgent(db.driver, {
+        ownerEmail,
+        userEmail: options.email ?? 'agent-user@example.com',
+        userName: options.name ?? 'Agent User',
+        iterations,
+      });
+    },
+    dispose: () => db.dispose(),
+  };
+}
