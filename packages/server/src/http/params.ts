@@ -6,15 +6,22 @@ const MAX_PARAMS = 50;
 
 export type Params = ReadonlyMap<string, string>;
 
+/** Parameter names are echoed in errors; keep them short and printable. */
+const label = (name: string) => name.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
+
 function fromPairs(pairs: Iterable<[string, unknown]>): Map<string, string> {
   const params = new Map<string, string>();
   for (const [name, value] of pairs) {
     // RFC 6749 §3.1 and §3.2: parameters MUST NOT be included more than once.
-    if (params.has(name)) throw oauthError.invalidRequest(`Parameter "${name}" is repeated.`);
+    if (params.has(name))
+      throw oauthError.invalidRequest(`Parameter "${label(name)}" is repeated.`);
     if (typeof value !== 'string')
-      throw oauthError.invalidRequest(`Parameter "${name}" must be a string.`);
+      throw oauthError.invalidRequest(`Parameter "${label(name)}" must be a string.`);
     if (value.length > MAX_PARAM_LENGTH)
-      throw oauthError.invalidRequest(`Parameter "${name}" is too long.`);
+      throw oauthError.invalidRequest(`Parameter "${label(name)}" is too long.`);
+    // PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+    if (value.includes('\u0000') || name.includes('\u0000'))
+      throw oauthError.invalidRequest('A parameter contains a NUL character.');
     if (params.size >= MAX_PARAMS) throw oauthError.invalidRequest('Too many parameters.');
     // Empty values are treated as omitted (RFC 6749 §3.1).
     if (value !== '') params.set(name, value);

@@ -50,3 +50,19 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/**
+ * Runs one statement with the schema owner's privileges, for tests that must reach past
+ * RLS to arrange a situation (an expired code) or inspect raw storage. The session user is
+ * the superuser on both backends, so `SET LOCAL ROLE` can return to it inside a transaction.
+ */
+export async function asSuperuser<Row = Record<string, unknown>>(
+  driver: SqlDriver,
+  text: string,
+  params: readonly unknown[] = [],
+): Promise<Row[]> {
+  return driver.transaction(async (tx) => {
+    await tx.query('SET LOCAL ROLE postgres');
+    return tx.query<Row>(text, params);
+  });
+}

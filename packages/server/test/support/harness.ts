@@ -26,6 +26,7 @@ export interface AgentFixture {
 export interface Harness {
   app: Hono;
   ctx: ServerContext;
+  jwtSecret: string;
   db: TestDatabase;
   /** Every log line the server wrote, raw. */
   logs: string[];
@@ -56,12 +57,14 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const ctx = createServerContext({ config, db: db.driver, logger, jwtSecret: randomToken(48) });
+  const jwtSecret = randomToken(48);
+  const ctx = createServerContext({ config, db: db.driver, logger, jwtSecret });
   const app = createApp(ctx);
   const iterations = config.pbkdf2Iterations;
   return {
     app,
     ctx,
+    jwtSecret,
     db,
     logs,
     request: async (path, init) => app.request(new URL(path, ISSUER).href, init),
