@@ -1,0 +1,294 @@
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { basicAuth, obtainTokens, tokenRequest } from './support/flow.js';
+import {
+  type AgentFixture,
+  type ClientFixture,
+  createHarness,
+  type Harness,
+  ISSUER,
+} from './support/harness.js';
+
+let h: Harness;
+let client: ClientFixture;
+let otherClient: ClientFixture;
+let publicClient: ClientFixture;
+let agent: AgentFixture;
+
+beforeAll(async () => {
+  h = await createHarness();
+  const owner = await h.createUser();
+  client = await h.createClient(owner.email);
+  otherClient = await h.createClient(owner.email, { name: 'Other' });
+  publicClient = await h.createClient(owner.email, { public: true });
+  agent = await h.createAgent(owner.email, { email: 'human@example.com', name: 'Human Name' });
+});
+afterAll(() => h.dispose());
+
+function form(path: string, body: Record<string, string>, auth?: ClientFixture) {
+  return h.request(path, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...(auth ? { authorization: basicAuth(auth) } : {}),
+    },
+    body: new URLSearchParams(body).toString(),
+  });
+}
+
+async function introspect(token: string, as: ClientFixture = client, hint?: string) {
+  const response = await form(
+    '/introspect',
+    { token, ...(hint ? { token_type_hint: hint } : {}) },
+    as,
+  );
+  expect(response.status).toBe(200);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function forgedToken(claims: Record<string, unknown>, secret = h.jwtSecret, typ = 'at+jwt') {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ })
+    .sign(new TextEncoder().encode(secret));
+}
+
+describe('POST /introspect (RFC 7662)', () => {
+  it('requires client authentication', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect((await form('/introspect', { token: tokens.access_token })).status).toBe(401);
+    expect(
+      (
+        await form(
+          '/introspect',
+          { token: tokens.access_token },
+          { ...client, client_secret: 'wrong' },
+        )
+      ).status,
+    ).toBe(401);
+  });
+
+  it('does not serve public clients', async () => {
+    const response = await form('/introspect', { token: 'x', client_id: publicClient.client_id });
+    expect(response.status).toBe(401);
+  });
+
+  it('describes an active access token', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    const body = await introspect(tokens.access_token);
+    expect(body).toMatchObject({
+      active: true,
+      token_type: 'Bearer',
+      sub: agent.agent_id,
+      client_id: client.client_id,
+      scope: 'openid profile email',
+      model: 'test-model-1',
+      iss: ISSUER,
+    });
+    expect(typeof body.exp).toBe('number');
+    expect(typeof body.iat).toBe('number');
+  });
+
+  it('describes an active refresh token, with or without the hint', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect(await introspect(tokens.refresh_token, client, 'refresh_token')).toMatchObject({
+      active: true,
+      sub: agent.agent_id,
+      client_id: client.client_id,
+    });
+    expect(await introspect(tokens.refresh_token)).toMatchObject({
+      active: true,
+      token_type: 'refresh_token',
+    });
+    expect(await introspect(tokens.access_token, client, 'refresh_token')).toMatchObject({
+      active: true,
+      token_type: 'Bearer',
+    });
+  });
+
+  it("reports another client's tokens as inactive", async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect(await introspect(tokens.access_token, otherClient)).toEqual({ active: false });
+    expect(await introspect(tokens.refresh_token, otherClient)).toEqual({ active: false });
+  });
+
+  it('reports malformed, forged, expired and wrongly typed tokens as inactive', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    const claims = JSON.parse(
+      Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, unknown>;
+    const now = Math.floor(Date.now() / 1000);
+    const cases = [
+      'garbage',
+      'a.b.c',
+      `${tokens.access_token}x`,
+      await forgedToken(claims, 'a-completely-different-secret-of-enough-length'),
+      await forgedToken({ ...claims, iat: now - 7200, exp: now - 3600 }),
+      await forgedToken(claims, h.jwtSecret, 'JWT'),
+      await forgedToken({ ...claims, iss: 'https://evil.example' }),
+    ];
+    for (const token of cases) expect(await introspect(token)).toEqual({ active: false });
+  });
+
+  it('requires the token parameter', async () => {
+    const response = await form('/introspect', {}, client);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'invalid_request' });
+  });
+});
+
+describe('POST /revoke (RFC 7009)', () => {
+  it('requires client authentication', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect((await form('/revoke', { token: tokens.refresh_token })).status).toBe(401);
+    expect((await introspect(tokens.refresh_token)).active).toBe(true);
+  });
+
+  it('revokes an access token', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect(
+      (
+        await form(
+          '/revoke',
+          { token: tokens.access_token, token_type_hint: 'access_token' },
+          client,
+        )
+      ).status,
+    ).toBe(200);
+    expect((await introspect(tokens.access_token)).active).toBe(false);
+    const userinfo = await h.request('/userinfo', {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(userinfo.status).toBe(401);
+    expect((await introspect(tokens.refresh_token)).active).toBe(true);
+  });
+
+  it('revokes the whole family with a refresh token', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect((await form('/revoke', { token: tokens.refresh_token }, client)).status).toBe(200);
+    expect((await introspect(tokens.refresh_token)).active).toBe(false);
+    expect((await introspect(tokens.access_token)).active).toBe(false);
+    const refresh = await tokenRequest(h, client, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refresh.status).toBe(400);
+  });
+
+  it("answers 200 for unknown tokens and for another client's tokens, revoking nothing", async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect((await form('/revoke', { token: 'unknown-token' }, client)).status).toBe(200);
+    expect((await form('/revoke', { token: tokens.refresh_token }, otherClient)).status).toBe(200);
+    expect((await form('/revoke', { token: tokens.access_token }, otherClient)).status).toBe(200);
+    expect((await introspect(tokens.refresh_token)).active).toBe(true);
+    expect((await introspect(tokens.access_token)).active).toBe(true);
+  });
+
+  it('lets a public client revoke its own refresh token by client_id', async () => {
+    const tokens = await obtainTokens(h, publicClient, agent);
+    expect(
+      (await form('/revoke', { token: tokens.refresh_token, client_id: publicClient.client_id }))
+        .status,
+    ).toBe(200);
+    const refresh = await tokenRequest(h, undefined, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: publicClient.client_id,
+    });
+    expect(refresh.status).toBe(400);
+  });
+
+  it('requires the token parameter and a form body', async () => {
+    expect((await form('/revoke', {}, client)).status).toBe(400);
+    const json = await h.request('/revoke', {
+      method: 'POST',
+      headers: { authorization: basicAuth(client), 'content-type': 'application/json' },
+      body: '{"token":"x"}',
+    });
+    expect(json.status).toBe(415);
+  });
+});
+
+describe('GET and POST /userinfo', () => {
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  it('answers a missing token with a bare Bearer challenge', async () => {
+    const response = await h.request('/userinfo');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}"`);
+  });
+
+  it.each(['not-a-jwt', 'a.b.c', ''])(
+    'answers an invalid token (%j) with invalid_token',
+    async (token) => {
+      const response = await h.request('/userinfo', bearer(token));
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    },
+  );
+
+  it('answers an expired token with invalid_token', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    const claims = JSON.parse(
+      Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString(),
+    ) as Record<string, number>;
+    const expired = await forgedToken({
+      ...claims,
+      iat: (claims.iat ?? 0) - 7200,
+      exp: (claims.exp ?? 0) - 7200,
+    });
+    const response = await h.request('/userinfo', bearer(expired));
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/invalid_token/);
+  });
+
+  it('returns claims filtered by scope', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    const full = await h.request('/userinfo', bearer(tokens.access_token));
+    expect(await full.json()).toEqual({
+      sub: agent.agent_id,
+      model: 'test-model-1',
+      email: 'human@example.com',
+      email_verified: false,
+      name: 'Human Name',
+    });
+    expect(full.headers.get('cache-control')).toBe('no-store');
+
+    const emailOnly = await tokenRequest(h, client, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      scope: 'openid email',
+    });
+    const emailTokens = (await emailOnly.json()) as Record<string, string>;
+    expect(
+      await (await h.request('/userinfo', bearer(emailTokens.access_token ?? ''))).json(),
+    ).toEqual({
+      sub: agent.agent_id,
+      model: 'test-model-1',
+      email: 'human@example.com',
+      email_verified: false,
+    });
+    const profileOnly = await tokenRequest(h, client, {
+      grant_type: 'refresh_token',
+      refresh_token: emailTokens.refresh_token ?? '',
+      scope: 'openid',
+    });
+    const openidTokens = (await profileOnly.json()) as Record<string, string>;
+    expect(
+      await (await h.request('/userinfo', bearer(openidTokens.access_token ?? ''))).json(),
+    ).toEqual({ sub: agent.agent_id, model: 'test-model-1' });
+  });
+
+  it('accepts POST with the token in the Authorization header or a form body', async () => {
+    const tokens = await obtainTokens(h, client, agent);
+    expect(
+      (await h.request('/userinfo', { method: 'POST', ...bearer(tokens.access_token) })).status,
+    ).toBe(200);
+    const viaForm = await h.request('/userinfo', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ access_token: tokens.access_token }).toString(),
+    });
+    expect(viaForm.status).toBe(200);
+  });
+});
