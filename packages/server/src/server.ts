@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createServerContext } from './app-context.js';
+import { listenControlSocket } from './cli/control-socket.js';
 import type { Config } from './config/load.js';
 import { createApp } from './http/app.js';
 import { openDatabase } from './storage/open.js';
@@ -25,11 +26,14 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await db.close();
     throw error;
   });
+  // Only the embedded database needs the CLI to come through the server (see control-socket.ts).
+  const control = config.databaseUrl ? undefined : await listenControlSocket(db, config);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
     url: `http://${config.host}:${port}`,
     async close() {
+      control?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
     },

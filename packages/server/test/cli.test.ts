@@ -251,6 +251,13 @@ describe('auth-agent CLI', () => {
         const second = await run(['serve'], { env: { PORT: String(port + 1) } });
         expect(second.code).toBe(1);
         expect(second.stderr).toContain(`in use by process ${child.pid}`);
+        // While the server holds the embedded database, create commands go through it.
+        const viaServer = await run(['user', 'create', '--email', 'while-serving@example.com']);
+        expect(viaServer.stderr).toBe('');
+        expect(JSON.parse(viaServer.stdout)).toMatchObject({ email: 'while-serving@example.com', password: expect.any(String) });
+        const duplicate = await run(['user', 'create', '--email', 'while-serving@example.com']);
+        expect(duplicate.code).toBe(1);
+        expect(duplicate.stderr).toMatch(/already exists/);
       }
     } finally {
       child.kill('SIGTERM');

@@ -1,14 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { Config } from '../config/load.js';
-import {
-  ProvisioningError,
-  provisionAgent,
-  provisionClient,
-  provisionUser,
-} from '../services/provisioning.js';
-import type { SqlDriver } from '../storage/driver.js';
+import { ProvisioningError } from '../services/provisioning.js';
+import { DataDirLockedError } from '../storage/data-dir-lock.js';
 import { openDatabase } from '../storage/open.js';
+import { type ControlRequest, executeControl, sendControl } from './control-socket.js';
 import { UsageError } from './main.js';
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
@@ -27,21 +23,37 @@ function need(values: Record<string, unknown>, name: string): string {
   return value;
 }
 
-async function withDatabase(
+function print(result: unknown): number {
+  console.log(JSON.stringify(result, null, 2));
+  return 0;
+}
+
+/**
+ * Runs a create command on the database directly, or, when a running server holds the
+ * embedded database, through that server's control socket.
+ */
+async function execute(
   config: Config,
-  work: (db: SqlDriver) => Promise<unknown>,
+  request: ControlRequest,
+  decorate: (result: unknown) => unknown = (result) => result,
 ): Promise<number> {
-  const db = await openDatabase(config);
+  let db: Awaited<ReturnType<typeof openDatabase>>;
   try {
-    const result = await work(db);
-    console.log(JSON.stringify(result, null, 2));
-    return 0;
+    db = await openDatabase(config);
   } catch (error) {
-    if (error instanceof ProvisioningError) {
-      console.error(`auth-agent: ${error.message}`);
-      return 1;
-    }
-    throw error;
+    const viaServer = error instanceof DataDirLockedError ? sendControl(config.dataDir, request) : undefined;
+    if (!viaServer) throw error;
+    const reply = await viaServer;
+    if (reply.ok) return print(decorate(reply.result));
+    console.error(`auth-agent: ${reply.error}`);
+    return 1;
+  }
+  try {
+    return print(decorate(await executeControl(db, config, request)));
+  } catch (error) {
+    if (!(error instanceof ProvisioningError)) throw error;
+    console.error(`auth-agent: ${error.message}`);
+    return 1;
   } finally {
     await db.close();
   }
@@ -50,9 +62,7 @@ async function withDatabase(
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .replace(/\r?\n$/, '');
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
 
 export async function userCreate(config: Config, args: string[]): Promise<number> {
@@ -64,16 +74,11 @@ export async function userCreate(config: Config, args: string[]): Promise<number
   const email = need(values, 'email');
   const fromStdin = values['password-stdin'] === true;
   const password = fromStdin ? await readStdin() : randomBytes(18).toString('base64url');
-  return withDatabase(config, async (db) => {
-    const user = await provisionUser(db, {
-      email,
-      password,
-      admin: values.admin === true,
-      iterations: config.pbkdf2Iterations,
-    });
-    // A generated password is printed once, here, and never stored in plaintext.
-    return fromStdin ? user : { ...user, password };
-  });
+  const admin = values.admin === true;
+  // A generated password is shown once, here; only its PBKDF2 hash is stored.
+  return execute(config, { command: 'user create', input: { email, password, admin } }, (user) =>
+    fromStdin ? user : { ...(user as object), password },
+  );
 }
 
 export async function agentCreate(config: Config, args: string[]): Promise<number> {
@@ -83,17 +88,15 @@ export async function agentCreate(config: Config, args: string[]): Promise<numbe
     name: { type: 'string' },
     id: { type: 'string' },
   });
-  const ownerEmail = need(values, 'owner');
-  const userEmail = need(values, 'email');
-  return withDatabase(config, (db) =>
-    provisionAgent(db, {
-      ownerEmail,
-      userEmail,
+  return execute(config, {
+    command: 'agent create',
+    input: {
+      ownerEmail: need(values, 'owner'),
+      userEmail: need(values, 'email'),
       userName: values.name as string | undefined,
       agentId: values.id as string | undefined,
-      iterations: config.pbkdf2Iterations,
-    }),
-  );
+    },
+  });
 }
 
 export async function clientCreate(config: Config, args: string[]): Promise<number> {
@@ -103,17 +106,10 @@ export async function clientCreate(config: Config, args: string[]): Promise<numb
     'redirect-uri': { type: 'string', multiple: true },
     public: { type: 'boolean' },
   });
-  const ownerEmail = need(values, 'owner');
-  const name = need(values, 'name');
   const redirectUris = (values['redirect-uri'] as string[] | undefined) ?? [];
   if (redirectUris.length === 0) throw new UsageError('--redirect-uri is required.');
-  return withDatabase(config, (db) =>
-    provisionClient(db, {
-      ownerEmail,
-      name,
-      redirectUris,
-      public: values.public === true,
-      iterations: config.pbkdf2Iterations,
-    }),
-  );
+  return execute(config, {
+    command: 'client create',
+    input: { ownerEmail: need(values, 'owner'), name: need(values, 'name'), redirectUris, public: values.public === true },
+  });
 }
