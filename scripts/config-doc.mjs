@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { settings } from '../packages/server/dist/config/settings.js';
 
 const rows = Object.entries(settings).map(
-  ([name, s]) => `| \`${name}\` | ${s.default === '' ? '(empty)' : `\`${s.default}\``} | ${s.doc.replace(/\|/g, '\\|')} |`,
+  ([name, s]) =>
+    `| \`${name}\` | ${s.default === '' ? '(empty)' : `\`${s.default}\``} | ${s.doc.replace(/\|/g, '\\|')} |`,
 );
 const text = `# Configuration
 

@@ -254,7 +254,10 @@ describe('auth-agent CLI', () => {
         // While the server holds the embedded database, create commands go through it.
         const viaServer = await run(['user', 'create', '--email', 'while-serving@example.com']);
         expect(viaServer.stderr).toBe('');
-        expect(JSON.parse(viaServer.stdout)).toMatchObject({ email: 'while-serving@example.com', password: expect.any(String) });
+        expect(JSON.parse(viaServer.stdout)).toMatchObject({
+          email: 'while-serving@example.com',
+          password: expect.any(String),
+        });
         const duplicate = await run(['user', 'create', '--email', 'while-serving@example.com']);
         expect(duplicate.code).toBe(1);
         expect(duplicate.stderr).toMatch(/already exists/);

@@ -20,7 +20,10 @@ describe('the config module', () => {
 
   it.each([
     [{ NODE_ENV: 'production', ISSUER: 'https://a.example' }, /JWT_SECRET is not set/],
-    [{ NODE_ENV: 'production', ISSUER: 'https://a.example', JWT_SECRET: 'x'.repeat(31) }, /shorter than 32 bytes/],
+    [
+      { NODE_ENV: 'production', ISSUER: 'https://a.example', JWT_SECRET: 'x'.repeat(31) },
+      /shorter than 32 bytes/,
+    ],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, /ISSUER must be https/],
     [{ ISSUER: 'not a url' }, /absolute URL/],
     [{ ISSUER: 'https://a.example/?x=1' }, /query or fragment/],
@@ -34,7 +37,11 @@ describe('the config module', () => {
   });
 
   it('accepts a safe production configuration', () => {
-    const config = loadConfig({ NODE_ENV: 'production', ISSUER: 'https://auth.example/', JWT_SECRET: 'x'.repeat(32) });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      ISSUER: 'https://auth.example/',
+      JWT_SECRET: 'x'.repeat(32),
+    });
     expect(config.issuer).toBe('https://auth.example');
   });
 

@@ -2,7 +2,12 @@ import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { Config } from '../config/load.js';
-import { ProvisioningError, provisionAgent, provisionClient, provisionUser } from '../services/provisioning.js';
+import {
+  ProvisioningError,
+  provisionAgent,
+  provisionClient,
+  provisionUser,
+} from '../services/provisioning.js';
 import type { SqlDriver } from '../storage/driver.js';
 
 /**
@@ -16,12 +21,27 @@ export function controlSocketPath(dataDir: string): string {
 
 export type ControlRequest =
   | { command: 'user create'; input: { email: string; password: string; admin: boolean } }
-  | { command: 'agent create'; input: { ownerEmail: string; userEmail: string; userName?: string | undefined; agentId?: string | undefined } }
-  | { command: 'client create'; input: { ownerEmail: string; name: string; redirectUris: string[]; public: boolean } };
+  | {
+      command: 'agent create';
+      input: {
+        ownerEmail: string;
+        userEmail: string;
+        userName?: string | undefined;
+        agentId?: string | undefined;
+      };
+    }
+  | {
+      command: 'client create';
+      input: { ownerEmail: string; name: string; redirectUris: string[]; public: boolean };
+    };
 
 export type ControlResponse = { ok: true; result: unknown } | { ok: false; error: string };
 
-export async function executeControl(db: SqlDriver, config: Config, request: ControlRequest): Promise<unknown> {
+export async function executeControl(
+  db: SqlDriver,
+  config: Config,
+  request: ControlRequest,
+): Promise<unknown> {
   const iterations = config.pbkdf2Iterations;
   switch (request.command) {
     case 'user create':
@@ -47,7 +67,13 @@ export function listenControlSocket(db: SqlDriver, config: Config): Promise<Serv
         const result = await executeControl(db, config, JSON.parse(buffer) as ControlRequest);
         response = { ok: true, result };
       } catch (error) {
-        response = { ok: false, error: error instanceof ProvisioningError ? error.message : 'The server could not run the command.' };
+        response = {
+          ok: false,
+          error:
+            error instanceof ProvisioningError
+              ? error.message
+              : 'The server could not run the command.',
+        };
       }
       socket.end(`${JSON.stringify(response)}\n`);
     });
@@ -62,7 +88,10 @@ export function listenControlSocket(db: SqlDriver, config: Config): Promise<Serv
   });
 }
 
-export function sendControl(dataDir: string, request: ControlRequest): Promise<ControlResponse> | undefined {
+export function sendControl(
+  dataDir: string,
+  request: ControlRequest,
+): Promise<ControlResponse> | undefined {
   const path = controlSocketPath(dataDir);
   if (!existsSync(path)) return undefined;
   return new Promise((resolve, reject) => {

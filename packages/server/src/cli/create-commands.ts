@@ -41,7 +41,8 @@ async function execute(
   try {
     db = await openDatabase(config);
   } catch (error) {
-    const viaServer = error instanceof DataDirLockedError ? sendControl(config.dataDir, request) : undefined;
+    const viaServer =
+      error instanceof DataDirLockedError ? sendControl(config.dataDir, request) : undefined;
     if (!viaServer) throw error;
     const reply = await viaServer;
     if (reply.ok) return print(decorate(reply.result));
@@ -62,7 +63,9 @@ async function execute(
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 export async function userCreate(config: Config, args: string[]): Promise<number> {
@@ -110,6 +113,11 @@ export async function clientCreate(config: Config, args: string[]): Promise<numb
   if (redirectUris.length === 0) throw new UsageError('--redirect-uri is required.');
   return execute(config, {
     command: 'client create',
-    input: { ownerEmail: need(values, 'owner'), name: need(values, 'name'), redirectUris, public: values.public === true },
+    input: {
+      ownerEmail: need(values, 'owner'),
+      name: need(values, 'name'),
+      redirectUris,
+      public: values.public === true,
+    },
   });
 }

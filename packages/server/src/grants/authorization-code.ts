@@ -55,16 +55,6 @@ export const authorizationCodeGrant: GrantHandler = {
       { event: 'token.code_exchanged', client_id: client.clientId, agent_id: result.agentId },
       'code exchanged',
     );
-    return tokenResponse(
-      ctx,
-      {
-        grantId: result.grantId ?? '',
-        agentId: result.agentId ?? '',
-        clientId: client.clientId,
-        scope: result.scope ?? '',
-        model: result.model ?? '',
-      },
-      refreshToken,
-    );
+    return tokenResponse(ctx, client.clientId, result, refreshToken);
   },
 };

@@ -1,12 +1,14 @@
 import type { ServerContext } from '../server-context.js';
+import type { IssuedGrant } from '../storage/oauth-store.js';
 import type { TokenResponse } from './grant-type.js';
 
 export async function tokenResponse(
   ctx: ServerContext,
-  grant: { grantId: string; agentId: string; clientId: string; scope: string; model: string },
+  clientId: string,
+  grant: IssuedGrant,
   refreshToken: string,
 ): Promise<TokenResponse> {
-  const access = await ctx.accessTokens.issue(grant);
+  const access = await ctx.accessTokens.issue({ ...grant, clientId });
   return {
     access_token: access.token,
     token_type: 'Bearer',

@@ -44,16 +44,6 @@ export const refreshTokenGrant: GrantHandler = {
       );
       throw oauthError.invalidGrant(FAILURES[result.outcome]);
     }
-    return tokenResponse(
-      ctx,
-      {
-        grantId: result.grantId ?? '',
-        agentId: result.agentId ?? '',
-        clientId: client.clientId,
-        scope: result.scope ?? '',
-        model: result.model ?? '',
-      },
-      nextToken,
-    );
+    return tokenResponse(ctx, client.clientId, result, nextToken);
   },
 };

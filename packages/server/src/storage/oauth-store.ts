@@ -41,13 +41,18 @@ export interface NewRequest {
 
 export type CompleteOutcome = 'ok' | 'not_found' | 'expired' | 'authenticated' | 'denied';
 
-export interface GrantResult<Outcome extends string> {
-  outcome: Outcome;
-  grantId: string | null;
-  agentId: string | null;
-  scope: string | null;
-  model: string | null;
+/** A live grant as the token endpoint needs it to mint tokens. */
+export interface IssuedGrant {
+  grantId: string;
+  agentId: string;
+  scope: string;
+  model: string;
 }
+
+/** Either the grant, or the reason there is none. */
+export type GrantResult<Outcome extends string> =
+  | ({ outcome: 'ok' } & IssuedGrant)
+  | { outcome: Exclude<Outcome, 'ok'> };
 
 export type ExchangeOutcome =
   | 'ok'
@@ -241,12 +246,13 @@ export class OAuthStore {
       model: string | null;
     }>(text, params);
     if (!row) throw new Error('grant function returned no row');
+    if (row.outcome !== 'ok') return { outcome: row.outcome as Exclude<Outcome, 'ok'> };
     return {
-      outcome: row.outcome,
-      grantId: row.grant_id,
-      agentId: row.agent_id,
-      scope: row.scope,
-      model: row.model,
+      outcome: 'ok',
+      grantId: row.grant_id ?? '',
+      agentId: row.agent_id ?? '',
+      scope: row.scope ?? '',
+      model: row.model ?? '',
     };
   }
 
