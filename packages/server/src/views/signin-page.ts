@@ -17,12 +17,14 @@ const POLL_SCRIPT = `(() => {
   const req = window.authRequest;
   const box = document.getElementById('status');
   const show = (state, text) => { box.dataset.state = state; box.textContent = text; };
+  // Same-origin path: the cookie binding and CSP connect-src 'self' both need this origin.
+  const statusPath = new URL(req.status_endpoint).pathname;
   let delay = 500;
   const poll = async () => {
     if (Date.now() >= Date.parse(req.expires_at)) { show('expired', 'This sign-in request has expired. Start again from the website.'); return; }
     let wait = delay;
     try {
-      const res = await fetch(req.status_endpoint + '?request_id=' + encodeURIComponent(req.request_id), { credentials: 'same-origin', cache: 'no-store' });
+      const res = await fetch(statusPath + '?request_id=' + encodeURIComponent(req.request_id), { credentials: 'same-origin', cache: 'no-store' });
       if (res.status === 429) { wait = Math.max(delay, 1000 * Number(res.headers.get('retry-after') || 1)); }
       else if (res.ok) {
         const body = await res.json();
