@@ -1,0 +1,45 @@
+import { sha256 } from '../../crypto/digest.js';
+import { randomToken } from '../../crypto/random.js';
+import type { SqlDriver } from '../../storage/driver.js';
+import { asUser } from '../../storage/owner-store.js';
+import type { ConsoleDeps } from '../deps.js';
+
+const LINK_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * Sends a one-time link to `email` proving the owner controls it. Only the token's hash is
+ * stored; the link opens a confirmation page (a POST spends it), so mail scanners that
+ * prefetch links cannot verify an address on someone's behalf.
+ */
+export async function sendVerificationMail(
+  deps: ConsoleDeps,
+  owner: { userId: string; email: string },
+  email: string,
+): Promise<void> {
+  const token = randomToken(32);
+  await storeVerification(deps.ctx.db, owner.userId, email, token);
+  const link = `${deps.ctx.config.issuer}/console/verify-email?token=${token}`;
+  const forAccount = email.toLowerCase() === owner.email.toLowerCase();
+  const text = forAccount
+    ? `Confirm the email address of your Auth Agent account:\n\n${link}\n\nThe link works once, for 24 hours. If you did not sign up, ignore this mail.`
+    : `The Auth Agent account ${owner.email} wants to tell websites that its agents act for ${email}.\n\nOnly if that account is yours, confirm here:\n\n${link}\n\nThe link works once, for 24 hours. Otherwise ignore this mail.`;
+  await deps.mailer.send({ to: email, subject: 'Confirm your email address — Auth Agent', text });
+}
+
+async function storeVerification(db: SqlDriver, userId: string, email: string, token: string) {
+  await asUser(db, userId, (tx) =>
+    tx.query(
+      `INSERT INTO email_verifications (token_hash, user_id, email, expires_at)
+       VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
+      [sha256(token), userId, email, LINK_TTL_SECONDS],
+    ),
+  );
+}
+
+/** Spends a verification link; returns the address it verified, or undefined. */
+export async function confirmEmail(db: SqlDriver, token: string): Promise<string | undefined> {
+  const [row] = await db.query<{ email: string }>('SELECT * FROM app_confirm_email($1)', [
+    sha256(token),
+  ]);
+  return row?.email;
+}
