@@ -38,6 +38,13 @@ export class ConsoleBrowser {
     }
   }
 
+  /** The token of the page's main form: the last one (the first is the log-out button's). */
+  private readCsrf() {
+    const tokens = [...this.lastHtml.matchAll(/name="csrf" value="([^"]+)"/g)];
+    const token = tokens.at(-1)?.[1];
+    if (token) this.csrf = token;
+  }
+
   async get(path: string): Promise<Response> {
     const response = await this.h.request(path, {
       headers: { cookie: this.cookieHeader() },
@@ -45,8 +52,7 @@ export class ConsoleBrowser {
     });
     this.remember(response);
     this.lastHtml = await response.clone().text();
-    const token = /name="csrf" value="([^"]+)"/.exec(this.lastHtml)?.[1];
-    if (token) this.csrf = token;
+    this.readCsrf();
     return response;
   }
 
@@ -73,8 +79,7 @@ export class ConsoleBrowser {
     });
     this.remember(response);
     this.lastHtml = await response.clone().text();
-    const token = /name="csrf" value="([^"]+)"/.exec(this.lastHtml)?.[1];
-    if (token) this.csrf = token;
+    this.readCsrf();
     return response;
   }
 }
