@@ -2,12 +2,15 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createServerContext } from './app-context.js';
 import type { Config } from './config/load.js';
+import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
 import { openDatabase } from './storage/open.js';
 import { resolveJwtSecret } from './tokens/signing-key.js';
 
 export interface RunningServer {
   url: string;
+  /** One-time link that creates the first admin; set only while no user exists. */
+  setupLink: string | undefined;
   close(): Promise<void>;
 }
 
@@ -29,6 +32,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
     url: `http://${config.host}:${port}`,
+    setupLink: await issueSetupLink(db, config.issuer),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.close();
