@@ -82,11 +82,13 @@ REVOKE UPDATE ON clients FROM auth_agent_app;
 GRANT UPDATE (secret_hash, secret_version, name, redirect_uris, disabled_at, updated_at)
   ON clients TO auth_agent_app;
 
--- Only an admin may change a role or disable an account; nobody may change their own role.
+-- For the application role: only an admin may change a role or disable an account, and
+-- nobody may change their own role. (Operators working as the schema owner are not limited.)
 CREATE FUNCTION users_guard() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
+LANGUAGE plpgsql SET search_path = public, pg_temp
 AS $$
 BEGIN
+  IF current_user <> 'auth_agent_app' THEN RETURN NEW; END IF;
   IF NEW.role IS DISTINCT FROM OLD.role AND (NOT app_is_admin() OR OLD.id = app_current_user_id()) THEN
     RAISE EXCEPTION 'only another admin may change a role' USING ERRCODE = '42501';
   END IF;
