@@ -51,9 +51,12 @@ export function adminView(deps: ConsoleDeps) {
   return view(async (c, session) => {
     requireAdmin(session);
     const csrf = csrfOf(session);
-    const [users, agents, clients, logTable] = await asSession(deps, session, (tx) =>
-      Promise.all([listUsers(tx), listAllAgents(tx), listAllClients(tx), securityLogAvailable(tx)]),
-    );
+    const { users, agents, clients, logTable } = await asSession(deps, session, async (tx) => ({
+      users: await listUsers(tx),
+      agents: await listAllAgents(tx),
+      clients: await listAllClients(tx),
+      logTable: await securityLogAvailable(tx),
+    }));
     const extra = deps.adminPages.map(
       (p) => html`<a class="button secondary" href="/console/admin/${p.slug}">${p.title}</a>`,
     );

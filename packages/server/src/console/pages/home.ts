@@ -13,9 +13,11 @@ export function homeView(deps: ConsoleDeps) {
   return async (c: ConsoleContext) => {
     const session = c.get('session');
     if (!session) return c.redirect('/console/login', 303);
-    const [agents, clients] = await asSession(deps, session, (tx) =>
-      Promise.all([listOwnAgents(tx, session.userId), listOwnClients(tx, session.userId)]),
-    );
+    // One connection runs one query at a time: sequential, not Promise.all.
+    const { agents, clients } = await asSession(deps, session, async (tx) => ({
+      agents: await listOwnAgents(tx, session.userId),
+      clients: await listOwnClients(tx, session.userId),
+    }));
     return page(c, {
       title: 'Overview',
       session,

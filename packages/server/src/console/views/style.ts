@@ -28,5 +28,6 @@ pre{overflow-x:auto;white-space:pre;font:.82rem/1.45 ui-monospace,SFMono-Regular
 .pill.ok{background:rgba(16,140,72,.18)}.pill.bad{background:rgba(180,35,24,.18);color:var(--bad)}
 .grid{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
 .empty{color:var(--muted);font-style:italic}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:var(--muted)}dd{margin:0}
+p code,td code,dd code{word-break:normal;overflow-wrap:anywhere}a.button+a{margin-left:.75rem}.card>.actions:last-child{margin-top:1rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
