@@ -23,7 +23,15 @@ export async function sendVerificationMail(
   const text = forAccount
     ? `Confirm the email address of your Auth Agent account:\n\n${link}\n\nThe link works once, for 24 hours. If you did not sign up, ignore this mail.`
     : `The Auth Agent account ${owner.email} wants to tell websites that its agents act for ${email}.\n\nOnly if that account is yours, confirm here:\n\n${link}\n\nThe link works once, for 24 hours. Otherwise ignore this mail.`;
-  await deps.mailer.send({ to: email, subject: 'Confirm your email address — Auth Agent', text });
+  try {
+    await deps.mailer.send({ to: email, subject: 'Confirm your email address — Auth Agent', text });
+  } catch (error) {
+    // A mail outage must not fail sign-up; the owner can ask for the link again.
+    deps.ctx.logger.error(
+      { event: 'mail.failed', to: email, reason: (error as Error).message },
+      'verification mail could not be sent',
+    );
+  }
 }
 
 async function storeVerification(db: SqlDriver, userId: string, email: string, token: string) {
