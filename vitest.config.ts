@@ -12,6 +12,9 @@ export default defineConfig({
       {
         test: {
           name: 'embedded',
+          // Inline projects do not inherit the root's test options, so the timeouts repeat here.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           include: ['packages/server/test/**/*.test.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
         },
@@ -19,6 +22,8 @@ export default defineConfig({
       {
         test: {
           name: 'postgres',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           include: ['packages/server/test/**/*.test.ts'],
           exclude: ['packages/server/test/**/*.embedded.test.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'postgres', TEST_POSTGRES_URL },
