@@ -199,7 +199,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     });
     expect(auth.status).toBe(200);
     await signin.waitForURL(/127\.0\.0\.1:18211\/callback/, { timeout: 30_000 });
-    const callback = callbacks.at(-1);
+    const callback = callbacks.filter((u) => u.pathname === '/callback').at(-1); // not /favicon.ico
     expect(callback?.searchParams.get('state')).toBe(state);
     const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     const tokens = await api('/token', {
