@@ -214,14 +214,15 @@ CREATE FUNCTION app_user_count() RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$ SELECT count(*) FROM users $$;
 
--- A new setup link replaces any earlier one, and is issued only while no user exists.
+-- Issued only while no user exists. Earlier unexpired links stay valid (several server
+-- processes may each print one); the first one spent creates the admin and ends them all.
 CREATE FUNCTION app_issue_setup_token(p_token_hash text, p_ttl_seconds integer)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
   IF EXISTS (SELECT 1 FROM users) THEN RETURN false; END IF;
-  DELETE FROM setup_tokens WHERE used_at IS NULL;
+  DELETE FROM setup_tokens WHERE expires_at <= now();
   INSERT INTO setup_tokens (token_hash, expires_at)
   VALUES (p_token_hash, now() + make_interval(secs => p_ttl_seconds));
   RETURN true;

@@ -1,9 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleBrowser, privileged, signUp, strongPassword } from './support/console.js';
 import { createHarness, type Harness } from './support/harness.js';
-
-// The vitest projects do not inherit the root timeouts; PBKDF2 and PGlite start-up need more.
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { provisionUser } from '../src/services/provisioning.js';
 import { ConsoleBrowser, type ConsoleUser, signUp, strongPassword } from './support/console.js';
 import { authenticateAgent, obtainTokens, startAuthorization } from './support/flow.js';
 import { createHarness, type Harness } from './support/harness.js';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let h: Harness;
 let admin: ConsoleBrowser;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleUser, codeById, mailedLink, privileged, signUp } from './support/console.js';
 import {
   authenticateAgent,
@@ -7,8 +7,6 @@ import {
   tokenRequest,
 } from './support/flow.js';
 import { type ClientFixture, createHarness, type Harness } from './support/harness.js';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let h: Harness;
 let website: ClientFixture;

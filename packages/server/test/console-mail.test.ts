@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from './support/console.js';
 import { createHarness, type Harness } from './support/harness.js';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 // A minimal SMTP receiver (RFC 5321 happy path) on a port of this suite's range; each
 // backend project gets its own port so the two runs never collide.

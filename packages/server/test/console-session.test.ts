@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleBrowser, privileged, signUp } from './support/console.js';
 import { createHarness, type Harness } from './support/harness.js';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let h: Harness;
 beforeAll(async () => {

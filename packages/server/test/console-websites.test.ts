@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleUser, codeById, signUp } from './support/console.js';
 import { obtainTokens, startAuthorization, tokenRequest } from './support/flow.js';
 import {
@@ -8,8 +8,6 @@ import {
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 let h: Harness;
 let agent: AgentFixture;

@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { confirmEmail } from '../src/console/mail/verification.js';
 import type { SqlExecutor } from '../src/storage/driver.js';
 import { mailedLink, privileged, signUp } from './support/console.js';
 import { obtainTokens } from './support/flow.js';
 import { createHarness, type Harness } from './support/harness.js';
-
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /** Every table with owner data, and how a row names its owner(s). */
 const OWNER_TABLES: Record<string, { owner: string; update?: string }> = {

@@ -6,7 +6,7 @@ const SETUP_TTL_SECONDS = 24 * 60 * 60;
 
 /**
  * On first run (no user at all) issues the one-time link that creates the first admin.
- * Only the token's hash is stored; a new link replaces an unused older one.
+ * Only the token's hash is stored; it works once, and only until the first user exists.
  */
 export async function issueSetupLink(db: SqlExecutor, issuer: string): Promise<string | undefined> {
   const token = randomToken(32);
