@@ -141,4 +141,17 @@ describe('console accounts', () => {
       303,
     );
   });
+
+  it('caps verification mails at 10 an hour per owner', async () => {
+    const user = await signUp(h); // the first mail
+    await user.browser.get('/console/account');
+    for (let i = 0; i < 9; i++) {
+      const sent = await user.browser.post('/console/account/verify-email');
+      expect(sent.status).toBe(303);
+    }
+    const refused = await user.browser.post('/console/account/verify-email');
+    expect(refused.status).toBe(429);
+    const mails = h.logs.filter((l) => l.includes('"mail.outbox"') && l.includes(user.email));
+    expect(mails).toHaveLength(10);
+  });
 });

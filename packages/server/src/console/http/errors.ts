@@ -5,7 +5,7 @@
 export class ConsoleError extends Error {
   override readonly name = 'ConsoleError';
   constructor(
-    readonly status: 400 | 403 | 404 | 409 | 413 | 415,
+    readonly status: 400 | 403 | 404 | 409 | 413 | 415 | 429,
     readonly title: string,
     readonly detail: string,
   ) {

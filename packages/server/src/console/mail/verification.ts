@@ -3,8 +3,11 @@ import { randomToken } from '../../crypto/random.js';
 import type { SqlDriver } from '../../storage/driver.js';
 import { asUser } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
+import { ConsoleError } from '../http/errors.js';
 
 const LINK_TTL_SECONDS = 24 * 60 * 60;
+/** Verification mails one owner may trigger per hour: the console must not be a mail cannon. */
+const MAILS_PER_HOUR = 10;
 
 /**
  * Sends a one-time link to `email` proving the owner controls it. Only the token's hash is
@@ -35,13 +38,24 @@ export async function sendVerificationMail(
 }
 
 async function storeVerification(db: SqlDriver, userId: string, email: string, token: string) {
-  await asUser(db, userId, (tx) =>
-    tx.query(
+  await asUser(db, userId, async (tx) => {
+    const [recent] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM email_verifications
+       WHERE user_id = $1 AND created_at > now() - interval '1 hour'`,
+      [userId],
+    );
+    if ((recent?.n ?? 0) >= MAILS_PER_HOUR)
+      throw new ConsoleError(
+        429,
+        'Too many confirmation mails',
+        'You asked for many confirmation links in the last hour. Use one you already received, or try again later.',
+      );
+    await tx.query(
       `INSERT INTO email_verifications (token_hash, user_id, email, expires_at)
        VALUES ($1, $2, $3, now() + make_interval(secs => $4))`,
       [sha256(token), userId, email, LINK_TTL_SECONDS],
-    ),
-  );
+    );
+  });
 }
 
 /** Spends a verification link; returns the address it verified, or undefined. */

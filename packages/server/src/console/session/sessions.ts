@@ -22,13 +22,17 @@ export async function createSession(
   lifetimeSeconds: number,
 ): Promise<string> {
   const id = randomToken(32);
-  await asUser(db, userId, (tx) =>
-    tx.query(
+  await asUser(db, userId, async (tx) => {
+    // Housekeeping: the user's sessions that outlived their absolute lifetime.
+    await tx.query('DELETE FROM console_sessions WHERE user_id = $1 AND expires_at <= now()', [
+      userId,
+    ]);
+    await tx.query(
       `INSERT INTO console_sessions (id_hash, user_id, expires_at)
        VALUES ($1, $2, now() + make_interval(secs => $3))`,
       [sha256(id), userId, lifetimeSeconds],
-    ),
-  );
+    );
+  });
   return id;
 }
 
