@@ -94,7 +94,10 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   const app = new Hono<ConsoleEnv>();
   app.use('*', loadSession(deps));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
-  app.all('*', () => {
+  app.all('*', (c) => {
+    // `/console/` and friends: one canonical URL per page.
+    if (c.req.method === 'GET' && c.req.path.length > 1 && c.req.path.endsWith('/'))
+      return c.redirect(c.req.path.replace(/\/+$/, ''), 301);
     throw consoleError.notFound();
   });
   app.onError(consoleErrorHandler(deps));
