@@ -3,12 +3,15 @@ import type { Logger } from 'pino';
 import { createServerContext } from './app-context.js';
 import { listenControlSocket } from './cli/control-socket.js';
 import type { Config } from './config/load.js';
+import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
 import { openDatabase } from './storage/open.js';
 import { resolveJwtSecret } from './tokens/signing-key.js';
 
 export interface RunningServer {
   url: string;
+  /** One-time link that creates the first admin; set only while no user exists. */
+  setupLink: string | undefined;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {
     url: `http://${config.host}:${port}`,
+    setupLink: await issueSetupLink(db, config.issuer),
     async close() {
       control?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

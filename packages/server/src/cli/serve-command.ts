@@ -8,8 +8,14 @@ export async function serveCommand(config: Config, logger: Logger): Promise<numb
     ? 'PostgreSQL (DATABASE_URL)'
     : `embedded PGlite in ${config.dataDir}`;
   process.stdout.write(
-    `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\n`,
+    `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\nConsole: ${config.issuer}/console\n`,
   );
+  // First run: the one-time link is printed here (stdout, not the log) and stored hashed.
+  if (server.setupLink) {
+    process.stdout.write(
+      `\nNo account exists yet. Create the administrator with this one-time link (valid 24 hours):\n  ${server.setupLink}\nor run: npx auth-agent user create --email you@example.com --admin\n`,
+    );
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -19,6 +19,11 @@ export interface Config {
   readonly logLevel: string;
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
+  readonly consoleSignup: 'open' | 'closed';
+  readonly consoleSessionIdleTimeout: number;
+  readonly consoleSessionLifetime: number;
+  readonly smtpUrl: string | undefined;
+  readonly mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -55,6 +60,11 @@ function normaliseIssuer(raw: string): string {
   return url.href.replace(/\/$/, '');
 }
 
+function signupMode(raw: string): 'open' | 'closed' {
+  if (raw === 'open' || raw === 'closed') return raw;
+  throw new ConfigError(`CONSOLE_SIGNUP must be "open" or "closed" (got "${raw}").`);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, 'NODE_ENV') === 'production';
   const port = integer(env, 'PORT', 0, 65535);
@@ -78,6 +88,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read(env, 'LOG_LEVEL'),
     trustProxy: ['1', 'true', 'yes'].includes(read(env, 'TRUST_PROXY').toLowerCase()),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_024, 10_485_760),
+    consoleSignup: signupMode(read(env, 'CONSOLE_SIGNUP')),
+    consoleSessionIdleTimeout: integer(env, 'CONSOLE_SESSION_IDLE_TIMEOUT', 60, 86_400),
+    consoleSessionLifetime: integer(env, 'CONSOLE_SESSION_LIFETIME', 300, 2_592_000),
+    smtpUrl: read(env, 'SMTP_URL') || undefined,
+    mailFrom: read(env, 'MAIL_FROM') || `Auth Agent <no-reply@${new URL(issuer).hostname}>`,
   };
   assertSafeForProduction(config);
   return config;

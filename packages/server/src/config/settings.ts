@@ -48,6 +48,26 @@ export const settings = {
     doc: 'Set to 1 when a reverse proxy sets X-Forwarded-For and X-Forwarded-Proto.',
   },
   MAX_BODY_BYTES: { default: '65536', doc: 'Largest request body accepted, in bytes.' },
+  CONSOLE_SIGNUP: {
+    default: 'open',
+    doc: '`open` lets anyone create a console account; `closed` leaves it to admins and the CLI.',
+  },
+  CONSOLE_SESSION_IDLE_TIMEOUT: {
+    default: '1800',
+    doc: 'Console sessions end after this many seconds without a request.',
+  },
+  CONSOLE_SESSION_LIFETIME: {
+    default: '43200',
+    doc: 'Console sessions end this many seconds after log-in, however active.',
+  },
+  SMTP_URL: {
+    default: '',
+    doc: 'smtp(s):// URL for console mail; empty writes mail to the server log (development outbox).',
+  },
+  MAIL_FROM: {
+    default: '',
+    doc: 'From address of console mail; defaults to no-reply@<issuer host>.',
+  },
 } as const satisfies Record<string, { default: string; doc: string }>;
 
 export type SettingName = keyof typeof settings;

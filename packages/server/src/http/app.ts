@@ -1,5 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { ConsoleOptions } from '../console/deps.js';
+import { createConsole } from '../console/index.js';
 import { agentAuthenticateEndpoint } from '../endpoints/agent-authenticate.js';
 import { authorizeEndpoint } from '../endpoints/authorize.js';
 import { checkStatusEndpoint } from '../endpoints/check-status.js';
@@ -21,7 +23,7 @@ type Route = {
 };
 
 /** Builds the HTTP application. Web-standard Request/Response in, so any runtime can host it. */
-export function createApp(ctx: ServerContext): Hono {
+export function createApp(ctx: ServerContext, options: { console?: ConsoleOptions } = {}): Hono {
   const app = new Hono();
   app.use('*', requestLogging(ctx.logger));
   app.use('*', securityHeaders(ctx.config.issuer));
@@ -63,6 +65,10 @@ export function createApp(ctx: ServerContext): Hono {
       throw oauthError.methodNotAllowed(route.methods.join(', '));
     });
   }
+
+  // The management console (src/console): server-rendered pages under RLS, see docs/console.md.
+  app.route('/console', createConsole(ctx, options.console));
+  app.get('/', (c) => c.redirect('/console', 302));
 
   app.notFound(() => {
     throw oauthError.notFound();

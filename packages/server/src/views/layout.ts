@@ -21,13 +21,15 @@ export function layout(input: {
   head?: SafeHtml;
   script?: SafeHtml;
   attributes?: SafeHtml;
+  /** Referrer policy of the page; the console needs `same-origin` for its Origin checks. */
+  referrer?: 'no-referrer' | 'same-origin';
 }): string {
   return `<!doctype html>${
     html`<html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${input.referrer ?? 'no-referrer'}">
 <title>${input.title}</title>
 <style nonce="${input.nonce}">${STYLE}</style>
 ${input.head ?? ''}

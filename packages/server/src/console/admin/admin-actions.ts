@@ -1,0 +1,56 @@
+import { setUserDisabled } from '../data/admin.js';
+import { setAgentDisabled } from '../data/agents.js';
+import { setClientDisabled } from '../data/clients.js';
+import { revokeEveryGrant } from '../data/grants.js';
+import type { ConsoleDeps } from '../deps.js';
+import { consoleError, objectId } from '../http/errors.js';
+import { action, asSession } from '../http/handlers.js';
+import { notVisible, type ObjectKind } from '../http/owned.js';
+import { seeOther } from '../views/shell.js';
+import { requireAdmin } from './guard.js';
+
+const TARGETS = {
+  users: { kind: 'user', set: setUserDisabled },
+  agents: { kind: 'agent', set: setAgentDisabled },
+  websites: { kind: 'client', set: setClientDisabled },
+} as const satisfies Record<string, { kind: ObjectKind; set: unknown }>;
+
+/** POST /console/admin/:target/:id/disable|enable */
+export function adminToggleAction(deps: ConsoleDeps, disabled: boolean) {
+  return action(deps, async (c, session) => {
+    requireAdmin(session);
+    const target = TARGETS[c.req.param('target') as keyof typeof TARGETS];
+    if (!target) throw consoleError.notFound();
+    const id = objectId(c.req.param('id'));
+    if (target.kind === 'user' && id === session.userId)
+      throw consoleError.forbidden('You cannot disable your own account.');
+    await asSession(deps, session, async (tx) => {
+      if (!(await target.set(tx, id, disabled)))
+        await notVisible(deps, c, tx, session, target.kind, id);
+    });
+    deps.ctx.logger.warn(
+      {
+        event: 'admin.toggle',
+        admin_id: session.userId,
+        object_kind: target.kind,
+        object_id: id,
+        disabled,
+      },
+      'admin changed an object',
+    );
+    return seeOther(c, '/console/admin', disabled ? 'disabled' : 'enabled');
+  });
+}
+
+/** POST /console/admin/revoke-all — every grant, so every refresh and access token. */
+export function adminRevokeAllAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    requireAdmin(session);
+    const count = await asSession(deps, session, revokeEveryGrant);
+    deps.ctx.logger.warn(
+      { event: 'admin.revoke_all_tokens', admin_id: session.userId, grants: count },
+      'admin revoked all tokens',
+    );
+    return seeOther(c, '/console/admin', 'tokens-revoked');
+  });
+}

@@ -1,0 +1,105 @@
+import { cspNonce } from '../../http/nonce.js';
+import { html, type SafeHtml } from '../../views/html.js';
+import {
+  type AdminObject,
+  type AdminUser,
+  listAllAgents,
+  listAllClients,
+  listUsers,
+  securityLogAvailable,
+} from '../data/admin.js';
+import type { ConsoleDeps } from '../deps.js';
+import { consoleError } from '../http/errors.js';
+import { asSession, csrfOf, view } from '../http/handlers.js';
+import { actionButton, notice, statusPill, when } from '../views/components.js';
+import { doneNotice } from '../views/notices.js';
+import { page } from '../views/shell.js';
+import { requireAdmin } from './guard.js';
+
+function toggle(kind: string, id: string, disabled: boolean, csrf: string): SafeHtml {
+  return actionButton({
+    action: `/console/admin/${kind}/${id}/${disabled ? 'enable' : 'disable'}`,
+    csrf,
+    text: disabled ? 'Enable' : 'Disable',
+    style: disabled ? 'secondary' : 'danger',
+    small: true,
+  });
+}
+
+function usersTable(users: AdminUser[], selfId: string, csrf: string) {
+  return html`<div class="table-wrap"><table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Agents</th><th scope="col">Websites</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+${users.map(
+  (
+    u,
+  ) => html`<tr><td>${u.email}${u.email_verified ? '' : html` <span class="pill">unconfirmed</span>`}</td><td>${u.role}</td><td>${String(u.agents)}</td><td>${String(u.clients)}</td>
+<td>${statusPill(u.disabled)}</td><td>${when(u.created_at)}</td><td>${u.id === selfId ? html`<span class="muted">you</span>` : toggle('users', u.id, u.disabled, csrf)}</td></tr>`,
+)}</tbody></table></div>`;
+}
+
+function objectsTable(kind: 'agents' | 'websites', rows: AdminObject[], csrf: string) {
+  if (rows.length === 0) return html`<p class="empty">None yet.</p>`;
+  const detail = kind === 'agents' ? '/console/agents' : '/console/websites';
+  return html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+${rows.map(
+  (r) =>
+    html`<tr><td><a href="${detail}/${r.id}">${r.name}</a></td><td><code>${r.public_id}</code></td><td>${r.owner_email}</td><td>${statusPill(r.disabled)}</td><td>${when(r.created_at)}</td><td>${toggle(kind, r.id, r.disabled, csrf)}</td></tr>`,
+)}</tbody></table></div>`;
+}
+
+/** GET /console/admin — every user, agent and website, across owners. */
+export function adminView(deps: ConsoleDeps) {
+  return view(async (c, session) => {
+    requireAdmin(session);
+    const csrf = csrfOf(session);
+    const { users, agents, clients, logTable } = await asSession(deps, session, async (tx) => ({
+      users: await listUsers(tx),
+      agents: await listAllAgents(tx),
+      clients: await listAllClients(tx),
+      logTable: await securityLogAvailable(tx),
+    }));
+    const extra = deps.adminPages.map(
+      (p) => html`<a class="button secondary" href="/console/admin/${p.slug}">${p.title}</a>`,
+    );
+    return page(c, {
+      title: 'Admin',
+      session,
+      section: 'admin',
+      body: html`<h1>Administration</h1>${notice(doneNotice(c))}
+<section class="card" aria-labelledby="incident-h"><h2 id="incident-h">Incident response</h2>
+<p>Revoke every refresh and access token of every agent and website. Agents must sign in again.</p>
+<div class="actions">${actionButton({ action: '/console/admin/revoke-all', csrf, text: 'Revoke all tokens', style: 'danger' })}
+${extra}${deps.adminPages.length === 0 && logTable ? html`<a class="button secondary" href="/console/admin/security-log">Security log</a>` : ''}</div></section>
+<section class="card" aria-labelledby="users-h"><h2 id="users-h">Users</h2>${usersTable(users, session.userId, csrf)}</section>
+<section class="card" aria-labelledby="agents-h"><h2 id="agents-h">Agents</h2>${objectsTable('agents', agents, csrf)}</section>
+<section class="card" aria-labelledby="sites-h"><h2 id="sites-h">Websites</h2>${objectsTable('websites', clients, csrf)}</section>`,
+    });
+  });
+}
+
+/**
+ * GET /console/admin/:slug — pages other modules register (ConsoleOptions.adminPages).
+ * The security log is one: until its module registers a page, an existing
+ * `security_events` table gets a marked placeholder slot here.
+ */
+export function adminExtraView(deps: ConsoleDeps) {
+  return view(async (c, session) => {
+    requireAdmin(session);
+    const slug = c.req.param('slug');
+    const extra = deps.adminPages.find((p) => p.slug === slug);
+    if (extra) {
+      const nonce = cspNonce();
+      const body = await extra.render({ userId: session.userId, nonce });
+      return page(c, { title: extra.title, session, section: 'admin', nonce, body });
+    }
+    const logTable = await asSession(deps, session, securityLogAvailable);
+    if (slug !== 'security-log' || !logTable) throw consoleError.notFound();
+    return page(c, {
+      title: 'Security log',
+      session,
+      section: 'admin',
+      body: html`<p><a href="/console/admin">← Administration</a></p><h1>Security log</h1>
+<div class="card" data-slot="security-log"><p>The <code>security_events</code> table exists, but no viewer is registered.
+The security module provides it through <code>ConsoleOptions.adminPages</code> (slug <code>security-log</code>).</p></div>`,
+    });
+  });
+}

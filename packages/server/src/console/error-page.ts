@@ -1,0 +1,34 @@
+import type { Context } from 'hono';
+import { OAuthError } from '../errors.js';
+import { html } from '../views/html.js';
+import type { ConsoleDeps } from './deps.js';
+import { ConsoleError } from './http/errors.js';
+import type { ConsoleEnv } from './session/middleware.js';
+import { LoginRequired } from './session/middleware.js';
+import { page } from './views/shell.js';
+
+/** Console errors are HTML pages with fixed texts; unexpected ones are logged and hidden. */
+export function consoleErrorHandler(deps: ConsoleDeps) {
+  return (error: Error, c: Context<ConsoleEnv>): Response => {
+    if (error instanceof LoginRequired) return c.redirect('/console/login', 303);
+    let status = 500;
+    let title = 'Something went wrong';
+    let detail = 'The server could not complete the request. Try again in a moment.';
+    if (error instanceof ConsoleError) {
+      ({ status, title, detail } = error);
+    } else if (error instanceof OAuthError) {
+      status = error.status;
+      title = 'The request was refused';
+      detail = error.description;
+    } else {
+      deps.ctx.logger.error({ err: error, path: c.req.path }, 'console error');
+    }
+    return page(c, {
+      title,
+      status,
+      session: c.get('session'),
+      body: html`<div class="narrow"><div class="card" role="alert"><h1>${title}</h1><p>${detail}</p>
+<p><a href="/console">Back to the console</a></p></div></div>`,
+    });
+  };
+}

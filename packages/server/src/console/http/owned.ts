@@ -1,0 +1,37 @@
+import type { Context } from 'hono';
+import type { SqlExecutor } from '../../storage/driver.js';
+import type { ConsoleDeps } from '../deps.js';
+import { RLS_VIOLATION_ATTEMPT } from '../events.js';
+import type { ConsoleSession } from '../session/sessions.js';
+import { consoleError } from './errors.js';
+
+export type ObjectKind = 'agent' | 'client' | 'grant' | 'user';
+
+/**
+ * Called when an object id found nothing under the caller's RLS context. The answer is
+ * always 404 (nothing disclosed); if the object does exist, it belongs to someone else and
+ * the attempt is reported as `rls.violation_attempt`.
+ */
+export async function notVisible(
+  deps: ConsoleDeps,
+  c: Context,
+  tx: SqlExecutor,
+  session: ConsoleSession,
+  kind: ObjectKind,
+  id: string,
+): Promise<never> {
+  const [row] = await tx.query<{ exists: boolean }>('SELECT app_object_exists($1, $2) AS exists', [
+    kind,
+    id,
+  ]);
+  if (row?.exists) {
+    deps.events.emit(RLS_VIOLATION_ATTEMPT, {
+      user_id: session.userId,
+      object_kind: kind,
+      object_id: id,
+      method: c.req.method,
+      path: c.req.path,
+    });
+  }
+  throw consoleError.notFound();
+}

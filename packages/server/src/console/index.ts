@@ -1,0 +1,105 @@
+import { type Context, Hono } from 'hono';
+import type { ServerContext } from '../server-context.js';
+import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
+import { adminExtraView, adminView } from './admin/admin-page.js';
+import type { ConsoleDeps, ConsoleOptions } from './deps.js';
+import { consoleErrorHandler } from './error-page.js';
+import { loggingEvents } from './events.js';
+import { consoleError } from './http/errors.js';
+import { createMailer } from './mail/mailer.js';
+import { accountView, changePasswordAction, resendVerificationAction } from './pages/account.js';
+import {
+  agentDeleteAction,
+  agentProfileAction,
+  agentRotateAction,
+  agentToggleAction,
+  agentVerifyEmailAction,
+  grantRevokeAction,
+  grantsRevokeAllAction,
+} from './pages/agent-actions.js';
+import { createAgentAction, newAgentView } from './pages/agent-create.js';
+import { agentDetailView } from './pages/agent-detail.js';
+import { agentsListView } from './pages/agents-list.js';
+import { homeView } from './pages/home.js';
+import { loginAction, loginView } from './pages/login.js';
+import { logoutAction } from './pages/logout.js';
+import { setupAction, setupView } from './pages/setup.js';
+import { signupAction, signupView } from './pages/signup.js';
+import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
+import {
+  websiteDeleteAction,
+  websiteEditAction,
+  websiteRotateAction,
+  websiteToggleAction,
+} from './pages/website-actions.js';
+import { createWebsiteAction, newWebsiteView } from './pages/website-create.js';
+import { websiteDetailView } from './pages/website-detail.js';
+import { websitesListView } from './pages/websites-list.js';
+import { type ConsoleEnv, loadSession } from './session/middleware.js';
+
+type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
+
+/**
+ * The console, mounted at /console. Server-rendered; every page and action is its own
+ * module, every data access runs in a transaction under the signed-in user's RLS context.
+ */
+export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}): Hono<ConsoleEnv> {
+  const deps: ConsoleDeps = {
+    ctx,
+    events: loggingEvents(ctx.logger, options.events),
+    mailer: options.mailer ?? createMailer(ctx.config, ctx.logger),
+    adminPages: options.adminPages ?? [],
+  };
+  const routes: Array<[method: 'get' | 'post', path: string, handler: Handler]> = [
+    ['get', '/', homeView(deps)],
+    ['get', '/signup', signupView(deps)],
+    ['post', '/signup', signupAction(deps)],
+    ['get', '/login', loginView(deps)],
+    ['post', '/login', loginAction(deps)],
+    ['post', '/logout', logoutAction(deps)],
+    ['get', '/setup', setupView(deps)],
+    ['post', '/setup', setupAction(deps)],
+    ['get', '/verify-email', verifyEmailView(deps)],
+    ['post', '/verify-email', verifyEmailAction(deps)],
+    ['get', '/account', accountView()],
+    ['post', '/account/password', changePasswordAction(deps)],
+    ['post', '/account/verify-email', resendVerificationAction(deps)],
+    ['get', '/agents', agentsListView(deps)],
+    ['get', '/agents/new', newAgentView()],
+    ['post', '/agents', createAgentAction(deps)],
+    ['get', '/agents/:id', agentDetailView(deps)],
+    ['post', '/agents/:id/profile', agentProfileAction(deps)],
+    ['post', '/agents/:id/rotate', agentRotateAction(deps)],
+    ['post', '/agents/:id/disable', agentToggleAction(deps, true)],
+    ['post', '/agents/:id/enable', agentToggleAction(deps, false)],
+    ['post', '/agents/:id/delete', agentDeleteAction(deps)],
+    ['post', '/agents/:id/verify-email', agentVerifyEmailAction(deps)],
+    ['post', '/agents/:id/grants/revoke-all', grantsRevokeAllAction(deps)],
+    ['post', '/agents/:id/grants/:grantId/revoke', grantRevokeAction(deps)],
+    ['get', '/websites', websitesListView(deps)],
+    ['get', '/websites/new', newWebsiteView()],
+    ['post', '/websites', createWebsiteAction(deps)],
+    ['get', '/websites/:id', websiteDetailView(deps)],
+    ['post', '/websites/:id/edit', websiteEditAction(deps)],
+    ['post', '/websites/:id/rotate', websiteRotateAction(deps)],
+    ['post', '/websites/:id/disable', websiteToggleAction(deps, true)],
+    ['post', '/websites/:id/enable', websiteToggleAction(deps, false)],
+    ['post', '/websites/:id/delete', websiteDeleteAction(deps)],
+    ['get', '/admin', adminView(deps)],
+    ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
+    ['post', '/admin/:target/:id/disable', adminToggleAction(deps, true)],
+    ['post', '/admin/:target/:id/enable', adminToggleAction(deps, false)],
+    ['get', '/admin/:slug', adminExtraView(deps)],
+  ];
+  const app = new Hono<ConsoleEnv>();
+  app.use('*', loadSession(deps));
+  for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
+  app.all('*', (c) => {
+    // `/console/` and friends: one canonical URL per page.
+    if (c.req.method === 'GET' && c.req.path.length > 1 && c.req.path.endsWith('/'))
+      return c.redirect(c.req.path.replace(/\/+$/, ''), 301);
+    throw consoleError.notFound();
+  });
+  app.onError(consoleErrorHandler(deps));
+  return app;
+}

@@ -1,0 +1,132 @@
+import { hashSecret } from '../../crypto/pbkdf2.js';
+import type { SqlExecutor } from '../../storage/driver.js';
+import { html } from '../../views/html.js';
+import {
+  deleteAgent,
+  replaceAgentSecret,
+  setAgentDisabled,
+  updateAgentProfile,
+} from '../data/agents.js';
+import { revokeAgentGrants, revokeGrant } from '../data/grants.js';
+import { newAgentSecret } from '../data/new-credentials.js';
+import type { ConsoleDeps } from '../deps.js';
+import { objectId } from '../http/errors.js';
+import { action, asSession, type ConsoleContext } from '../http/handlers.js';
+import { notVisible } from '../http/owned.js';
+import { sendVerificationMail } from '../mail/verification.js';
+import type { ConsoleSession } from '../session/sessions.js';
+import { codeBlock, notice, secretValue } from '../views/components.js';
+import { page, seeOther } from '../views/shell.js';
+import { agentSnippet } from '../views/snippets.js';
+import { agentDetailPage, loadAgent } from './agent-detail.js';
+import { readAgentProfile } from './agent-form.js';
+
+type AgentChange = (tx: SqlExecutor, id: string) => Promise<boolean>;
+
+/** Applies one change to an agent under RLS; a miss is a 404 (and reported if not theirs). */
+async function changeAgent(
+  deps: ConsoleDeps,
+  c: ConsoleContext,
+  session: ConsoleSession,
+  change: AgentChange,
+): Promise<string> {
+  const id = objectId(c.req.param('id'));
+  await asSession(deps, session, async (tx) => {
+    if (!(await change(tx, id))) await notVisible(deps, c, tx, session, 'agent', id);
+  });
+  deps.ctx.logger.info(
+    { event: 'console.agent_changed', user_id: session.userId, agent_ref: id, path: c.req.path },
+    'agent changed',
+  );
+  return id;
+}
+
+export function agentProfileAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session, form) => {
+    const profile = readAgentProfile(form);
+    if (typeof profile === 'string') {
+      const { agent, grants } = await loadAgent(deps, c, session, c.req.param('id'));
+      return agentDetailPage(c, session, agent, grants, profile);
+    }
+    const id = await changeAgent(deps, c, session, (tx, ref) =>
+      updateAgentProfile(tx, ref, profile),
+    );
+    return seeOther(c, `/console/agents/${id}`, 'saved');
+  });
+}
+
+export function agentToggleAction(deps: ConsoleDeps, disabled: boolean) {
+  return action(deps, async (c, session) => {
+    const id = await changeAgent(deps, c, session, (tx, ref) =>
+      setAgentDisabled(tx, ref, disabled),
+    );
+    return seeOther(c, `/console/agents/${id}`, disabled ? 'disabled' : 'enabled');
+  });
+}
+
+export function agentDeleteAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    await changeAgent(deps, c, session, deleteAgent);
+    return seeOther(c, '/console/agents', 'deleted');
+  });
+}
+
+/** POST /console/agents/:id/rotate — the new secret is shown once, here. */
+export function agentRotateAction(deps: ConsoleDeps) {
+  const { config } = deps.ctx;
+  return action(deps, async (c, session) => {
+    const agentSecret = newAgentSecret();
+    const hash = await hashSecret(agentSecret, config.pbkdf2Iterations);
+    const id = await changeAgent(deps, c, session, (tx, ref) => replaceAgentSecret(tx, ref, hash));
+    const { agent } = await loadAgent(deps, c, session, id);
+    return page(c, {
+      title: 'Secret rotated',
+      session,
+      section: 'agents',
+      body: html`<div class="card" data-one-time-secret><h1>New secret for ${agent.label ?? agent.agent_id}</h1>
+${notice('The old secret no longer works. Copy the new one now; it is shown only this once.', 'warn')}
+${secretValue('agent-id', 'agent_id', agent.agent_id)}
+${secretValue('agent-secret', 'agent_secret', agentSecret)}
+${codeBlock('agent-snippet', 'Ready-to-run snippet', agentSnippet(config.issuer, agent.agent_id, agentSecret))}
+<p><a class="button" href="/console/agents/${id}">Done</a></p></div>`,
+    });
+  });
+}
+
+export function grantRevokeAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    const agentRef = objectId(c.req.param('id'));
+    const grantId = objectId(c.req.param('grantId'));
+    await asSession(deps, session, async (tx) => {
+      if (!(await revokeGrant(tx, agentRef, grantId)))
+        await notVisible(deps, c, tx, session, 'grant', grantId);
+    });
+    deps.ctx.logger.info(
+      { event: 'console.grant_revoked', user_id: session.userId, grant_id: grantId },
+      'grant revoked',
+    );
+    return seeOther(c, `/console/agents/${agentRef}`, 'revoked');
+  });
+}
+
+export function grantsRevokeAllAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
+    const count = await asSession(deps, session, (tx) => revokeAgentGrants(tx, agent.id));
+    deps.ctx.logger.info(
+      { event: 'console.grants_revoked', user_id: session.userId, agent_ref: agent.id, count },
+      'all grants of an agent revoked',
+    );
+    return seeOther(c, `/console/agents/${agent.id}`, 'revoked-all');
+  });
+}
+
+/** POST /console/agents/:id/verify-email — mails a link to the agent's current user_email. */
+export function agentVerifyEmailAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
+    if (agent.owner_id !== session.userId) return seeOther(c, `/console/agents/${agent.id}`);
+    await sendVerificationMail(deps, session, agent.user_email);
+    return seeOther(c, `/console/agents/${agent.id}`, 'verification-sent');
+  });
+}

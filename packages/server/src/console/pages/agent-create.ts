@@ -1,0 +1,80 @@
+import { hashSecret } from '../../crypto/pbkdf2.js';
+import { insertAgent } from '../../storage/owner-store.js';
+import { html } from '../../views/html.js';
+import { newAgentId, newAgentSecret } from '../data/new-credentials.js';
+import type { ConsoleDeps } from '../deps.js';
+import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import type { ConsoleSession } from '../session/sessions.js';
+import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
+import { page } from '../views/shell.js';
+import { agentSnippet } from '../views/snippets.js';
+import { type AgentProfile, agentProfileFields, readAgentProfile } from './agent-form.js';
+
+function newAgentPage(
+  c: ConsoleContext,
+  session: ConsoleSession,
+  values: AgentProfile,
+  error?: string,
+) {
+  return page(c, {
+    title: 'New agent',
+    session,
+    section: 'agents',
+    status: error ? 400 : 200,
+    body: html`<div class="narrow"><div class="card"><h1>New agent</h1>${notice(error, 'bad')}
+${postForm({
+  action: '/console/agents',
+  csrf: csrfOf(session),
+  body: html`${agentProfileFields(values)}<button type="submit">Create agent</button>`,
+})}
+<p class="muted">The email is marked verified to websites only if you confirmed that exact address in this console.</p>
+</div></div>`,
+  });
+}
+
+export function newAgentView() {
+  return view((c, session) =>
+    newAgentPage(c, session, { label: null, userEmail: session.email, userName: null }),
+  );
+}
+
+/** POST /console/agents — the secret is shown in this response and never again. */
+export function createAgentAction(deps: ConsoleDeps) {
+  const { config } = deps.ctx;
+  return action(deps, async (c, session, form) => {
+    const profile = readAgentProfile(form);
+    if (typeof profile === 'string')
+      return newAgentPage(
+        c,
+        session,
+        {
+          label: form.get('label') ?? null,
+          userEmail: form.get('user_email') ?? '',
+          userName: form.get('user_name') ?? null,
+        },
+        profile,
+      );
+    const agentId = newAgentId();
+    const agentSecret = newAgentSecret();
+    const secretHash = await hashSecret(agentSecret, config.pbkdf2Iterations);
+    const id = await asSession(deps, session, (tx) =>
+      insertAgent(tx, session.userId, { agentId, secretHash, ...profile }),
+    );
+    deps.ctx.logger.info(
+      { event: 'console.agent_created', user_id: session.userId, agent_id: agentId },
+      'agent created',
+    );
+    return page(c, {
+      title: 'Agent created',
+      session,
+      section: 'agents',
+      status: 201,
+      body: html`<div class="card" data-one-time-secret><h1>Agent created</h1>
+${notice('Copy the secret now. It is shown only this once; if you lose it, rotate it.', 'warn')}
+${secretValue('agent-id', 'agent_id', agentId)}
+${secretValue('agent-secret', 'agent_secret', agentSecret)}
+${codeBlock('agent-snippet', 'Ready-to-run snippet', agentSnippet(config.issuer, agentId, agentSecret))}
+<p><a class="button" href="/console/agents/${id}">Done, go to the agent</a></p></div>`,
+    });
+  });
+}

@@ -1,0 +1,84 @@
+import { html } from '../../views/html.js';
+import { type AgentRow, findAgent } from '../data/agents.js';
+import { type ActiveGrant, activeGrantsOfAgent } from '../data/grants.js';
+import type { ConsoleDeps } from '../deps.js';
+import { objectId } from '../http/errors.js';
+import { asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { notVisible } from '../http/owned.js';
+import type { ConsoleSession } from '../session/sessions.js';
+import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
+import { doneNotice } from '../views/notices.js';
+import { page } from '../views/shell.js';
+import { agentProfileFields } from './agent-form.js';
+
+function grantsTable(agent: AgentRow, grants: ActiveGrant[], csrf: string) {
+  if (grants.length === 0)
+    return html`<p class="empty">This agent is not signed in to any website.</p>`;
+  const base = `/console/agents/${agent.id}/grants`;
+  return html`<div class="table-wrap"><table><thead><tr><th scope="col">Website</th><th scope="col">Scope</th><th scope="col">Model</th><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+${grants.map(
+  (
+    g,
+  ) => html`<tr><td>${g.client_name}<br><code>${g.client_id}</code></td><td>${g.scope}</td><td>${g.model}</td><td>${when(g.created_at)}</td><td>${when(g.last_used_at)}</td>
+<td>${actionButton({ action: `${base}/${g.id}/revoke`, csrf, text: 'Revoke', style: 'danger', small: true })}</td></tr>`,
+)}</tbody></table></div>
+<div class="actions">${actionButton({ action: `${base}/revoke-all`, csrf, text: 'Revoke all sign-ins', style: 'danger' })}</div>`;
+}
+
+export function agentDetailPage(
+  c: ConsoleContext,
+  session: ConsoleSession,
+  agent: AgentRow,
+  grants: ActiveGrant[],
+  error?: string,
+) {
+  const csrf = csrfOf(session);
+  const base = `/console/agents/${agent.id}`;
+  return page(c, {
+    title: agent.label ?? agent.agent_id,
+    session,
+    section: 'agents',
+    status: error ? 400 : 200,
+    body: html`<p><a href="/console/agents">← Agents</a></p>
+<h1>${agent.label ?? 'Agent'} ${statusPill(agent.disabled)}</h1>
+${notice(doneNotice(c))}${notice(error, 'bad')}
+<section class="card" aria-labelledby="grants-h"><h2 id="grants-h">Signed in to</h2>${grantsTable(agent, grants, csrf)}</section>
+<div class="grid">
+<section class="card" aria-labelledby="profile-h"><h2 id="profile-h">Profile</h2>
+<dl><dt>agent_id</dt><dd><code>${agent.agent_id}</code></dd><dt>Created</dt><dd>${when(agent.created_at)}</dd>
+<dt>Email verified</dt><dd>${agent.email_verified ? html`<span class="pill ok">yes</span>` : html`<span class="pill">no</span>`}</dd></dl>
+${postForm({ action: `${base}/profile`, csrf, body: html`${agentProfileFields({ label: agent.label, userEmail: agent.user_email, userName: agent.user_name })}<button type="submit">Save</button>` })}
+${agent.email_verified ? '' : html`<p class="muted">Websites are told this email is <em>not</em> verified until you confirm you control it.</p>${actionButton({ action: `${base}/verify-email`, csrf, text: 'Send a confirmation link to this address', style: 'secondary' })}`}
+</section>
+<section class="card" aria-labelledby="manage-h"><h2 id="manage-h">Manage</h2>
+<p>Rotating the secret makes the old one stop working at once; existing sign-ins stay.</p>
+${actionButton({ action: `${base}/rotate`, csrf, text: 'Rotate secret', style: 'secondary' })}
+<p>${agent.disabled ? 'Enable the agent to let it sign in again.' : 'A disabled agent cannot sign in, and its tokens stop working.'}</p>
+${actionButton({ action: `${base}/${agent.disabled ? 'enable' : 'disable'}`, csrf, text: agent.disabled ? 'Enable agent' : 'Disable agent', style: 'secondary' })}
+<p>Deleting removes the agent and every sign-in it has, for good.</p>
+${actionButton({ action: `${base}/delete`, csrf, text: 'Delete agent', style: 'danger' })}
+</section></div>`,
+  });
+}
+
+/** Loads an agent the session may see, or answers 404 (and reports someone else's). */
+export async function loadAgent(
+  deps: ConsoleDeps,
+  c: ConsoleContext,
+  session: ConsoleSession,
+  rawId: string | undefined,
+) {
+  const id = objectId(rawId);
+  return asSession(deps, session, async (tx) => {
+    const agent = await findAgent(tx, id);
+    if (!agent) return notVisible(deps, c, tx, session, 'agent', id);
+    return { agent, grants: await activeGrantsOfAgent(tx, id) };
+  });
+}
+
+export function agentDetailView(deps: ConsoleDeps) {
+  return view(async (c, session) => {
+    const { agent, grants } = await loadAgent(deps, c, session, c.req.param('id'));
+    return agentDetailPage(c, session, agent, grants);
+  });
+}

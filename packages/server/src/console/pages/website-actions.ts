@@ -1,0 +1,88 @@
+import { hashSecret } from '../../crypto/pbkdf2.js';
+import type { SqlExecutor } from '../../storage/driver.js';
+import { html } from '../../views/html.js';
+import {
+  deleteClient,
+  replaceClientSecret,
+  setClientDisabled,
+  updateClient,
+} from '../data/clients.js';
+import { newClientSecret } from '../data/new-credentials.js';
+import type { ConsoleDeps } from '../deps.js';
+import { objectId } from '../http/errors.js';
+import { action, asSession, type ConsoleContext } from '../http/handlers.js';
+import { notVisible } from '../http/owned.js';
+import type { ConsoleSession } from '../session/sessions.js';
+import { codeBlock, notice, secretValue } from '../views/components.js';
+import { page, seeOther } from '../views/shell.js';
+import { clientSnippet } from '../views/snippets.js';
+import { loadWebsite, websiteDetailPage } from './website-detail.js';
+import { readWebsite } from './website-form.js';
+
+async function changeWebsite(
+  deps: ConsoleDeps,
+  c: ConsoleContext,
+  session: ConsoleSession,
+  change: (tx: SqlExecutor, id: string) => Promise<boolean>,
+): Promise<string> {
+  const id = objectId(c.req.param('id'));
+  await asSession(deps, session, async (tx) => {
+    if (!(await change(tx, id))) await notVisible(deps, c, tx, session, 'client', id);
+  });
+  deps.ctx.logger.info(
+    { event: 'console.client_changed', user_id: session.userId, client_ref: id, path: c.req.path },
+    'client changed',
+  );
+  return id;
+}
+
+export function websiteEditAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session, form) => {
+    const input = readWebsite(form);
+    if (typeof input === 'string') {
+      const { client, activeGrants } = await loadWebsite(deps, c, session, c.req.param('id'));
+      return websiteDetailPage(c, session, client, activeGrants, input);
+    }
+    const id = await changeWebsite(deps, c, session, (tx, ref) => updateClient(tx, ref, input));
+    return seeOther(c, `/console/websites/${id}`, 'saved');
+  });
+}
+
+export function websiteToggleAction(deps: ConsoleDeps, disabled: boolean) {
+  return action(deps, async (c, session) => {
+    const id = await changeWebsite(deps, c, session, (tx, ref) =>
+      setClientDisabled(tx, ref, disabled),
+    );
+    return seeOther(c, `/console/websites/${id}`, disabled ? 'disabled' : 'enabled');
+  });
+}
+
+export function websiteDeleteAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    await changeWebsite(deps, c, session, deleteClient);
+    return seeOther(c, '/console/websites', 'deleted');
+  });
+}
+
+/** POST /console/websites/:id/rotate — confidential clients only; shown once. */
+export function websiteRotateAction(deps: ConsoleDeps) {
+  const { config } = deps.ctx;
+  return action(deps, async (c, session) => {
+    const { client } = await loadWebsite(deps, c, session, c.req.param('id'));
+    if (!client.confidential) return seeOther(c, `/console/websites/${client.id}`);
+    const clientSecret = newClientSecret();
+    const hash = await hashSecret(clientSecret, config.pbkdf2Iterations);
+    await changeWebsite(deps, c, session, (tx, ref) => replaceClientSecret(tx, ref, hash));
+    return page(c, {
+      title: 'Client secret rotated',
+      session,
+      section: 'websites',
+      body: html`<div class="card" data-one-time-secret><h1>New client secret for ${client.name}</h1>
+${notice('The old secret no longer works. Copy the new one now; it is shown only this once.', 'warn')}
+${secretValue('client-id', 'client_id', client.client_id)}
+${secretValue('client-secret', 'client_secret', clientSecret)}
+${codeBlock('client-snippet', 'Integration snippet', clientSnippet({ issuer: config.issuer, clientId: client.client_id, clientSecret, redirectUri: client.redirect_uris[0] ?? '' }))}
+<p><a class="button" href="/console/websites/${client.id}">Done</a></p></div>`,
+    });
+  });
+}

@@ -1,0 +1,66 @@
+import { html } from '../../views/html.js';
+import { type ClientRow, findClient } from '../data/clients.js';
+import { countActiveGrantsOfClient } from '../data/grants.js';
+import type { ConsoleDeps } from '../deps.js';
+import { objectId } from '../http/errors.js';
+import { asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { notVisible } from '../http/owned.js';
+import type { ConsoleSession } from '../session/sessions.js';
+import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
+import { doneNotice } from '../views/notices.js';
+import { page } from '../views/shell.js';
+import { websiteFields } from './website-form.js';
+
+export function websiteDetailPage(
+  c: ConsoleContext,
+  session: ConsoleSession,
+  client: ClientRow,
+  activeGrants: number,
+  error?: string,
+) {
+  const csrf = csrfOf(session);
+  const base = `/console/websites/${client.id}`;
+  return page(c, {
+    title: client.name,
+    session,
+    section: 'websites',
+    status: error ? 400 : 200,
+    body: html`<p><a href="/console/websites">← Websites</a></p>
+<h1>${client.name} ${statusPill(client.disabled)}</h1>${notice(doneNotice(c))}${notice(error, 'bad')}
+<div class="grid">
+<section class="card" aria-labelledby="settings-h"><h2 id="settings-h">Settings</h2>
+<dl><dt>client_id</dt><dd><code>${client.client_id}</code></dd>
+<dt>Type</dt><dd>${client.confidential ? 'confidential (client_secret_basic or client_secret_post)' : 'public (PKCE, no secret)'}</dd>
+<dt>Created</dt><dd>${when(client.created_at)}</dd><dt>Active sign-ins</dt><dd>${String(activeGrants)}</dd></dl>
+${postForm({ action: `${base}/edit`, csrf, body: html`${websiteFields({ name: client.name, redirectUris: client.redirect_uris.join('\n') })}<button type="submit">Save</button>` })}
+</section>
+<section class="card" aria-labelledby="manage-h"><h2 id="manage-h">Manage</h2>
+${client.confidential ? html`<p>Rotating the secret makes the old one stop working at once.</p>${actionButton({ action: `${base}/rotate`, csrf, text: 'Rotate client secret', style: 'secondary' })}` : ''}
+<p>${client.disabled ? 'Enable the website to accept sign-ins again.' : 'A disabled website cannot start sign-ins or use its tokens.'}</p>
+${actionButton({ action: `${base}/${client.disabled ? 'enable' : 'disable'}`, csrf, text: client.disabled ? 'Enable website' : 'Disable website', style: 'secondary' })}
+<p>Deleting removes the website and revokes every token it was issued.</p>
+${actionButton({ action: `${base}/delete`, csrf, text: 'Delete website', style: 'danger' })}
+</section></div>`,
+  });
+}
+
+export async function loadWebsite(
+  deps: ConsoleDeps,
+  c: ConsoleContext,
+  session: ConsoleSession,
+  rawId: string | undefined,
+) {
+  const id = objectId(rawId);
+  return asSession(deps, session, async (tx) => {
+    const client = await findClient(tx, id);
+    if (!client) return notVisible(deps, c, tx, session, 'client', id);
+    return { client, activeGrants: await countActiveGrantsOfClient(tx, id) };
+  });
+}
+
+export function websiteDetailView(deps: ConsoleDeps) {
+  return view(async (c, session) => {
+    const { client, activeGrants } = await loadWebsite(deps, c, session, c.req.param('id'));
+    return websiteDetailPage(c, session, client, activeGrants);
+  });
+}

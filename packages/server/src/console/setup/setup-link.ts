@@ -1,0 +1,39 @@
+import { sha256 } from '../../crypto/digest.js';
+import { randomToken } from '../../crypto/random.js';
+import type { SqlExecutor } from '../../storage/driver.js';
+
+const SETUP_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * On first run (no user at all) issues the one-time link that creates the first admin.
+ * Only the token's hash is stored; it works once, and only until the first user exists.
+ */
+export async function issueSetupLink(db: SqlExecutor, issuer: string): Promise<string | undefined> {
+  const token = randomToken(32);
+  const [row] = await db.query<{ issued: boolean }>(
+    'SELECT app_issue_setup_token($1, $2) AS issued',
+    [sha256(token), SETUP_TTL_SECONDS],
+  );
+  return row?.issued ? `${issuer}/console/setup?token=${token}` : undefined;
+}
+
+export async function setupTokenValid(db: SqlExecutor, token: string): Promise<boolean> {
+  const [row] = await db.query<{ valid: boolean }>('SELECT app_setup_token_valid($1) AS valid', [
+    sha256(token),
+  ]);
+  return row?.valid === true;
+}
+
+/** Spends the link and creates the admin; undefined if the link was not (or no longer) valid. */
+export async function completeSetup(
+  db: SqlExecutor,
+  token: string,
+  email: string,
+  passwordHash: string,
+): Promise<string | undefined> {
+  const [row] = await db.query<{ id: string | null }>(
+    'SELECT app_complete_setup($1, $2, $3) AS id',
+    [sha256(token), email, passwordHash],
+  );
+  return row?.id ?? undefined;
+}

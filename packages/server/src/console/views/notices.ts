@@ -1,0 +1,22 @@
+import type { Context } from 'hono';
+
+/** The fixed messages a redirect may ask a page to show (`?done=key`). */
+const NOTICES: Record<string, string> = {
+  renamed: 'Saved.',
+  saved: 'Saved.',
+  disabled: 'Disabled. It can no longer sign in, and its tokens stopped working.',
+  enabled: 'Enabled again.',
+  deleted: 'Deleted, and every token it had was revoked.',
+  revoked: 'Revoked. That website can no longer use its tokens.',
+  'revoked-all': 'Revoked every sign-in.',
+  'verification-sent': 'We sent a confirmation link to that address. It works once, for 24 hours.',
+  'password-changed': 'Password changed. Your other sessions were logged out.',
+  'email-verified': 'Email address confirmed.',
+  'logged-out': 'You are logged out.',
+  'tokens-revoked': 'All tokens of all agents and websites were revoked.',
+};
+
+export function doneNotice(c: Context): string | undefined {
+  const key = c.req.query('done');
+  return key ? NOTICES[key] : undefined;
+}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisionUser } from '../src/services/provisioning.js';
+import { ConsoleBrowser, type ConsoleUser, signUp, strongPassword } from './support/console.js';
+import { authenticateAgent, obtainTokens, startAuthorization } from './support/flow.js';
+import { createHarness, type Harness } from './support/harness.js';
+
+let h: Harness;
+let admin: ConsoleBrowser;
+let adminId: string;
+let member: ConsoleUser;
+
+beforeAll(async () => {
+  h = await createHarness();
+  const password = strongPassword();
+  const created = await provisionUser(h.ctx.db, {
+    email: 'admin@example.com',
+    password,
+    admin: true,
+    iterations: h.ctx.config.pbkdf2Iterations,
+  });
+  adminId = created.id;
+  admin = new ConsoleBrowser(h);
+  await admin.get('/console/login');
+  await admin.post('/console/login', { email: 'admin@example.com', password });
+  member = await signUp(h);
+});
+afterAll(() => h.dispose());
+
+async function introspect(
+  client: { client_id: string; client_secret: string | null },
+  token: string,
+) {
+  const response = await h.request('/introspect', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+    },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  return ((await response.json()) as { active: boolean }).active;
+}
+
+describe('admin', () => {
+  it('sees users, agents and websites of every owner', async () => {
+    const owner = await h.createUser();
+    const agent = await h.createAgent(owner.email);
+    const client = await h.createClient(owner.email, { name: 'Someone else site' });
+    expect((await admin.get('/console/admin')).status).toBe(200);
+    expect(admin.lastHtml).toContain(owner.email);
+    expect(admin.lastHtml).toContain(member.email);
+    expect(admin.lastHtml).toContain(agent.agent_id);
+    expect(admin.lastHtml).toContain(client.client_id);
+    // The admin's own lists stay personal.
+    await admin.get('/console/agents');
+    expect(admin.lastHtml).not.toContain(agent.agent_id);
+  });
+
+  it('disables and re-enables a user: their agents cannot sign in meanwhile, their sessions end', async () => {
+    const owner = await signUp(h);
+    const [row] = await h.ctx.db.transaction(async (tx) => {
+      await tx.query("SELECT set_config('app.user_id', $1, true)", [adminId]);
+      return tx.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [owner.email]);
+    });
+    const ownerId = row?.id ?? '';
+    const agent = await h.createAgent(owner.email);
+    const site = await h.createClient(member.email);
+    const tokens = await obtainTokens(h, site, agent);
+    await admin.get('/console/admin');
+    expect((await admin.post(`/console/admin/users/${ownerId}/disable`)).status).toBe(303);
+    expect((await owner.browser.get('/console/agents')).status).toBe(303);
+    expect(await introspect(site, tokens.access_token)).toBe(false);
+    const started = await startAuthorization(h, site);
+    expect((await authenticateAgent(h, started.requestId, agent)).status).toBe(403);
+    const login = new ConsoleBrowser(h);
+    await login.get('/console/login');
+    expect(
+      (await login.post('/console/login', { email: owner.email, password: owner.password })).status,
+    ).toBe(401);
+    expect((await admin.post(`/console/admin/users/${ownerId}/enable`)).status).toBe(303);
+    expect(
+      (await login.post('/console/login', { email: owner.email, password: owner.password })).status,
+    ).toBe(303);
+    expect((await admin.post(`/console/admin/users/${adminId}/disable`)).status).toBe(403);
+  });
+
+  it("disables another owner's agent and website", async () => {
+    const owner = await h.createUser();
+    const agent = await h.createAgent(owner.email);
+    const site = await h.createClient(owner.email);
+    await admin.get('/console/admin');
+    const agentRef = new RegExp(
+      `href="/console/agents/([0-9a-f-]{36})">[^<]*</a></td><td><code>${agent.agent_id}`,
+    ).exec(admin.lastHtml)?.[1];
+    const siteRef = new RegExp(
+      `href="/console/websites/([0-9a-f-]{36})">[^<]*</a></td><td><code>${site.client_id}`,
+    ).exec(admin.lastHtml)?.[1];
+    expect(agentRef).toBeDefined();
+    expect((await admin.post(`/console/admin/agents/${agentRef}/disable`)).status).toBe(303);
+    const started = await startAuthorization(h, site);
+    expect((await authenticateAgent(h, started.requestId, agent)).status).toBe(403);
+    expect((await admin.post(`/console/admin/websites/${siteRef}/disable`)).status).toBe(303);
+    expect((await startAuthorization(h, site)).response.status).toBe(400);
+  });
+
+  it('revokes all tokens of everyone', async () => {
+    const owner = await h.createUser();
+    const agent = await h.createAgent(owner.email);
+    const site = await h.createClient(owner.email);
+    const first = await obtainTokens(h, site, agent);
+    const second = await obtainTokens(h, site, agent);
+    await admin.get('/console/admin');
+    expect((await admin.post('/console/admin/revoke-all')).status).toBe(303);
+    expect(await introspect(site, first.access_token)).toBe(false);
+    expect(await introspect(site, second.access_token)).toBe(false);
+    const fresh = await obtainTokens(h, site, agent);
+    expect(await introspect(site, fresh.access_token)).toBe(true);
+  });
+
+  it('has no security-log slot until a security_events table exists', async () => {
+    await admin.get('/console/admin');
+    expect(admin.lastHtml).not.toContain('Security log');
+    expect((await admin.get('/console/admin/security-log')).status).toBe(404);
+  });
+});

@@ -1,0 +1,259 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../src/config/load.js';
+import { createLogger } from '../src/logger.js';
+import { type RunningServer, startServer } from '../src/server.js';
+import { strongPassword } from './support/console.js';
+
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
+
+// Ports from this suite's range (18200-18299): the server and the website's callback receiver.
+const PORT = 18210;
+const CALLBACK_PORT = 18211;
+const ISSUER = `http://127.0.0.1:${PORT}`;
+const REDIRECT_URI = `http://127.0.0.1:${CALLBACK_PORT}/callback`;
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = new URL('../../../docs/screenshots/', import.meta.url);
+
+let server: RunningServer;
+let website: Server;
+let browser: Browser;
+let dataDir: string;
+const callbacks: URL[] = [];
+const logs: string[] = [];
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: new URL(`console-${name}.png`, SHOTS).pathname, fullPage: true });
+}
+
+async function form(page: Page, fields: Record<string, string>, submit: string) {
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
+  await Promise.all([
+    page.waitForLoadState('load'),
+    page.getByRole('button', { name: submit }).click(),
+  ]);
+}
+
+async function api(path: string, init: RequestInit = {}) {
+  const response = await fetch(`${ISSUER}${path}`, init);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) return;
+  mkdirSync(SHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'auth-agent-console-'));
+  const config = loadConfig({
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    ISSUER,
+    AUTH_AGENT_DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  server = await startServer(config, createLogger('info', sink));
+  // The website: its callback only records what the browser brings back.
+  website = createServer((req, res) => {
+    callbacks.push(new URL(req.url ?? '/', `http://127.0.0.1:${CALLBACK_PORT}`));
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in to the shop</h1>');
+  });
+  await new Promise<void>((resolve) => website.listen(CALLBACK_PORT, '127.0.0.1', resolve));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => website?.close(resolve));
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () => {
+  it('sets up, signs up, creates a website and an agent, signs in for real, revokes, signs out', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ISSUER });
+    const page = await context.newPage();
+    const cspErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') cspErrors.push(m.text());
+    });
+
+    // 0. First run: the one-time setup link creates the administrator.
+    expect(server.setupLink).toMatch(/\/console\/setup\?token=/);
+    await page.goto(server.setupLink ?? '');
+    await shot(page, 'setup');
+    const adminPassword = strongPassword();
+    await form(
+      page,
+      {
+        Email: 'admin@example.com',
+        'Password at least 12 characters, not a common one': adminPassword,
+      },
+      'Create administrator',
+    );
+    await page.goto(`${ISSUER}/console/admin`);
+    await expect(page.getByRole('heading', { name: 'Administration' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await Promise.all([
+      page.waitForURL(/\/console\/login/),
+      page.getByRole('button', { name: 'Log out' }).click(),
+    ]);
+
+    // 1. Sign up.
+    await page.goto(`${ISSUER}/console/signup`);
+    await shot(page, 'signup');
+    await form(
+      page,
+      {
+        Email: 'pat@example.com',
+        'Password at least 12 characters, not a common one': strongPassword(),
+      },
+      'Create account',
+    );
+    expect(new URL(page.url()).pathname).toBe('/console');
+    await shot(page, 'overview');
+
+    // 2a. Register a website and read its one-time secret.
+    await page.getByRole('link', { name: 'Register a website' }).click();
+    await page.getByLabel('Website name').fill('Example Shop');
+    await page.getByLabel('Redirect URIs').fill(REDIRECT_URI);
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: 'Register website' }).click(),
+    ]);
+    const clientId = (await page.locator('#client-id').textContent()) ?? '';
+    const clientSecret = (await page.locator('#client-secret').textContent()) ?? '';
+    expect(clientId).toMatch(/^client_/);
+    expect(clientSecret).toMatch(/^aa_cs_/);
+    await shot(page, 'website-created');
+
+    // 2b. Create an agent; the nonce'd copy script runs under the CSP and copies the secret.
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await page.getByRole('link', { name: 'New agent' }).click();
+    await page.getByLabel('Agent name').fill('Research assistant');
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: 'Create agent' }).click(),
+    ]);
+    const agentId = (await page.locator('#agent-id').textContent()) ?? '';
+    const agentSecret = (await page.locator('#agent-secret').textContent()) ?? '';
+    expect(agentId).toMatch(/^agent_/);
+    const copy = page.locator('button[data-copy="agent-secret"]');
+    expect(await copy.isVisible()).toBe(true);
+    await copy.click();
+    await expect.poll(() => copy.textContent()).toBe('Copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(agentSecret);
+    await shot(page, 'agent-created');
+    expect(cspErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
+
+    // 3. A real sign-in: the shop sends a browser to /authorize, the agent answers.
+    const verifier = randomBytes(32).toString('base64url');
+    const challenge = createHash('sha256').update(verifier).digest('base64url');
+    const state = randomBytes(16).toString('base64url');
+    const authorize = new URL(`${ISSUER}/authorize`);
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: REDIRECT_URI,
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }))
+      authorize.searchParams.set(k, v);
+    const signin = await context.newPage();
+    await signin.goto(authorize.href);
+    const requestId =
+      (await signin.locator('meta[name="auth-agent-request-id"]').getAttribute('content')) ?? '';
+    const auth = await api('/api/agent/authenticate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        request_id: requestId,
+        agent_id: agentId,
+        agent_secret: agentSecret,
+        model: 'browser-test-model',
+      }),
+    });
+    expect(auth.status).toBe(200);
+    await signin.waitForURL(/127\.0\.0\.1:18211\/callback/, { timeout: 30_000 });
+    const callback = callbacks.filter((u) => u.pathname === '/callback').at(-1); // not /favicon.ico
+    expect(callback?.searchParams.get('state')).toBe(state);
+    const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+    const tokens = await api('/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: callback?.searchParams.get('code') ?? '',
+        redirect_uri: REDIRECT_URI,
+        code_verifier: verifier,
+      }).toString(),
+    });
+    expect(tokens.status).toBe(200);
+    const accessToken = String(tokens.body.access_token);
+    const introspect = () =>
+      api('/introspect', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+        body: new URLSearchParams({ token: accessToken }).toString(),
+      });
+    expect((await introspect()).body.active).toBe(true);
+
+    // 4. The console shows the sign-in; revoke it there.
+    await page.getByRole('link', { name: 'Done, go to the agent' }).click();
+    await expect(page.getByRole('cell', { name: /Example Shop/ }).isVisible()).resolves.toBe(true);
+    expect(await page.getByRole('cell', { name: 'browser-test-model' }).isVisible()).toBe(true);
+    await shot(page, 'agent-grants');
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: 'Revoke', exact: true }).click(),
+    ]);
+    expect(await page.getByText('not signed in to any website').isVisible()).toBe(true);
+    expect((await introspect()).body.active).toBe(false);
+
+    // 5. Sign out: the session is gone, protected pages send the browser to log in.
+    await Promise.all([
+      page.waitForURL(/\/console\/login/),
+      page.getByRole('button', { name: 'Log out' }).click(),
+    ]);
+    await shot(page, 'login');
+    await page.goto(`${ISSUER}/console/agents`);
+    expect(new URL(page.url()).pathname).toBe('/console/login');
+    expect(logs.join('\n')).not.toContain(agentSecret);
+    expect(logs.join('\n')).not.toContain(adminPassword);
+
+    // The administrator sees every owner's agents and websites.
+    await form(page, { Email: 'admin@example.com', Password: adminPassword }, 'Log in');
+    await page.goto(`${ISSUER}/console/admin`);
+    expect(await page.getByRole('cell', { name: 'pat@example.com' }).first().isVisible()).toBe(
+      true,
+    );
+    expect(await page.getByRole('link', { name: 'Example Shop' }).isVisible()).toBe(true);
+    await shot(page, 'admin');
+    expect(logs.join('\n')).not.toContain(clientSecret);
+    await context.close();
+  });
+});
