@@ -1,8 +1,9 @@
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createServerContext } from './app-context.js';
-import type { Config } from './config/load.js';
+import { type Config, productionWarnings } from './config/load.js';
 import { createApp } from './http/app.js';
+import { scheduleHousekeeping } from './security/housekeeping.js';
 import { openDatabase } from './storage/open.js';
 import { resolveJwtSecret } from './tokens/signing-key.js';
 
@@ -15,13 +16,19 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const db = await openDatabase(config);
   const jwtSecret = resolveJwtSecret(config);
-  const app = createApp(createServerContext({ config, db, logger, jwtSecret }));
+  const ctx = createServerContext({ config, db, logger, jwtSecret });
+  for (const warning of productionWarnings(config)) logger.warn(warning);
+  await ctx.security.counters.ready();
+  const app = createApp(ctx);
+  const stopHousekeeping = scheduleHousekeeping(db, logger, config.housekeepingInterval);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),
     );
     s.once('error', reject);
   }).catch(async (error: unknown) => {
+    stopHousekeeping();
+    await ctx.security.close();
     await db.close();
     throw error;
   });
@@ -31,6 +38,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     url: `http://${config.host}:${port}`,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopHousekeeping();
+      await ctx.security.close();
       await db.close();
     },
   };
