@@ -13,7 +13,7 @@ export async function securityHarness(env: Record<string, string> = {}): Promise
   const h = await createHarness(env);
   const admin = await provisionUser(h.db.driver, {
     email: `admin-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`,
-    password: 'admin-password-long-enough',
+    password: ADMIN_PASSWORD,
     admin: true,
     iterations: h.ctx.config.pbkdf2Iterations,
   });
@@ -39,3 +39,4 @@ export function fromIp(ip: string, init: RequestInit = {}): RequestInit {
 }
 
 export const HOOK_TIMEOUT = 120_000;
+export const ADMIN_PASSWORD = 'admin-password-long-enough';
