@@ -8,13 +8,7 @@ import {
   type SecurityHarness,
   securityHarness,
 } from './security-helpers.js';
-import {
-  authenticate,
-  checkStatus,
-  signIn,
-  startAuthorization,
-  tokenRequest,
-} from './support/flow.js';
+import { authenticate, signIn, startAuthorization, tokenRequest } from './support/flow.js';
 import { type AgentFixture, type ClientFixture, REDIRECT_URI } from './support/harness.js';
 
 let h: SecurityHarness;
@@ -113,11 +107,10 @@ beforeAll(async () => {
   await h.request('/userinfo', { headers: { authorization: `Bearer ${tokens.access_token}` } });
 
   // A genuine token past its expiry: same keys, negative lifetime.
-  const expired = await Object.assign(
-    Object.create(AccessTokens.prototype) as AccessTokens,
-    h.ctx.accessTokens,
-    { ttlSeconds: -120 },
-  ).issue({
+  const expiring = Object.assign(Object.create(AccessTokens.prototype), h.ctx.accessTokens, {
+    ttlSeconds: -120,
+  }) as AccessTokens;
+  const expired = await expiring.issue({
     agentId: agent.agent_id,
     clientId: client.client_id,
     scope: 'openid',
