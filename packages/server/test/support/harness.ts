@@ -56,7 +56,12 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const ctx = createServerContext({ config, db: db.driver, logger, jwtSecret: randomToken(48) });
+  const ctx = createServerContext({
+    config,
+    db: db.driver,
+    logger,
+    jwtSecret: config.jwtSecret ?? randomToken(48),
+  });
   const app = createApp(ctx);
   const iterations = config.pbkdf2Iterations;
   return {
