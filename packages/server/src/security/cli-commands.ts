@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { UsageError } from '../cli/main.js';
 import type { Config } from '../config/load.js';
 import { createLogger } from '../logger.js';
@@ -27,7 +27,7 @@ export const INCIDENT_USAGE = `Incident response (each writes a security event):
   client rotate-secret ID                 Prints the new client secret once
   user unlock EMAIL | agent unlock ID | client unlock ID`;
 
-type Step = (db: SqlDriver) => Promise<IncidentResult<unknown>>;
+export type Step = (db: SqlDriver) => Promise<IncidentResult<unknown>>;
 
 function flags(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
   try {
@@ -72,7 +72,12 @@ function keysRotate(config: Config, args: string[]): Step {
 }
 
 /** Which step a command names, or undefined if it is not an incident command. */
-function stepFor(config: Config, command: string, sub: string, args: string[]): Step | undefined {
+export function incidentStep(
+  config: Config,
+  command: string,
+  sub: string,
+  args: string[],
+): Step | undefined {
   const unlock = (subject: LockoutSubject, what: string): Step => {
     const id = onePositional(args, what);
     return (db) => unlockSubject(new Lockout(db, config.lockout), subject, id);
@@ -107,6 +112,15 @@ function stepFor(config: Config, command: string, sub: string, args: string[]): 
   }
 }
 
+/** Runs a step and records its security event with the CLI as actor; returns the result. */
+export async function executeIncident(db: SqlDriver, step: Step, logger: Logger): Promise<unknown> {
+  const { result, event } = await step(db);
+  const log = new SecurityLog(db, logger);
+  log.record({ ...event, actor: { type: 'cli', id: process.env.USER ?? undefined } });
+  await log.flush();
+  return result;
+}
+
 /**
  * Runs an incident-response command: prints its result as JSON on stdout and records the
  * security event (actor `cli`, JSON log line on stderr). Returns undefined when the
@@ -118,15 +132,12 @@ export async function runIncidentCommand(
   sub: string | undefined,
   args: string[],
 ): Promise<number | undefined> {
-  const step = sub ? stepFor(config, command, sub, args) : undefined;
+  const step = sub ? incidentStep(config, command, sub, args) : undefined;
   if (!step) return undefined;
   const db = await openDatabase(config);
   try {
-    const { result, event } = await step(db);
-    const log = new SecurityLog(db, createLogger(config.logLevel, pino.destination(2)));
-    log.record({ ...event, actor: { type: 'cli', id: process.env.USER ?? undefined } });
-    await log.flush();
-    console.log(JSON.stringify(result, null, 2));
+    const logger = createLogger(config.logLevel, pino.destination(2));
+    console.log(JSON.stringify(await executeIncident(db, step, logger), null, 2));
     return 0;
   } catch (error) {
     if (error instanceof IncidentError) {
