@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
 import { SecretVerifier } from './crypto/secret-verifier.js';
+import { Security } from './security/security.js';
+import { SigningKeyRing } from './security/signing-keys.js';
 import type { ServerContext } from './server-context.js';
 import type { SqlDriver } from './storage/driver.js';
 import { OAuthStore } from './storage/oauth-store.js';
@@ -19,7 +21,12 @@ export function createServerContext(input: {
     logger,
     store: new OAuthStore(db),
     verifier: new SecretVerifier(config.pbkdf2Iterations),
-    accessTokens: new AccessTokens(jwtSecret, config.issuer, config.accessTokenTtl),
+    accessTokens: new AccessTokens(
+      new SigningKeyRing(db, jwtSecret),
+      config.issuer,
+      config.accessTokenTtl,
+    ),
     codeKey: deriveCodeKey(jwtSecret),
+    security: new Security(config, db, logger),
   };
 }

@@ -2,9 +2,10 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createServerContext } from './app-context.js';
 import { listenControlSocket } from './cli/control-socket.js';
-import type { Config } from './config/load.js';
+import { type Config, productionWarnings } from './config/load.js';
 import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
+import { scheduleHousekeeping } from './security/housekeeping.js';
 import { openDatabase } from './storage/open.js';
 import { resolveJwtSecret } from './tokens/signing-key.js';
 
@@ -19,13 +20,19 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   const db = await openDatabase(config);
   const jwtSecret = resolveJwtSecret(config);
-  const app = createApp(createServerContext({ config, db, logger, jwtSecret }));
+  const ctx = createServerContext({ config, db, logger, jwtSecret });
+  for (const warning of productionWarnings(config)) logger.warn(warning);
+  await ctx.security.counters.ready();
+  const app = createApp(ctx);
+  const stopHousekeeping = scheduleHousekeeping(db, logger, config.housekeepingInterval);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),
     );
     s.once('error', reject);
   }).catch(async (error: unknown) => {
+    stopHousekeeping();
+    await ctx.security.close();
     await db.close();
     throw error;
   });
@@ -39,6 +46,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     async close() {
       control?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopHousekeeping();
+      await ctx.security.close();
       await db.close();
     },
   };

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
+import { INCIDENT_USAGE, runIncidentCommand } from '../security/cli-commands.js';
 import { DataDirLockedError } from '../storage/data-dir-lock.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
 import { migrateCommand } from './migrate-command.js';
@@ -13,6 +14,8 @@ Commands:
   user create --email E [--admin] [--password-stdin]
   agent create --owner EMAIL --email E [--name N] [--id ID]
   client create --owner EMAIL --name N --redirect-uri URI [--redirect-uri URI ...] [--public]
+
+${INCIDENT_USAGE}
 
 Settings come from the environment; see docs/configuration.md.`;
 
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'user' && sub === 'create') return await userCreate(config, args);
     if (command === 'agent' && sub === 'create') return await agentCreate(config, args);
     if (command === 'client' && sub === 'create') return await clientCreate(config, args);
+    const incident = await runIncidentCommand(config, command, sub, args);
+    if (incident !== undefined) return incident;
     throw new UsageError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}".`);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import type { SecretVerifier } from '../crypto/secret-verifier.js';
-import { oauthError } from '../errors.js';
+import { OAuthError, oauthError } from '../errors.js';
 import type { Params } from '../http/params.js';
+import type { Security } from '../security/security.js';
 import type { ClientRecord, OAuthStore } from '../storage/oauth-store.js';
 
 export interface AuthenticatedClient {
@@ -61,35 +62,56 @@ function presentedCredentials(c: Context, params: Params): PresentedCredentials 
 
 /**
  * Authenticates the calling client. Unknown clients and wrong secrets get the same answer
- * after the same PBKDF2 work. Public clients (no stored secret) pass only where the
- * endpoint allows them, and only by presenting no secret at all.
+ * after the same PBKDF2 work, and the same lockout (security/lockout.ts) once they fail
+ * too often. Public clients (no stored secret) pass only where the endpoint allows them,
+ * and only by presenting no secret at all.
  */
 export async function authenticateClient(
   c: Context,
   params: Params,
-  deps: { store: OAuthStore; verifier: SecretVerifier },
+  deps: { store: OAuthStore; verifier: SecretVerifier; security: Security },
   options: { allowPublic: boolean },
 ): Promise<AuthenticatedClient> {
   const presented = presentedCredentials(c, params);
   const usedBasic = presented.method === 'client_secret_basic';
-  const client =
-    presented.clientId.length <= 128 ? await deps.store.findClient(presented.clientId) : undefined;
+  const findClient = () =>
+    presented.clientId.length <= 128 ? deps.store.findClient(presented.clientId) : undefined;
   if (presented.method === 'none') {
+    const client = await findClient();
     if (!client || client.secretHash !== null || client.disabled || !options.allowPublic) {
       throw oauthError.invalidClient();
     }
     return { client, method: 'none' };
   }
   const secret = presented.secret ?? '';
-  const ok = client?.secretHash
-    ? await deps.verifier.verify(
-        'client',
-        client.id,
-        client.secretVersion,
-        secret,
-        client.secretHash,
-      )
-    : await deps.verifier.decoy(secret);
-  if (!ok || !client || client.disabled) throw oauthError.invalidClient(undefined, usedBasic);
+  let client: ClientRecord | undefined;
+  const checked = await deps.security.checkSecret('client', presented.clientId, async () => {
+    client = await findClient();
+    return client?.secretHash
+      ? deps.verifier.verify('client', client.id, client.secretVersion, secret, client.secretHash)
+      : deps.verifier.decoy(secret);
+  });
+  if (checked.outcome === 'locked') {
+    throw new OAuthError(
+      'invalid_client',
+      'Too many failed authentication attempts for this client; it is temporarily locked. Its owner can unlock it.',
+      401,
+      {
+        'Retry-After': String(checked.retryAfter),
+        ...(usedBasic ? { 'WWW-Authenticate': 'Basic realm="auth-agent"' } : {}),
+      },
+    );
+  }
+  if (checked.outcome !== 'ok' || !client || client.disabled)
+    throw oauthError.invalidClient(undefined, usedBasic);
+  const actor = { type: 'client', id: client.clientId } as const;
+  deps.security.record({
+    event: 'client.authentication',
+    outcome: 'success',
+    actor,
+    target: actor,
+    clientId: client.clientId,
+    details: { method: presented.method },
+  });
   return { client, method: presented.method };
 }

@@ -1,3 +1,4 @@
+import { parseRateLimits, type RateLimits } from '../security/rate-limit-policies.js';
 import { type SettingName, settings } from './settings.js';
 
 export interface Config {
@@ -24,6 +25,27 @@ export interface Config {
   readonly consoleSessionLifetime: number;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
+  /** Undefined when CORS_ORIGINS is unset; empty when set to `none`. */
+  readonly corsOrigins: readonly string[] | undefined;
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
+  readonly rateLimits: RateLimits;
+  readonly rateLimitWindow: number;
+  readonly lockout: {
+    maxFailures: number;
+    windowSeconds: number;
+    baseSeconds: number;
+    maxSeconds: number;
+  };
+  readonly metricsToken: string | undefined;
+  readonly alerts: {
+    webhookUrl: string | undefined;
+    failedAuthPerMinute: number;
+    invalidRedirectPerMinute: number;
+    rlsViolationPerMinute: number;
+    webhookRetries: number;
+  };
+  readonly housekeepingInterval: number;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +87,45 @@ function signupMode(raw: string): 'open' | 'closed' {
   throw new ConfigError(`CONSOLE_SIGNUP must be "open" or "closed" (got "${raw}").`);
 }
 
+function corsOrigins(raw: string): string[] | undefined {
+  if (raw === '') return undefined;
+  if (raw.trim().toLowerCase() === 'none') return [];
+  return raw.split(',').map((entry) => {
+    const origin = entry.trim();
+    if (origin === '*') throw new ConfigError('CORS_ORIGINS must list origins; "*" is refused.');
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {}
+    if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol)) {
+      throw new ConfigError(
+        `CORS_ORIGINS entry "${origin}" is not an origin like https://app.example.com (no path or trailing slash).`,
+      );
+    }
+    return origin;
+  });
+}
+
+function optionalUrl(env: Env, name: SettingName, protocols: string[]): string | undefined {
+  const raw = read(env, name);
+  if (raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {}
+  if (!url || !protocols.includes(url.protocol))
+    throw new ConfigError(`${name} must be an absolute ${protocols.join(' or ')} URL.`);
+  return raw;
+}
+
+function rateLimits(env: Env): RateLimits {
+  try {
+    return parseRateLimits(read(env, 'RATE_LIMITS'));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const production = read(env, 'NODE_ENV') === 'production';
   const port = integer(env, 'PORT', 0, 65535);
@@ -93,24 +154,75 @@ export function loadConfig(env: Env = process.env): Config {
     consoleSessionLifetime: integer(env, 'CONSOLE_SESSION_LIFETIME', 300, 2_592_000),
     smtpUrl: read(env, 'SMTP_URL') || undefined,
     mailFrom: read(env, 'MAIL_FROM') || `Auth Agent <no-reply@${new URL(issuer).hostname}>`,
+    corsOrigins: corsOrigins(read(env, 'CORS_ORIGINS')),
+    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisKeyPrefix: read(env, 'REDIS_KEY_PREFIX'),
+    rateLimits: rateLimits(env),
+    rateLimitWindow: integer(env, 'RATE_LIMIT_WINDOW', 1, 3_600),
+    lockout: {
+      maxFailures: integer(env, 'LOCKOUT_MAX_FAILURES', 1, 1_000),
+      windowSeconds: integer(env, 'LOCKOUT_WINDOW', 1, 86_400),
+      baseSeconds: integer(env, 'LOCKOUT_DURATION', 1, 86_400),
+      maxSeconds: integer(env, 'LOCKOUT_MAX_DURATION', 1, 2_592_000),
+    },
+    metricsToken: read(env, 'METRICS_TOKEN') || undefined,
+    alerts: {
+      webhookUrl: optionalUrl(env, 'ALERT_WEBHOOK_URL', ['https:', 'http:']),
+      failedAuthPerMinute: integer(env, 'ALERT_FAILED_AUTH_PER_MINUTE', 0, 1_000_000),
+      invalidRedirectPerMinute: integer(env, 'ALERT_INVALID_REDIRECT_PER_MINUTE', 0, 1_000_000),
+      rlsViolationPerMinute: integer(env, 'ALERT_RLS_VIOLATION_PER_MINUTE', 0, 1_000_000),
+      webhookRetries: integer(env, 'ALERT_WEBHOOK_RETRIES', 0, 20),
+    },
+    housekeepingInterval: integer(env, 'HOUSEKEEPING_INTERVAL', 0, 604_800),
   };
   assertSafeForProduction(config);
   return config;
 }
 
+const PLACEHOLDER_SECRET = /change|secret|example|password|default|test/i;
+
 /** The deployment checklist of the security guide, enforced where the server can see it. */
 export function assertSafeForProduction(config: Config): void {
   if (!config.production) return;
   const problems: string[] = [];
-  if (!config.jwtSecret)
-    problems.push('JWT_SECRET is not set; generate one with `openssl rand -base64 48`.');
-  else if (Buffer.byteLength(config.jwtSecret) < 32)
-    problems.push('JWT_SECRET is shorter than 32 bytes.');
+  const secret = config.jwtSecret;
+  if (!secret) problems.push('JWT_SECRET is not set; generate one with `openssl rand -base64 48`.');
+  else if (Buffer.byteLength(secret) < 32)
+    problems.push(
+      'JWT_SECRET is shorter than 32 bytes; generate one with `openssl rand -base64 48`.',
+    );
+  else if (new Set(secret).size < 12 || PLACEHOLDER_SECRET.test(secret))
+    problems.push(
+      'JWT_SECRET looks like a placeholder, not a random value; generate one with `openssl rand -base64 48`.',
+    );
   if (!config.issuer.startsWith('https://'))
     problems.push(`ISSUER must be https in production (got ${config.issuer}).`);
+  if (!config.trustProxy)
+    problems.push(
+      'TRUST_PROXY is not set: the server speaks plain HTTP, so in production it must sit behind a ' +
+        'TLS-terminating proxy that sets X-Forwarded-Proto (then set TRUST_PROXY=1).',
+    );
+  if (config.corsOrigins === undefined)
+    problems.push(
+      'CORS_ORIGINS is not set; list the browser origins allowed to call the API ' +
+        '(comma-separated), or set it to `none`.',
+    );
   if (problems.length > 0) {
     throw new ConfigError(
       `Refusing to start with an unsafe production configuration:\n - ${problems.join('\n - ')}`,
     );
   }
+}
+
+/** Production settings that are safe but weaker than they could be; logged at start. */
+export function productionWarnings(config: Config): string[] {
+  if (!config.production) return [];
+  const warnings: string[] = [];
+  if (!config.redisUrl)
+    warnings.push('REDIS_URL is not set: rate limits and alert counters are per instance.');
+  if (!config.alerts.webhookUrl)
+    warnings.push('ALERT_WEBHOOK_URL is not set: alerts are only written to the security log.');
+  if (!config.metricsToken)
+    warnings.push('METRICS_TOKEN is not set: /metrics answers loopback callers only.');
+  return warnings;
 }

@@ -68,6 +68,49 @@ export const settings = {
     default: '',
     doc: 'From address of console mail; defaults to no-reply@<issuer host>.',
   },
+  CORS_ORIGINS: {
+    default: '',
+    doc: 'Comma-separated origins allowed to call the API from browsers, or `none`. Production requires it set.',
+  },
+  REDIS_URL: {
+    default: '',
+    doc: 'redis:// URL; rate limits and alert counters are then shared by every instance.',
+  },
+  REDIS_KEY_PREFIX: { default: 'auth-agent', doc: 'Prefix of every Redis key this server writes.' },
+  RATE_LIMITS: {
+    default: '',
+    doc: 'Overrides of per-minute limits, `name=perIp/perIdentity,...` (names in docs/security.md).',
+  },
+  RATE_LIMIT_WINDOW: { default: '60', doc: 'Rate-limit window in seconds.' },
+  LOCKOUT_MAX_FAILURES: {
+    default: '10',
+    doc: 'Wrong secrets for one agent, client or account before it is locked.',
+  },
+  LOCKOUT_WINDOW: { default: '900', doc: 'Seconds in which LOCKOUT_MAX_FAILURES must occur.' },
+  LOCKOUT_DURATION: { default: '900', doc: 'First lockout in seconds; each next one doubles.' },
+  LOCKOUT_MAX_DURATION: { default: '86400', doc: 'Longest lockout in seconds.' },
+  METRICS_TOKEN: {
+    default: '',
+    doc: 'Bearer token for GET /metrics; without it /metrics answers loopback callers only.',
+  },
+  ALERT_WEBHOOK_URL: { default: '', doc: 'Alerts are POSTed here as JSON when set.' },
+  ALERT_FAILED_AUTH_PER_MINUTE: {
+    default: '100',
+    doc: 'Alert when failed authentications in one minute exceed this.',
+  },
+  ALERT_INVALID_REDIRECT_PER_MINUTE: {
+    default: '0',
+    doc: 'Alert when invalid redirect URI attempts in one minute exceed this (0: any).',
+  },
+  ALERT_RLS_VIOLATION_PER_MINUTE: {
+    default: '0',
+    doc: "Alert when attempts to reach other owners' objects in one minute exceed this (0: any).",
+  },
+  ALERT_WEBHOOK_RETRIES: { default: '5', doc: 'Delivery attempts per alert after the first.' },
+  HOUSEKEEPING_INTERVAL: {
+    default: '3600',
+    doc: 'Seconds between purges of expired requests, codes, tokens and sessions; 0 disables.',
+  },
 } as const satisfies Record<string, { default: string; doc: string }>;
 
 export type SettingName = keyof typeof settings;

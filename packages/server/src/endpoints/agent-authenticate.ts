@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { sha256 } from '../crypto/digest.js';
-import { oauthError } from '../errors.js';
+import { OAuthError, oauthError } from '../errors.js';
 import { bodyParams } from '../http/params.js';
 import { parseParams } from '../http/validate.js';
 import { codeForRequest } from '../oauth/authorization-code.js';
+import type { SecurityEventInput } from '../security/events.js';
 import type { ServerContext } from '../server-context.js';
 import type { AgentRecord } from '../storage/oauth-store.js';
 
@@ -33,22 +34,44 @@ async function loadPendingRequest(ctx: ServerContext, requestHash: string) {
   return request;
 }
 
-/** Unknown agents and wrong secrets take the same PBKDF2 time and get the same answer. */
-async function verifyAgent(
-  ctx: ServerContext,
-  input: AuthenticateInput,
-): Promise<AgentRecord | undefined> {
-  const agent = await ctx.store.findAgent(input.agent_id);
-  const ok = agent
-    ? await ctx.verifier.verify(
-        'agent',
-        agent.id,
-        agent.secretVersion,
-        input.agent_secret,
-        agent.secretHash,
-      )
-    : await ctx.verifier.decoy(input.agent_secret);
-  return ok ? agent : undefined;
+/**
+ * Unknown agents and wrong secrets take the same PBKDF2 time and get the same answer; a
+ * locked agent id (known or not) is refused before any secret check (security/lockout.ts).
+ */
+async function verifyAgent(ctx: ServerContext, input: AuthenticateInput) {
+  let agent: AgentRecord | undefined;
+  const checked = await ctx.security.checkSecret('agent', input.agent_id, async () => {
+    agent = await ctx.store.findAgent(input.agent_id);
+    return agent
+      ? ctx.verifier.verify(
+          'agent',
+          agent.id,
+          agent.secretVersion,
+          input.agent_secret,
+          agent.secretHash,
+        )
+      : ctx.verifier.decoy(input.agent_secret);
+  });
+  if (checked.outcome === 'locked') throw lockedOut(checked.retryAfter);
+  return checked.outcome === 'ok' ? agent : undefined;
+}
+
+function lockedOut(retryAfter: number): OAuthError {
+  return new OAuthError(
+    'access_denied',
+    'Too many failed sign-in attempts for this agent; it is temporarily locked. Its owner can unlock it.',
+    403,
+    { 'Retry-After': String(retryAfter) },
+  );
+}
+
+function agentEvent(
+  agentId: string,
+  outcome: 'success' | 'denied',
+  details?: Record<string, string>,
+): SecurityEventInput {
+  const agent = { type: 'agent', id: agentId } as const;
+  return { event: 'agent.authentication', outcome, actor: agent, target: agent, agentId, details };
 }
 
 /**
@@ -67,10 +90,12 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
     const agent = await verifyAgent(ctx, input);
     if (!agent) {
       await ctx.store.recordFailedAttempt(requestHash, ctx.config.maxFailedAttemptsPerRequest);
-      ctx.logger.info({ event: 'agent.authentication_failed' }, 'agent authentication failed');
       throw oauthError.accessDenied('Invalid agent credentials.', 401);
     }
-    if (agent.disabled) throw oauthError.accessDenied('This agent is disabled.');
+    if (agent.disabled) {
+      ctx.security.record(agentEvent(agent.agentId, 'denied', { reason: 'disabled' }));
+      throw oauthError.accessDenied('This agent is disabled.');
+    }
     const code = codeForRequest(ctx.codeKey, input.request_id);
     const outcome = await ctx.store.completeRequest(
       requestHash,
@@ -81,10 +106,11 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
     );
     switch (outcome) {
       case 'ok':
-        ctx.logger.info(
-          { event: 'agent.authenticated', agent_id: agent.agentId },
-          'agent authenticated; code issued',
-        );
+        ctx.security.record(agentEvent(agent.agentId, 'success', { model: input.model }));
+        ctx.security.record({
+          ...agentEvent(agent.agentId, 'success'),
+          event: 'authorization_code.issued',
+        });
         return c.json(
           {
             status: 'authenticated',

@@ -39,10 +39,12 @@ async function verifyClientAndRedirect(ctx: ServerContext, params: Map<string, s
     throw new UntrustedRedirectError('invalid_request', 'The redirect_uri parameter is missing.');
   // OAuth 2.1 §2.3.1 / RFC 9700 §4.1.3: exact string comparison, no pattern matching.
   if (!client.redirectUris.includes(redirectUri)) {
-    ctx.logger.warn(
-      { event: 'authorize.invalid_redirect_uri', client_id: client.clientId },
-      'redirect_uri not registered',
-    );
+    ctx.security.record({
+      event: 'authorize.invalid_redirect_uri',
+      outcome: 'denied',
+      target: { type: 'client', id: client.clientId },
+      clientId: client.clientId,
+    });
     throw new UntrustedRedirectError(
       'invalid_request',
       'The redirect_uri is not registered for this website.',

@@ -27,10 +27,13 @@ export function revokeEndpoint(ctx: ServerContext) {
       );
     }
     if (found)
-      ctx.logger.info(
-        { event: 'token.revoked', client_id: client.clientId, kind: found.kind },
-        'token revoked',
-      );
+      ctx.security.record({
+        event: 'token.revoked',
+        outcome: 'success',
+        actor: { type: 'client', id: client.clientId },
+        target: { type: found.kind },
+        clientId: client.clientId,
+      });
     return c.body(null, 200, { 'Cache-Control': 'no-store' });
   };
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
 import { bodyParams } from '../http/params.js';
 import { hasScope } from '../oauth/scopes.js';
+import { recordStaleUse } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
 
 /** RFC 6750 §3: 401 with a Bearer challenge; an error code only when a token was sent. */
@@ -34,9 +35,13 @@ export function userinfoEndpoint(ctx: ServerContext) {
   return async (c: Context): Promise<Response> => {
     const token = await presentedToken(c);
     if (token === undefined) throw unauthorized(ctx, 'An access token is required.', false);
-    const claims = token ? await ctx.accessTokens.verify(token) : undefined;
-    if (!claims) throw unauthorized(ctx, 'The access token is invalid or expired.', true);
+    const checked = token ? await ctx.accessTokens.check(token) : undefined;
+    if (checked?.ok === false && checked.reason === 'expired')
+      recordStaleUse(ctx, 'token.expired_use', token ?? '');
+    if (!checked?.ok) throw unauthorized(ctx, 'The access token is invalid or expired.', true);
+    const { claims } = checked;
     const state = await ctx.store.accessTokenState(claims.jti, claims.gid);
+    if (state && !state.active) recordStaleUse(ctx, 'token.revoked_use', token ?? '', state);
     if (!state?.active) throw unauthorized(ctx, 'The access token has been revoked.', true);
     const body: Record<string, unknown> = { sub: claims.sub, model: claims.model };
     if (hasScope(claims.scope, 'email')) {

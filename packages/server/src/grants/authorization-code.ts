@@ -4,6 +4,7 @@ import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
 import { parseParams } from '../http/validate.js';
 import { isValidVerifier, s256 } from '../oauth/pkce.js';
+import type { SecurityEventInput } from '../security/events.js';
 import type { ExchangeOutcome } from '../storage/oauth-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { tokenResponse } from './issue-tokens.js';
@@ -25,6 +26,23 @@ const FAILURES: Record<Exclude<ExchangeOutcome, 'ok'>, string> = {
   agent_disabled: 'The agent is disabled.',
 };
 
+/** A replayed code is its own event (RFC 9700 §4.2.4: the grant it produced is revoked). */
+function exchangeEvent(
+  clientId: string,
+  outcome: ExchangeOutcome,
+  agentId: string | null,
+): SecurityEventInput {
+  return {
+    event: outcome === 'replayed' ? 'token.code_reuse' : 'token.code_exchange',
+    outcome: outcome === 'ok' ? 'success' : outcome === 'replayed' ? 'denied' : 'failure',
+    actor: { type: 'client', id: clientId },
+    target: { type: 'agent', id: agentId ?? undefined },
+    clientId,
+    agentId: agentId ?? undefined,
+    details: outcome === 'ok' ? {} : { reason: outcome },
+  };
+}
+
 /** authorization_code grant: RFC 6749 §4.1.3 with PKCE verification (RFC 7636 §4.6). */
 export const authorizationCodeGrant: GrantHandler = {
   type: 'authorization_code',
@@ -44,17 +62,10 @@ export const authorizationCodeGrant: GrantHandler = {
       refreshHash: sha256(refreshToken),
       refreshTtl: ctx.config.refreshTokenTtl,
     });
-    if (result.outcome !== 'ok') {
-      ctx.logger.warn(
-        { event: `token.code_${result.outcome}`, client_id: client.clientId },
-        'code exchange refused',
-      );
-      throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    }
-    ctx.logger.info(
-      { event: 'token.code_exchanged', client_id: client.clientId, agent_id: result.agentId },
-      'code exchanged',
+    ctx.security.record(
+      exchangeEvent(client.clientId, result.outcome, result.outcome === 'ok' ? result.agentId : null),
     );
+    if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, refreshToken);
   },
 };

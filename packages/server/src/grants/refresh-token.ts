@@ -4,6 +4,7 @@ import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
 import { parseParams } from '../http/validate.js';
 import { parseScope } from '../oauth/scopes.js';
+import type { SecurityEventInput, SecurityEventName } from '../security/events.js';
 import type { RotateOutcome } from '../storage/oauth-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { tokenResponse } from './issue-tokens.js';
@@ -21,6 +22,30 @@ const FAILURES: Record<Exclude<RotateOutcome, 'ok' | 'invalid_scope'>, string> =
   agent_disabled: 'The agent or website is disabled.',
 };
 
+const SPECIAL_EVENTS: Partial<Record<RotateOutcome, SecurityEventName>> = {
+  reused: 'token.refresh_reuse',
+  revoked: 'token.revoked_use',
+  expired: 'token.expired_use',
+};
+
+/** Reuse of a rotated token is its own event (RFC 9700 §4.14.2: the family is revoked). */
+function refreshEvent(
+  clientId: string,
+  outcome: RotateOutcome,
+  agentId: string | null,
+): SecurityEventInput {
+  const event = SPECIAL_EVENTS[outcome] ?? 'token.refresh';
+  return {
+    event,
+    outcome: outcome === 'ok' ? 'success' : outcome === 'reused' ? 'denied' : 'failure',
+    actor: { type: 'client', id: clientId },
+    target: { type: 'refresh_token', id: agentId ?? undefined },
+    clientId,
+    agentId: agentId ?? undefined,
+    details: outcome === 'ok' ? {} : { reason: outcome },
+  };
+}
+
 /** refresh_token grant: RFC 6749 §6, rotated on every use (OAuth 2.1 §4.3.1, RFC 9700 §4.14). */
 export const refreshTokenGrant: GrantHandler = {
   type: 'refresh_token',
@@ -37,13 +62,10 @@ export const refreshTokenGrant: GrantHandler = {
     });
     if (result.outcome === 'invalid_scope')
       throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
-    if (result.outcome !== 'ok') {
-      ctx.logger.warn(
-        { event: `token.refresh_${result.outcome}`, client_id: client.clientId },
-        'refresh refused',
-      );
-      throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    }
+    ctx.security.record(
+      refreshEvent(client.clientId, result.outcome, result.outcome === 'ok' ? result.agentId : null),
+    );
+    if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, nextToken);
   },
 };

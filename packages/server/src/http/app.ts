@@ -1,4 +1,4 @@
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ConsoleOptions } from '../console/deps.js';
 import { createConsole } from '../console/index.js';
@@ -12,6 +12,10 @@ import { revokeEndpoint } from '../endpoints/revoke.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
+import { cors, PublicClientOrigins } from '../security/cors.js';
+import { requireHttps } from '../security/https.js';
+import { identityOf } from '../security/identities.js';
+import { requestContext } from '../security/request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { errorResponse } from './error-response.js';
 import { requestLogging, securityHeaders } from './middleware.js';
@@ -20,13 +24,19 @@ type Route = {
   path: string;
   methods: string[];
   handler: (c: Context) => Response | Promise<Response>;
+  /** Runs before the handler: CORS, then rate limits (src/security). */
+  guards?: MiddlewareHandler[];
 };
 
 /** Builds the HTTP application. Web-standard Request/Response in, so any runtime can host it. */
 export function createApp(ctx: ServerContext, options: { console?: ConsoleOptions } = {}): Hono {
   const app = new Hono();
+  const { config, security } = ctx;
+  app.use('*', requestContext(config.trustProxy));
   app.use('*', requestLogging(ctx.logger));
-  app.use('*', securityHeaders(ctx.config.issuer));
+  app.use('*', security.metrics.timing());
+  app.use('*', securityHeaders(config.issuer, config.trustProxy));
+  app.use('*', requireHttps(config.production, config.trustProxy));
   app.use(
     '*',
     bodyLimit({
@@ -37,29 +47,77 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
     }),
   );
 
+  const limit = security.limits;
+  const apiCors = cors(config.corsOrigins ?? []);
+  // Browser apps (public clients) may call these from their registered origins.
+  const publicClientCors = cors(config.corsOrigins ?? [], new PublicClientOrigins(ctx.db));
   const routes: Route[] = [
-    { path: '/authorize', methods: ['GET'], handler: authorizeEndpoint(ctx) },
-    { path: '/api/agent/authenticate', methods: ['POST'], handler: agentAuthenticateEndpoint(ctx) },
-    { path: '/api/check-status', methods: ['GET'], handler: checkStatusEndpoint(ctx) },
-    { path: '/token', methods: ['POST'], handler: tokenEndpoint(ctx) },
-    { path: '/introspect', methods: ['POST'], handler: introspectEndpoint(ctx) },
-    { path: '/revoke', methods: ['POST'], handler: revokeEndpoint(ctx) },
-    { path: '/userinfo', methods: ['GET', 'POST'], handler: userinfoEndpoint(ctx) },
+    {
+      path: '/authorize',
+      methods: ['GET'],
+      handler: authorizeEndpoint(ctx),
+      guards: [limit.middleware('authorize', identityOf.query('client_id'))],
+    },
+    {
+      path: '/api/agent/authenticate',
+      methods: ['POST'],
+      handler: agentAuthenticateEndpoint(ctx),
+      guards: [apiCors, limit.middleware('authenticate', identityOf.agent)],
+    },
+    {
+      path: '/api/check-status',
+      methods: ['GET'],
+      handler: checkStatusEndpoint(ctx),
+      guards: [limit.middleware('check_status', identityOf.query('request_id'))],
+    },
+    {
+      path: '/token',
+      methods: ['POST'],
+      handler: tokenEndpoint(ctx),
+      guards: [publicClientCors, limit.middleware('token', identityOf.client)],
+    },
+    {
+      path: '/introspect',
+      methods: ['POST'],
+      handler: introspectEndpoint(ctx),
+      guards: [apiCors, limit.middleware('introspect', identityOf.client)],
+    },
+    {
+      path: '/revoke',
+      methods: ['POST'],
+      handler: revokeEndpoint(ctx),
+      guards: [publicClientCors, limit.middleware('revoke', identityOf.client)],
+    },
+    {
+      path: '/userinfo',
+      methods: ['GET', 'POST'],
+      handler: userinfoEndpoint(ctx),
+      guards: [apiCors],
+    },
     {
       path: '/.well-known/oauth-authorization-server',
       methods: ['GET'],
       handler: discoveryEndpoint(ctx),
+      guards: [apiCors],
     },
     {
       path: '/.well-known/openid-configuration',
       methods: ['GET'],
       handler: discoveryEndpoint(ctx),
+      guards: [apiCors],
     },
-    { path: '/.well-known/jwks.json', methods: ['GET'], handler: jwksEndpoint() },
+    {
+      path: '/.well-known/jwks.json',
+      methods: ['GET'],
+      handler: jwksEndpoint(),
+      guards: [apiCors],
+    },
     { path: '/health', methods: ['GET'], handler: healthEndpoint() },
     { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx) },
+    { path: '/metrics', methods: ['GET'], handler: security.metrics.endpoint(config.metricsToken) },
   ];
   for (const route of routes) {
+    for (const guard of route.guards ?? []) app.use(route.path, guard);
     app.on(route.methods, route.path, route.handler);
     app.all(route.path, () => {
       throw oauthError.methodNotAllowed(route.methods.join(', '));

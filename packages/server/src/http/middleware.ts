@@ -1,6 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.js';
+import { isHttps } from '../security/https.js';
+import { currentRequest } from '../security/request-context.js';
 
 /**
  * One log line per request: method, path (never the query string, which carries state and
@@ -9,8 +11,8 @@ import { randomId } from '../crypto/random.js';
 export function requestLogging(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
-    const requestId = randomId('req');
-    c.header('X-Request-Id', requestId);
+    // The id security/request-context.ts gave the request (and sent in X-Request-Id).
+    const requestId = currentRequest()?.requestId ?? randomId('req');
     await next();
     logger.info(
       {
@@ -26,10 +28,11 @@ export function requestLogging(logger: Logger): MiddlewareHandler {
 }
 
 /** Baseline headers on every response; HTML pages add their own nonce-based CSP. */
-export function securityHeaders(issuer: string): MiddlewareHandler {
-  const https = issuer.startsWith('https://');
+export function securityHeaders(issuer: string, trustProxy: boolean): MiddlewareHandler {
+  const httpsIssuer = issuer.startsWith('https://');
   return async (c, next) => {
     await next();
+    const https = httpsIssuer || isHttps(c, trustProxy);
     c.header('X-Content-Type-Options', 'nosniff');
     // The console sets `same-origin` so that browsers send a real Origin on its form posts.
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'no-referrer');

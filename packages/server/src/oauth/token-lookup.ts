@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { sha256 } from '../crypto/digest.js';
 import type { ServerContext } from '../server-context.js';
 import type { AccessTokenState, RefreshTokenState } from '../storage/oauth-store.js';
@@ -10,10 +11,39 @@ export type FoundToken =
 const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
 async function findAccess(ctx: ServerContext, token: string): Promise<FoundToken | undefined> {
-  const claims = await ctx.accessTokens.verify(token);
-  if (!claims) return undefined;
+  const checked = await ctx.accessTokens.check(token);
+  if (!checked.ok) {
+    if (checked.reason === 'expired') recordStaleUse(ctx, 'token.expired_use', token);
+    return undefined;
+  }
+  const { claims } = checked;
   const state = await ctx.store.accessTokenState(claims.jti, claims.gid);
+  if (state && !state.active) recordStaleUse(ctx, 'token.revoked_use', token, state);
   return state && { kind: 'access_token', claims, state };
+}
+
+/**
+ * A genuine access token presented after expiry or revocation: a client bug, or a stolen
+ * token (security guide, Monitoring). Only unverified claims of a token whose signature
+ * checked out are logged, never the token.
+ */
+export function recordStaleUse(
+  ctx: ServerContext,
+  event: 'token.expired_use' | 'token.revoked_use',
+  token: string,
+  state?: AccessTokenState,
+): void {
+  const claims = decodeJwt(token);
+  const clientId =
+    state?.clientId ?? (typeof claims.client_id === 'string' ? claims.client_id : undefined);
+  const agentId = state?.agentId ?? claims.sub;
+  ctx.security.record({
+    event,
+    outcome: 'denied',
+    target: { type: 'access_token', id: typeof claims.jti === 'string' ? claims.jti : undefined },
+    clientId,
+    agentId,
+  });
 }
 
 async function findRefresh(ctx: ServerContext, token: string): Promise<FoundToken | undefined> {

@@ -1,7 +1,7 @@
 import { hkdfSync } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
-import { sha256 } from '../crypto/digest.js';
+import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import { randomToken } from '../crypto/random.js';
+import type { SigningKeyRing } from '../security/signing-keys.js';
 
 export interface AccessTokenClaims {
   sub: string;
@@ -22,19 +22,20 @@ export interface IssuedAccessToken {
   claims: AccessTokenClaims;
 }
 
-/** RFC 9068 access tokens: `typ: at+jwt`, HS256, with the claims of §2.2. */
-export class AccessTokens {
-  private readonly key: Uint8Array;
-  readonly keyId: string;
+export type AccessTokenCheck =
+  | { ok: true; claims: AccessTokenClaims }
+  | { ok: false; reason: 'expired' | 'invalid' };
 
+/**
+ * RFC 9068 access tokens: `typ: at+jwt`, HS256, with the claims of §2.2. The key ring
+ * (security/signing-keys.ts) picks the signing key and finds verification keys by `kid`.
+ */
+export class AccessTokens {
   constructor(
-    secret: string,
+    private readonly keys: SigningKeyRing,
     private readonly issuer: string,
     private readonly ttlSeconds: number,
-  ) {
-    this.key = new TextEncoder().encode(secret);
-    this.keyId = sha256(`kid:${secret}`).slice(0, 16);
-  }
+  ) {}
 
   async issue(input: {
     agentId: string;
@@ -56,9 +57,10 @@ export class AccessTokens {
       iat,
       exp: iat + this.ttlSeconds,
     };
+    const { kid, key } = await this.keys.signingKey();
     const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: this.keyId })
-      .sign(this.key);
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
+      .sign(key);
     return { token, claims };
   }
 
@@ -67,17 +69,31 @@ export class AccessTokens {
    * token that fails, so callers answer uniformly without explaining why.
    */
   async verify(token: string): Promise<AccessTokenClaims | undefined> {
-    if (token.length > 4096 || token.split('.').length !== 3) return undefined;
+    const checked = await this.check(token);
+    return checked.ok ? checked.claims : undefined;
+  }
+
+  /** As `verify`, but tells a genuine expired token (signature good) from anything else. */
+  async check(token: string): Promise<AccessTokenCheck> {
+    if (token.length > 4096 || token.split('.').length !== 3)
+      return { ok: false, reason: 'invalid' };
+    const keyFor = async (header: JWTHeaderParameters) => {
+      const key = header.kid ? await this.keys.verificationKey(header.kid) : undefined;
+      if (!key) throw new errors.JWKSNoMatchingKey();
+      return key;
+    };
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, keyFor, {
         algorithms: ['HS256'],
         issuer: this.issuer,
         typ: 'at+jwt',
         requiredClaims: ['sub', 'aud', 'client_id', 'scope', 'jti', 'gid', 'exp', 'iat'],
       });
-      return payload as unknown as AccessTokenClaims;
+      return { ok: true, claims: payload as unknown as AccessTokenClaims };
     } catch (error) {
-      if (error instanceof errors.JOSEError || error instanceof TypeError) return undefined;
+      if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
+      if (error instanceof errors.JOSEError || error instanceof TypeError)
+        return { ok: false, reason: 'invalid' };
       throw error;
     }
   }

@@ -57,7 +57,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const jwtSecret = randomToken(48);
+  const jwtSecret = config.jwtSecret ?? randomToken(48);
   const ctx = createServerContext({ config, db: db.driver, logger, jwtSecret });
   const app = createApp(ctx);
   const iterations = config.pbkdf2Iterations;

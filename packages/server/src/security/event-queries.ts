@@ -1,0 +1,93 @@
+import type { SqlDriver } from '../storage/driver.js';
+import { asUser } from '../storage/owner-store.js';
+import type { SecurityOutcome } from './events.js';
+
+export interface SecurityEventFilter {
+  /** Exact event name, or a prefix ending in `.` (`token.`). */
+  event?: string | undefined;
+  outcome?: SecurityOutcome | undefined;
+  /** Matches the actor id or the target id. */
+  subject?: string | undefined;
+  ip?: string | undefined;
+  since?: Date | undefined;
+  until?: Date | undefined;
+  /** Keyset pagination: only entries older than this id. */
+  beforeId?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface SecurityEventRow {
+  id: number;
+  occurredAt: Date;
+  event: string;
+  outcome: SecurityOutcome;
+  actorType: string;
+  actorId: string | null;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Security-log entries the user may see, newest first. There is no owner filter here:
+ * row-level security (004_security.sql) shows an owner the entries about their own
+ * agents, clients and account, and an admin every entry.
+ */
+export async function listSecurityEvents(
+  db: SqlDriver,
+  userId: string,
+  filter: SecurityEventFilter = {},
+): Promise<SecurityEventRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (filter.event?.endsWith('.')) add((p) => `starts_with(event, ${p})`, filter.event);
+  else if (filter.event) add((p) => `event = ${p}`, filter.event);
+  if (filter.outcome) add((p) => `outcome = ${p}`, filter.outcome);
+  if (filter.subject) add((p) => `(actor_id = ${p} OR target_id = ${p})`, filter.subject);
+  if (filter.ip) add((p) => `ip = ${p}`, filter.ip);
+  if (filter.since) add((p) => `occurred_at >= ${p}`, filter.since);
+  if (filter.until) add((p) => `occurred_at < ${p}`, filter.until);
+  if (filter.beforeId) add((p) => `id < ${p}`, filter.beforeId);
+  params.push(Math.min(Math.max(filter.limit ?? 100, 1), 500));
+  const sql = `SELECT id::text, occurred_at, event, outcome, actor_type, actor_id, target_type,
+      target_id, ip, user_agent, request_id, details
+    FROM security_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY id DESC LIMIT $${params.length}`;
+  const rows = await asUser(db, userId, (tx) =>
+    tx.query<{
+      id: string;
+      occurred_at: Date;
+      event: string;
+      outcome: SecurityOutcome;
+      actor_type: string;
+      actor_id: string | null;
+      target_type: string | null;
+      target_id: string | null;
+      ip: string | null;
+      user_agent: string | null;
+      request_id: string | null;
+      details: Record<string, unknown>;
+    }>(sql, params),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    occurredAt: r.occurred_at,
+    event: r.event,
+    outcome: r.outcome,
+    actorType: r.actor_type,
+    actorId: r.actor_id,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    requestId: r.request_id,
+    details: r.details,
+  }));
+}

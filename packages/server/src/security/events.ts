@@ -1,0 +1,61 @@
+/**
+ * Every kind of security event, so metrics can show zero counts and the console can offer
+ * a filter. Names are `area.what`; the outcome says how it went.
+ */
+export const SECURITY_EVENTS = [
+  'agent.authentication',
+  'client.authentication',
+  'user.authentication',
+  'authorization_code.issued',
+  'token.code_exchange',
+  'token.code_reuse',
+  'token.refresh',
+  'token.refresh_reuse',
+  'token.revoked',
+  'token.expired_use',
+  'token.revoked_use',
+  'authorize.invalid_redirect_uri',
+  'rls.violation_attempt',
+  'admin.action',
+  'admin.keys_rotated',
+  'admin.tokens_revoked',
+  'admin.sessions_revoked',
+  'admin.secret_rotated',
+  'admin.unlocked',
+  'lockout.locked',
+  'rate_limit.exceeded',
+  'alert.fired',
+] as const;
+
+export type SecurityEventName = (typeof SECURITY_EVENTS)[number];
+export type SecurityOutcome = 'success' | 'failure' | 'denied' | 'info' | 'alert';
+export const SECURITY_OUTCOMES: readonly SecurityOutcome[] = [
+  'success',
+  'failure',
+  'denied',
+  'info',
+  'alert',
+];
+
+export type ActorType = 'agent' | 'client' | 'user' | 'cli' | 'system' | 'anonymous';
+
+export interface SecurityEventInput {
+  event: SecurityEventName;
+  outcome: SecurityOutcome;
+  actor?: { type: ActorType; id?: string | undefined };
+  target?: { type: string; id?: string | undefined };
+  /** Public ids the event concerns; their owners see the entry in the console. */
+  agentId?: string | undefined;
+  clientId?: string | undefined;
+  userId?: string | undefined;
+  /** Non-secret facts only (reasons, counts); never tokens, codes or secrets. */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+/** A recorded event as it is logged, stored and alerted on. */
+export interface SecurityEvent extends SecurityEventInput {
+  occurredAt: Date;
+  ip: string | undefined;
+  userAgent: string | undefined;
+  requestId: string | undefined;
+}

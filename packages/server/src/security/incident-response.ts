@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import { hashSecret } from '../crypto/pbkdf2.js';
+import type { SqlExecutor } from '../storage/driver.js';
+import type { SecurityEventInput } from './events.js';
+import type { Lockout, LockoutSubject } from './lockout.js';
+import { rotateSigningKey } from './signing-keys.js';
+
+/**
+ * The incident-response steps of the security guide, shared by the CLI and the console.
+ * Each returns what it did and the security event that records it; the caller records the
+ * event with its own actor (the CLI, or the signed-in admin).
+ */
+export interface IncidentResult<T> {
+  result: T;
+  event: SecurityEventInput;
+}
+
+export class IncidentError extends Error {
+  override readonly name = 'IncidentError';
+}
+
+export type RevokeScope =
+  | { scope: 'all' }
+  | { scope: 'agent'; id: string }
+  | { scope: 'client'; id: string }
+  | { scope: 'user'; email: string };
+
+export async function rotateKeys(
+  db: SqlExecutor,
+  jwtSecret: string,
+  revokeAll: boolean,
+): Promise<IncidentResult<{ kid: string; revoked_keys: number }>> {
+  const { kid, revoked } = await rotateSigningKey(db, jwtSecret, revokeAll);
+  return {
+    result: { kid, revoked_keys: revoked },
+    event: {
+      event: 'admin.keys_rotated',
+      outcome: 'success',
+      target: { type: 'signing_key', id: kid },
+      details: { revoke_all: revokeAll, revoked_keys: revoked },
+    },
+  };
+}
+
+export async function revokeTokens(
+  db: SqlExecutor,
+  target: RevokeScope,
+): Promise<IncidentResult<{ revoked_grants: number }>> {
+  const value = target.scope === 'all' ? null : target.scope === 'user' ? target.email : target.id;
+  const [row] = await db.query<{ n: number }>('SELECT security_revoke_grants($1, $2) AS n', [
+    target.scope,
+    value,
+  ]);
+  const revoked = row?.n ?? 0;
+  return {
+    result: { revoked_grants: revoked },
+    event: {
+      event: 'admin.tokens_revoked',
+      outcome: 'success',
+      target: { type: target.scope, id: value ?? undefined },
+      ...(target.scope === 'agent' ? { agentId: target.id } : {}),
+      ...(target.scope === 'client' ? { clientId: target.id } : {}),
+      details: { scope: target.scope, revoked_grants: revoked },
+    },
+  };
+}
+
+export async function revokeSessions(
+  db: SqlExecutor,
+): Promise<IncidentResult<{ revoked_sessions: number | null; note?: string }>> {
+  const [row] = await db.query<{ n: number | null }>('SELECT security_revoke_sessions() AS n');
+  const n = row?.n ?? null;
+  return {
+    result:
+      n === null
+        ? { revoked_sessions: null, note: 'This database has no console sessions table yet.' }
+        : { revoked_sessions: n },
+    event: {
+      event: 'admin.sessions_revoked',
+      outcome: 'success',
+      target: { type: 'console_sessions', id: 'all' },
+      details: { revoked_sessions: n },
+    },
+  };
+}
+
+function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+/** New secret for an agent or confidential client; the old one stops working at once. */
+export async function rotateSecret(
+  db: SqlExecutor,
+  kind: 'agent' | 'client',
+  id: string,
+  iterations: number,
+): Promise<IncidentResult<Record<string, string>>> {
+  const secret = newSecret(kind === 'agent' ? 'aa_sk' : 'aa_cs');
+  const fn = kind === 'agent' ? 'security_set_agent_secret' : 'security_set_client_secret';
+  const [row] = await db.query<{ ok: boolean }>(`SELECT ${fn}($1, $2) AS ok`, [
+    id,
+    await hashSecret(secret, iterations),
+  ]);
+  if (!row?.ok) {
+    throw new IncidentError(
+      kind === 'agent'
+        ? `No agent ${id}.`
+        : `No confidential client ${id} (public clients have no secret).`,
+    );
+  }
+  return {
+    result:
+      kind === 'agent'
+        ? { agent_id: id, agent_secret: secret }
+        : { client_id: id, client_secret: secret },
+    event: {
+      event: 'admin.secret_rotated',
+      outcome: 'success',
+      target: { type: kind, id },
+      ...(kind === 'agent' ? { agentId: id } : { clientId: id }),
+    },
+  };
+}
+
+export async function unlockSubject(
+  lockout: Lockout,
+  subject: LockoutSubject,
+  id: string,
+  userId?: string,
+): Promise<IncidentResult<{ unlocked: boolean }>> {
+  const unlocked = await lockout.unlock(subject, id);
+  return {
+    result: { unlocked },
+    event: {
+      event: 'admin.unlocked',
+      outcome: 'success',
+      target: { type: subject, id },
+      ...(subject === 'agent' ? { agentId: id } : {}),
+      ...(subject === 'client' ? { clientId: id } : {}),
+      ...(userId ? { userId } : {}),
+      details: { was_locked: unlocked },
+    },
+  };
+}

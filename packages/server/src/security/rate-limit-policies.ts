@@ -1,0 +1,50 @@
+/**
+ * Per-minute request budgets, per client IP and per identity (the client, agent, sign-in
+ * request or email the request names). Identity limits stop one target being hammered from
+ * many IPs; IP limits stop one source spraying many targets. Lockout (./lockout.ts) is the
+ * separate, per-subject defence against guessing one secret slowly.
+ */
+export interface RateLimitBudget {
+  perIp: number;
+  perIdentity: number;
+}
+
+export const DEFAULT_RATE_LIMITS = {
+  token: { perIp: 600, perIdentity: 300 },
+  authenticate: { perIp: 60, perIdentity: 20 },
+  introspect: { perIp: 1200, perIdentity: 600 },
+  revoke: { perIp: 300, perIdentity: 300 },
+  authorize: { perIp: 120, perIdentity: 600 },
+  // The sign-in page polls this with backoff; a person may have a few tabs open.
+  check_status: { perIp: 600, perIdentity: 120 },
+  console_login: { perIp: 30, perIdentity: 10 },
+  console_signup: { perIp: 10, perIdentity: 5 },
+} as const satisfies Record<string, RateLimitBudget>;
+
+export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
+export type RateLimits = Record<RateLimitName, RateLimitBudget>;
+
+function isName(name: string): name is RateLimitName {
+  return Object.hasOwn(DEFAULT_RATE_LIMITS, name);
+}
+
+/** Parses `token=600/300,authenticate=60/20`; throws an Error naming the bad entry. */
+export function parseRateLimits(raw: string): RateLimits {
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS };
+  for (const entry of raw.split(',').map((e) => e.trim())) {
+    if (entry === '') continue;
+    const match = /^([a-z_]+)=(\d{1,7})\/(\d{1,7})$/.exec(entry);
+    const name = match?.[1];
+    if (!match || !name || !isName(name)) {
+      throw new Error(
+        `RATE_LIMITS entry "${entry}" must look like name=perIp/perIdentity with name one of ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')}.`,
+      );
+    }
+    const perIp = Number(match[2]);
+    const perIdentity = Number(match[3]);
+    if (perIp < 1 || perIdentity < 1)
+      throw new Error(`RATE_LIMITS entry "${entry}" must allow at least 1 request.`);
+    limits[name] = { perIp, perIdentity };
+  }
+  return limits;
+}

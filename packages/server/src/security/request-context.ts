@@ -1,0 +1,61 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { randomId } from '../crypto/random.js';
+
+/** Who is asking, for the security log: filled once per request by `requestContext`. */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+}
+
+const storage = new AsyncLocalStorage<RequestInfo>();
+
+/** The current request, anywhere below the middleware (grants, stores, the security log). */
+export function currentRequest(): RequestInfo | undefined {
+  return storage.getStore();
+}
+
+function socketAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    // In-process requests (app.request in tests) have no socket.
+    return undefined;
+  }
+}
+
+/**
+ * The client's address. X-Forwarded-For is believed only with TRUST_PROXY, and then only
+ * its last entry: the one our own proxy appended. Earlier entries are the client's to forge.
+ */
+export function clientIp(c: Context, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for');
+    const last = forwarded?.split(',').pop()?.trim();
+    if (last && /^[0-9a-fA-F.:]{2,45}$/.test(last)) return last;
+  }
+  return socketAddress(c) ?? 'unknown';
+}
+
+const UPSTREAM_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/**
+ * Gives each request an id (echoed in X-Request-Id, written on every log line and security
+ * event it causes) and makes the caller's address and user agent reachable without passing
+ * the Hono context around. A trusted proxy's own X-Request-Id is kept so logs join up.
+ */
+export function requestContext(trustProxy: boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const upstream = trustProxy ? c.req.header('x-request-id') : undefined;
+    const requestId = upstream && UPSTREAM_ID.test(upstream) ? upstream : randomId('req');
+    c.header('X-Request-Id', requestId);
+    const info: RequestInfo = {
+      requestId,
+      ip: clientIp(c, trustProxy),
+      userAgent: c.req.header('user-agent')?.slice(0, 512),
+    };
+    await storage.run(info, next);
+  };
+}

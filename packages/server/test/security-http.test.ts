@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/load.js';
+import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+import { obtainTokens } from './support/flow.js';
+import { type ClientFixture, REDIRECT_URI } from './support/harness.js';
+
+const SPA = 'https://spa.example.com';
+const CONFIGURED = 'https://dashboard.example.com';
+
+let h: SecurityHarness;
+let publicClient: ClientFixture;
+
+beforeAll(async () => {
+  h = await securityHarness({ CORS_ORIGINS: CONFIGURED, MAX_BODY_BYTES: '2048' });
+  const owner = await h.createUser();
+  publicClient = await h.createClient(owner.email, {
+    public: true,
+    redirectUris: [`${SPA}/callback`, REDIRECT_URI],
+  });
+}, HOOK_TIMEOUT);
+afterAll(() => h.dispose());
+
+function expectBaselineHeaders(response: Response) {
+  expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  expect(response.headers.get('x-frame-options')).toBe('DENY');
+  expect(response.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+  expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+}
+
+describe('security headers', () => {
+  it('are on every kind of response: JSON, HTML, errors, 404, 405', async () => {
+    const responses = await Promise.all([
+      h.request('/.well-known/oauth-authorization-server'),
+      h.request('/authorize?client_id=nope'),
+      h.request('/token', { method: 'POST' }),
+      h.request('/no-such-path'),
+      h.request('/token'),
+      h.request('/health'),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 400, 415, 404, 405, 200]);
+    for (const response of responses) expectBaselineHeaders(response);
+    expect(responses[1]?.headers.get('content-security-policy')).toMatch(/script-src 'nonce-/);
+    // Plain http issuer: no HSTS (it would be ignored, and pins nothing).
+    expect(responses[0]?.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('sends no-store on token, userinfo and introspection responses, success or error', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const responses = await Promise.all([
+      h.request('/token', { method: 'POST', headers: form, body: 'grant_type=password' }),
+      h.request('/userinfo'),
+      h.request('/introspect', { method: 'POST', headers: form, body: 'token=x' }),
+    ]);
+    for (const response of responses)
+      expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('refuses bodies over MAX_BODY_BYTES with 413', async () => {
+    const response = await h.request('/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=authorization_code&code=${'a'.repeat(4096)}`,
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toMatchObject({ error: 'request_too_large' });
+  });
+
+  it(
+    'adds HSTS when the issuer is https',
+    async () => {
+      const secure = await securityHarness({ ISSUER: 'https://auth.example.com' });
+      try {
+        const response = await secure.request('/health');
+        expect(response.headers.get('strict-transport-security')).toMatch(/max-age=\d+/);
+      } finally {
+        await secure.dispose();
+      }
+    },
+    HOOK_TIMEOUT,
+  );
+});
+
+describe('CORS', () => {
+  const preflight = (path: string, origin: string) =>
+    h.request(path, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST' },
+    });
+
+  it('gives nothing to an origin that is not configured', async () => {
+    const response = await h.request('/.well-known/openid-configuration', {
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight('/introspect', 'https://evil.example')).status).toBe(403);
+  });
+
+  it('allows CORS_ORIGINS on the API', async () => {
+    const response = await preflight('/introspect', CONFIGURED);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(CONFIGURED);
+    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
+  it("opens the token endpoint to a public client's registered origin, and only there", async () => {
+    const token = await preflight('/token', SPA);
+    expect(token.status).toBe(204);
+    expect(token.headers.get('access-control-allow-origin')).toBe(SPA);
+    expect((await preflight('/introspect', SPA)).status).toBe(403);
+
+    const agent = await h.createAgent((await h.createUser()).email);
+    const tokens = await obtainTokens(h, publicClient, agent);
+    const refresh = await h.request('/token', {
+      method: 'POST',
+      headers: { origin: SPA, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: publicClient.client_id,
+      }).toString(),
+    });
+    expect(refresh.status).toBe(200);
+    expect(refresh.headers.get('access-control-allow-origin')).toBe(SPA);
+    expect(refresh.headers.get('vary')).toMatch(/Origin/);
+  });
+});
+
+describe('HTTPS in production', () => {
+  const production = {
+    NODE_ENV: 'production',
+    ISSUER: 'https://auth.example.com',
+    JWT_SECRET: 'q7Zx2mP9vL4kR8tW1nB6yH3cJ5fD0gS_aE-uIoK',
+    TRUST_PROXY: '1',
+    CORS_ORIGINS: 'none',
+  };
+
+  it(
+    'refuses plain http unless the trusted proxy reports https',
+    async () => {
+      const prod = await securityHarness(production);
+      try {
+        const plain = await prod.request('/.well-known/openid-configuration');
+        expect(plain.status).toBe(403);
+        expect(await plain.json()).toMatchObject({
+          error: 'invalid_request',
+          error_description: expect.stringMatching(/HTTPS is required/),
+        });
+        const proxied = await prod.request('/.well-known/openid-configuration', {
+          headers: { 'x-forwarded-proto': 'https' },
+        });
+        expect(proxied.status).toBe(200);
+        expect(proxied.headers.get('strict-transport-security')).toMatch(/max-age/);
+        expect((await prod.request('/health')).status).toBe(200);
+      } finally {
+        await prod.dispose();
+      }
+    },
+    HOOK_TIMEOUT,
+  );
+
+  it('will not start with an unsafe configuration, and says why', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig({ ...production, ...env });
+        return '';
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as Error).message;
+      }
+    };
+    expect(problems({})).toBe('');
+    expect(problems({ JWT_SECRET: 'short' })).toMatch(/JWT_SECRET is shorter than 32 bytes/);
+    expect(problems({ JWT_SECRET: 'changeme-changeme-changeme-changeme-1234' })).toMatch(
+      /JWT_SECRET looks like a placeholder/,
+    );
+    expect(problems({ JWT_SECRET: '' })).toMatch(/JWT_SECRET is not set/);
+    expect(problems({ ISSUER: 'http://auth.example.com' })).toMatch(/ISSUER must be https/);
+    expect(problems({ CORS_ORIGINS: '' })).toMatch(/CORS_ORIGINS is not set/);
+    expect(problems({ TRUST_PROXY: '' })).toMatch(/TLS-terminating proxy/);
+    expect(problems({ CORS_ORIGINS: '*' })).toMatch(/"\*" is refused/);
+    expect(problems({ CORS_ORIGINS: 'https://a.example/path' })).toMatch(/is not an origin/);
+    expect(problems({ RATE_LIMITS: 'token=abc' })).toMatch(/RATE_LIMITS entry "token=abc"/);
+    expect(problems({ REDIS_URL: 'http://x' })).toMatch(/REDIS_URL must be an absolute redis:/);
+    const several = problems({ JWT_SECRET: '', ISSUER: 'http://x.example', CORS_ORIGINS: '' });
+    expect(several.split('\n - ')).toHaveLength(4);
+  });
+});
