@@ -1,0 +1,70 @@
+import type { SqlExecutor } from '../../storage/driver.js';
+
+/**
+ * Admin listings. These queries carry no owner filter: the RLS policies of 001_core.sql
+ * return every row only when app_is_admin() holds, and only the caller's own otherwise.
+ */
+export interface AdminUser {
+  id: string;
+  email: string;
+  role: 'user' | 'admin';
+  disabled: boolean;
+  email_verified: boolean;
+  agents: number;
+  clients: number;
+  created_at: Date;
+}
+
+export function listUsers(tx: SqlExecutor): Promise<AdminUser[]> {
+  return tx.query<AdminUser>(
+    `SELECT u.id, u.email, u.role, u.disabled_at IS NOT NULL AS disabled,
+            u.email_verified_at IS NOT NULL AS email_verified, u.created_at,
+            (SELECT count(*)::int FROM agents a WHERE a.owner_id = u.id) AS agents,
+            (SELECT count(*)::int FROM clients c WHERE c.owner_id = u.id) AS clients
+     FROM users u ORDER BY u.created_at`,
+  );
+}
+
+export interface AdminObject {
+  id: string;
+  public_id: string;
+  name: string;
+  owner_email: string;
+  disabled: boolean;
+  created_at: Date;
+}
+
+export function listAllAgents(tx: SqlExecutor): Promise<AdminObject[]> {
+  return tx.query<AdminObject>(
+    `SELECT a.id, a.agent_id AS public_id, coalesce(a.label, a.user_email) AS name,
+            u.email AS owner_email, a.disabled_at IS NOT NULL AS disabled, a.created_at
+     FROM agents a JOIN users u ON u.id = a.owner_id ORDER BY a.created_at DESC LIMIT 500`,
+  );
+}
+
+export function listAllClients(tx: SqlExecutor): Promise<AdminObject[]> {
+  return tx.query<AdminObject>(
+    `SELECT c.id, c.client_id AS public_id, c.name, u.email AS owner_email,
+            c.disabled_at IS NOT NULL AS disabled, c.created_at
+     FROM clients c JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC LIMIT 500`,
+  );
+}
+
+/** The users_guard trigger (003_console.sql) refuses this unless the caller is an admin. */
+export async function setUserDisabled(tx: SqlExecutor, id: string, disabled: boolean) {
+  const rows = await tx.query(
+    `UPDATE users SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END
+     WHERE id = $1 RETURNING id`,
+    [id, disabled],
+  );
+  if (rows.length === 1 && disabled)
+    await tx.query('DELETE FROM console_sessions WHERE user_id = $1', [id]);
+  return rows.length === 1;
+}
+
+export async function securityLogAvailable(tx: SqlExecutor): Promise<boolean> {
+  const [row] = await tx.query<{ present: boolean }>(
+    "SELECT to_regclass('security_events') IS NOT NULL AS present",
+  );
+  return row?.present === true;
+}

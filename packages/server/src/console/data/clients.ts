@@ -1,0 +1,77 @@
+import type { SqlExecutor } from '../../storage/driver.js';
+
+export interface ClientRow {
+  id: string;
+  client_id: string;
+  name: string;
+  redirect_uris: string[];
+  confidential: boolean;
+  disabled: boolean;
+  owner_id: string;
+  created_at: Date;
+}
+
+const COLUMNS = `id, client_id, name, redirect_uris, secret_hash IS NOT NULL AS confidential,
+  disabled_at IS NOT NULL AS disabled, owner_id, created_at`;
+
+export function listOwnClients(tx: SqlExecutor, ownerId: string): Promise<ClientRow[]> {
+  return tx.query<ClientRow>(
+    `SELECT ${COLUMNS} FROM clients WHERE owner_id = $1 ORDER BY created_at DESC`,
+    [ownerId],
+  );
+}
+
+export async function findClient(tx: SqlExecutor, id: string): Promise<ClientRow | undefined> {
+  const [row] = await tx.query<ClientRow>(`SELECT ${COLUMNS} FROM clients WHERE id = $1`, [id]);
+  return row;
+}
+
+export async function updateClient(
+  tx: SqlExecutor,
+  id: string,
+  input: { name: string; redirectUris: string[] },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE clients SET name = $2, redirect_uris = $3, updated_at = now()
+     WHERE id = $1 RETURNING id`,
+    [id, input.name, input.redirectUris],
+  );
+  return rows.length === 1;
+}
+
+/** Only confidential clients have a secret to rotate. */
+export async function replaceClientSecret(
+  tx: SqlExecutor,
+  id: string,
+  secretHash: string,
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE clients SET secret_hash = $2, secret_version = secret_version + 1, updated_at = now()
+     WHERE id = $1 AND secret_hash IS NOT NULL RETURNING id`,
+    [id, secretHash],
+  );
+  return rows.length === 1;
+}
+
+export async function setClientDisabled(
+  tx: SqlExecutor,
+  id: string,
+  disabled: boolean,
+): Promise<boolean> {
+  const rows = await tx.query(
+    `UPDATE clients SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END,
+       secret_version = secret_version + 1, updated_at = now()
+     WHERE id = $1 RETURNING id`,
+    [id, disabled],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Deleting cascades to the client's grants, refresh tokens and pending codes, so every
+ * token it was issued stops working (introspection and /userinfo find no grant).
+ */
+export async function deleteClient(tx: SqlExecutor, id: string): Promise<boolean> {
+  const rows = await tx.query('DELETE FROM clients WHERE id = $1 RETURNING id', [id]);
+  return rows.length === 1;
+}
