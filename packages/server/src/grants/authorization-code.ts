@@ -63,7 +63,11 @@ export const authorizationCodeGrant: GrantHandler = {
       refreshTtl: ctx.config.refreshTokenTtl,
     });
     ctx.security.record(
-      exchangeEvent(client.clientId, result.outcome, result.outcome === 'ok' ? result.agentId : null),
+      exchangeEvent(
+        client.clientId,
+        result.outcome,
+        result.outcome === 'ok' ? result.agentId : null,
+      ),
     );
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, refreshToken);

@@ -63,7 +63,11 @@ export const refreshTokenGrant: GrantHandler = {
     if (result.outcome === 'invalid_scope')
       throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
     ctx.security.record(
-      refreshEvent(client.clientId, result.outcome, result.outcome === 'ok' ? result.agentId : null),
+      refreshEvent(
+        client.clientId,
+        result.outcome,
+        result.outcome === 'ok' ? result.agentId : null,
+      ),
     );
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, nextToken);
