@@ -1,11 +1,11 @@
-import { setUserDisabled } from '../data/admin.js';
-import { setAgentDisabled } from '../data/agents.js';
-import { setClientDisabled } from '../data/clients.js';
-import { revokeEveryGrant } from '../data/grants.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError, objectId } from '../http/errors.js';
 import { action, asSession } from '../http/handlers.js';
 import { notVisible, type ObjectKind } from '../http/owned.js';
+import { setUserDisabled } from '../queries/admin.js';
+import { setAgentDisabled } from '../queries/agents.js';
+import { setClientDisabled } from '../queries/clients.js';
+import { revokeEveryGrant } from '../queries/grants.js';
 import { seeOther } from '../views/shell.js';
 import { requireAdmin } from './guard.js';
 

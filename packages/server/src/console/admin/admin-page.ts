@@ -1,5 +1,8 @@
 import { cspNonce } from '../../http/nonce.js';
 import { html, type SafeHtml } from '../../views/html.js';
+import type { ConsoleDeps } from '../deps.js';
+import { consoleError } from '../http/errors.js';
+import { asSession, csrfOf, view } from '../http/handlers.js';
 import {
   type AdminObject,
   type AdminUser,
@@ -7,10 +10,7 @@ import {
   listAllClients,
   listUsers,
   securityLogAvailable,
-} from '../data/admin.js';
-import type { ConsoleDeps } from '../deps.js';
-import { consoleError } from '../http/errors.js';
-import { asSession, csrfOf, view } from '../http/handlers.js';
+} from '../queries/admin.js';
 import { actionButton, notice, statusPill, when } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';

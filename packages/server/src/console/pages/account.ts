@@ -1,11 +1,11 @@
 import { hashSecret, verifySecret } from '../../crypto/pbkdf2.js';
 import { html } from '../../views/html.js';
 import { passwordProblem } from '../accounts/password-policy.js';
-import { passwordHashOf, setPasswordHash } from '../data/users.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { sendVerificationMail } from '../mail/verification.js';
+import { passwordHashOf, setPasswordHash } from '../queries/users.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { createSession, endOtherSessions } from '../session/sessions.js';
 import { actionButton, notice, postForm } from '../views/components.js';

@@ -1,19 +1,19 @@
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
-import {
-  deleteAgent,
-  replaceAgentSecret,
-  setAgentDisabled,
-  updateAgentProfile,
-} from '../data/agents.js';
-import { revokeAgentGrants, revokeGrant } from '../data/grants.js';
-import { newAgentSecret } from '../data/new-credentials.js';
 import type { ConsoleDeps } from '../deps.js';
 import { objectId } from '../http/errors.js';
 import { action, asSession, type ConsoleContext } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
 import { sendVerificationMail } from '../mail/verification.js';
+import {
+  deleteAgent,
+  replaceAgentSecret,
+  setAgentDisabled,
+  updateAgentProfile,
+} from '../queries/agents.js';
+import { revokeAgentGrants, revokeGrant } from '../queries/grants.js';
+import { newAgentSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';

@@ -1,9 +1,9 @@
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { insertAgent } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
-import { newAgentId, newAgentSecret } from '../data/new-credentials.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { newAgentId, newAgentSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
 import { page } from '../views/shell.js';

@@ -1,7 +1,7 @@
 import { html } from '../../views/html.js';
-import { type AgentRow, listOwnAgents } from '../data/agents.js';
 import type { ConsoleDeps } from '../deps.js';
 import { asSession, view } from '../http/handlers.js';
+import { type AgentRow, listOwnAgents } from '../queries/agents.js';
 import { notice, statusPill, when } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';

@@ -1,9 +1,9 @@
 import { html } from '../../views/html.js';
-import { listOwnAgents } from '../data/agents.js';
-import { listOwnClients } from '../data/clients.js';
 import type { ConsoleDeps } from '../deps.js';
 import type { ConsoleContext } from '../http/handlers.js';
 import { asSession, csrfOf } from '../http/handlers.js';
+import { listOwnAgents } from '../queries/agents.js';
+import { listOwnClients } from '../queries/clients.js';
 import { actionButton, notice } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';

@@ -1,17 +1,17 @@
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
+import type { ConsoleDeps } from '../deps.js';
+import { objectId } from '../http/errors.js';
+import { action, asSession, type ConsoleContext } from '../http/handlers.js';
+import { notVisible } from '../http/owned.js';
 import {
   deleteClient,
   replaceClientSecret,
   setClientDisabled,
   updateClient,
-} from '../data/clients.js';
-import { newClientSecret } from '../data/new-credentials.js';
-import type { ConsoleDeps } from '../deps.js';
-import { objectId } from '../http/errors.js';
-import { action, asSession, type ConsoleContext } from '../http/handlers.js';
-import { notVisible } from '../http/owned.js';
+} from '../queries/clients.js';
+import { newClientSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';

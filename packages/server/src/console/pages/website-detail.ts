@@ -1,10 +1,10 @@
 import { html } from '../../views/html.js';
-import { type ClientRow, findClient } from '../data/clients.js';
-import { countActiveGrantsOfClient } from '../data/grants.js';
 import type { ConsoleDeps } from '../deps.js';
 import { objectId } from '../http/errors.js';
 import { asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
+import { type ClientRow, findClient } from '../queries/clients.js';
+import { countActiveGrantsOfClient } from '../queries/grants.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';

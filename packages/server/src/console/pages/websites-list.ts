@@ -1,7 +1,7 @@
 import { html } from '../../views/html.js';
-import { type ClientRow, listOwnClients } from '../data/clients.js';
 import type { ConsoleDeps } from '../deps.js';
 import { asSession, view } from '../http/handlers.js';
+import { type ClientRow, listOwnClients } from '../queries/clients.js';
 import { notice, statusPill, when } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
