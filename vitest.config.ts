@@ -10,6 +10,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        // Without `extends`, a project ignores the root test options (timeouts above).
+        extends: true,
         test: {
           name: 'embedded',
           include: ['packages/server/test/**/*.test.ts'],
@@ -17,6 +19,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'postgres',
           include: ['packages/server/test/**/*.test.ts'],
