@@ -8,14 +8,12 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // `extends: true` makes each project inherit these timeouts.
     projects: [
       {
         extends: true,
         test: {
           name: 'embedded',
-          // Inline projects do not inherit the root's test options, so the timeouts repeat here.
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
           include: ['packages/server/test/**/*.test.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
         },
@@ -24,8 +22,6 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'postgres',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
           include: ['packages/server/test/**/*.test.ts'],
           exclude: ['packages/server/test/**/*.embedded.test.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'postgres', TEST_POSTGRES_URL },

@@ -67,7 +67,7 @@ describe('the console security-log page', () => {
 
     const json = (await (await as('other', '/events')).json()) as { events: unknown[] };
     expect(json.events).toEqual([]);
-    const admin = (await (await as('admin', '/events?subject=' + agent.agent_id)).json()) as {
+    const admin = (await (await as('admin', `/events?subject=${agent.agent_id}`)).json()) as {
       events: { targetId: string }[];
     };
     expect(admin.events.length).toBeGreaterThanOrEqual(3);

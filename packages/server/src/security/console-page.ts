@@ -31,7 +31,9 @@ function row(e: SecurityEventRow): SafeHtml {
 <td>${e.occurredAt.toISOString()}</td><td>${e.event}</td>
 <td class="outcome-${e.outcome}">${e.outcome}</td><td>${actor}</td><td>${target}</td>
 <td>${e.ip ?? ''}</td><td><code>${e.requestId ?? ''}</code></td>
-<td><code>${JSON.stringify(e.details)}</code></td></tr>`;
+<td>${Object.entries(e.details)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(' ')}</td></tr>`;
 }
 
 /** The console's security-log page: filters, entries, and the unlock form. */
