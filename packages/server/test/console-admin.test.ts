@@ -117,9 +117,11 @@ describe('admin', () => {
     expect(await introspect(site, fresh.access_token)).toBe(true);
   });
 
-  it('has no security-log slot until a security_events table exists', async () => {
+  it('links the security log, which shows an admin the events of every owner', async () => {
     await admin.get('/console/admin');
-    expect(admin.lastHtml).not.toContain('Security log');
-    expect((await admin.get('/console/admin/security-log')).status).toBe(404);
+    expect(admin.lastHtml).toContain('href="/console/security"');
+    const log = await admin.get('/console/security');
+    expect(log.status).toBe(200);
+    expect(admin.lastHtml).toContain('Security log');
   });
 });

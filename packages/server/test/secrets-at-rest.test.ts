@@ -110,7 +110,7 @@ describe('what the database holds', () => {
 describe('what the logs hold', () => {
   it('never contains a secret, code, verifier, request id or token', () => {
     const output = h.logs.join('');
-    expect(output).toContain('agent.authenticated');
+    expect(output).toContain('agent.authentication');
     for (const secret of secrets) expect(output).not.toContain(secret);
   });
 });

@@ -18,6 +18,8 @@ export function consoleErrorHandler(deps: ConsoleDeps) {
       ({ status, title, detail } = error);
     } else if (error instanceof OAuthError) {
       status = error.status;
+      // Retry-After on a 429, for one.
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       title = 'The request was refused';
       detail = error.description;
     } else {

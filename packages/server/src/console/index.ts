@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono';
+import { identityOf } from '../security/identities.js';
 import type { ServerContext } from '../server-context.js';
 import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
-import { adminExtraView, adminView } from './admin/admin-page.js';
+import { adminView } from './admin/admin-page.js';
 import type { ConsoleDeps, ConsoleOptions } from './deps.js';
 import { consoleErrorHandler } from './error-page.js';
 import { loggingEvents } from './events.js';
@@ -35,6 +36,7 @@ import {
 import { createWebsiteAction, newWebsiteView } from './pages/website-create.js';
 import { websiteDetailView } from './pages/website-detail.js';
 import { websitesListView } from './pages/websites-list.js';
+import { securityLogEvents, securityLogRoutes } from './security-bridge.js';
 import { type ConsoleEnv, loadSession } from './session/middleware.js';
 
 type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
@@ -46,9 +48,8 @@ type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
 export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}): Hono<ConsoleEnv> {
   const deps: ConsoleDeps = {
     ctx,
-    events: loggingEvents(ctx.logger, options.events),
+    events: loggingEvents(ctx.logger, securityLogEvents(ctx, options.events)),
     mailer: options.mailer ?? createMailer(ctx.config, ctx.logger),
-    adminPages: options.adminPages ?? [],
   };
   const routes: Array<[method: 'get' | 'post', path: string, handler: Handler]> = [
     ['get', '/', homeView(deps)],
@@ -89,10 +90,13 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
     ['post', '/admin/:target/:id/disable', adminToggleAction(deps, true)],
     ['post', '/admin/:target/:id/enable', adminToggleAction(deps, false)],
-    ['get', '/admin/:slug', adminExtraView(deps)],
   ];
   const app = new Hono<ConsoleEnv>();
   app.use('*', loadSession(deps));
+  // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md).
+  app.post('/login', ctx.security.limits.middleware('console_login', identityOf.email));
+  app.post('/signup', ctx.security.limits.middleware('console_signup', identityOf.email));
+  app.route('/security', securityLogRoutes(ctx));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {
     // `/console/` and friends: one canonical URL per page.

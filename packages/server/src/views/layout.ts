@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { html, SafeHtml } from './html.js';
 
 const STYLE = `
 :root{color-scheme:light dark;--fg:#16181d;--bg:#f6f7f9;--card:#fff;--muted:#5b6170;--accent:#3346d3;--bad:#b42318}
@@ -31,7 +31,7 @@ export function layout(input: {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="${input.referrer ?? 'no-referrer'}">
 <title>${input.title}</title>
-<style nonce="${input.nonce}">${STYLE}</style>
+<style nonce="${input.nonce}">${new SafeHtml(STYLE)}</style>
 ${input.head ?? ''}
 </head>
 <body ${input.attributes ?? ''}><main>${input.body}</main>${input.script ?? ''}</body>

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { randomToken } from '../../src/crypto/random.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
+import { DEFAULT_RATE_LIMITS } from '../../src/security/rate-limit-policies.js';
 import type { ServerContext } from '../../src/server-context.js';
 import { provisionAgent, provisionClient, provisionUser } from '../../src/services/provisioning.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -45,10 +46,20 @@ export interface Harness {
 
 let counter = 0;
 
+/** Functional tests make many requests a minute from one address; rate-limit tests set their own. */
+const GENEROUS_RATE_LIMITS = Object.keys(DEFAULT_RATE_LIMITS)
+  .map((name) => `${name}=100000/100000`)
+  .join(',');
+
 /** A server on a fresh database, driven in-process through Hono's `app.request`. */
 export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
   const db = await openTestDatabase();
-  const config = loadConfig({ ISSUER, LOG_LEVEL: 'info', ...env });
+  const config = loadConfig({
+    ISSUER,
+    LOG_LEVEL: 'info',
+    RATE_LIMITS: GENEROUS_RATE_LIMITS,
+    ...env,
+  });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {

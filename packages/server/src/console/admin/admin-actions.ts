@@ -28,16 +28,12 @@ export function adminToggleAction(deps: ConsoleDeps, disabled: boolean) {
       if (!(await target.set(tx, id, disabled)))
         await notVisible(deps, c, tx, session, target.kind, id);
     });
-    deps.ctx.logger.warn(
-      {
-        event: 'admin.toggle',
-        admin_id: session.userId,
-        object_kind: target.kind,
-        object_id: id,
-        disabled,
-      },
-      'admin changed an object',
-    );
+    deps.ctx.security.adminAction({
+      userId: session.userId,
+      action: disabled ? 'disable' : 'enable',
+      targetType: target.kind,
+      targetId: id,
+    });
     return seeOther(c, '/console/admin', disabled ? 'disabled' : 'enabled');
   });
 }
@@ -47,10 +43,12 @@ export function adminRevokeAllAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
     requireAdmin(session);
     const count = await asSession(deps, session, revokeEveryGrant);
-    deps.ctx.logger.warn(
-      { event: 'admin.revoke_all_tokens', admin_id: session.userId, grants: count },
-      'admin revoked all tokens',
-    );
+    deps.ctx.security.adminAction({
+      userId: session.userId,
+      action: `revoke_all_tokens (${count} grants)`,
+      targetType: 'grants',
+      targetId: 'all',
+    });
     return seeOther(c, '/console/admin', 'tokens-revoked');
   });
 }

@@ -1,7 +1,5 @@
-import { cspNonce } from '../../http/nonce.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
-import { consoleError } from '../http/errors.js';
 import { asSession, csrfOf, view } from '../http/handlers.js';
 import {
   type AdminObject,
@@ -9,7 +7,6 @@ import {
   listAllAgents,
   listAllClients,
   listUsers,
-  securityLogAvailable,
 } from '../queries/admin.js';
 import { actionButton, notice, statusPill, when } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
@@ -51,15 +48,11 @@ export function adminView(deps: ConsoleDeps) {
   return view(async (c, session) => {
     requireAdmin(session);
     const csrf = csrfOf(session);
-    const { users, agents, clients, logTable } = await asSession(deps, session, async (tx) => ({
+    const { users, agents, clients } = await asSession(deps, session, async (tx) => ({
       users: await listUsers(tx),
       agents: await listAllAgents(tx),
       clients: await listAllClients(tx),
-      logTable: await securityLogAvailable(tx),
     }));
-    const extra = deps.adminPages.map(
-      (p) => html`<a class="button secondary" href="/console/admin/${p.slug}">${p.title}</a>`,
-    );
     return page(c, {
       title: 'Admin',
       session,
@@ -68,38 +61,10 @@ export function adminView(deps: ConsoleDeps) {
 <section class="card" aria-labelledby="incident-h"><h2 id="incident-h">Incident response</h2>
 <p>Revoke every refresh and access token of every agent and website. Agents must sign in again.</p>
 <div class="actions">${actionButton({ action: '/console/admin/revoke-all', csrf, text: 'Revoke all tokens', style: 'danger' })}
-${extra}${deps.adminPages.length === 0 && logTable ? html`<a class="button secondary" href="/console/admin/security-log">Security log</a>` : ''}</div></section>
+<a class="button secondary" href="/console/security">Security log</a></div></section>
 <section class="card" aria-labelledby="users-h"><h2 id="users-h">Users</h2>${usersTable(users, session.userId, csrf)}</section>
 <section class="card" aria-labelledby="agents-h"><h2 id="agents-h">Agents</h2>${objectsTable('agents', agents, csrf)}</section>
 <section class="card" aria-labelledby="sites-h"><h2 id="sites-h">Websites</h2>${objectsTable('websites', clients, csrf)}</section>`,
-    });
-  });
-}
-
-/**
- * GET /console/admin/:slug — pages other modules register (ConsoleOptions.adminPages).
- * The security log is one: until its module registers a page, an existing
- * `security_events` table gets a marked placeholder slot here.
- */
-export function adminExtraView(deps: ConsoleDeps) {
-  return view(async (c, session) => {
-    requireAdmin(session);
-    const slug = c.req.param('slug');
-    const extra = deps.adminPages.find((p) => p.slug === slug);
-    if (extra) {
-      const nonce = cspNonce();
-      const body = await extra.render({ userId: session.userId, nonce });
-      return page(c, { title: extra.title, session, section: 'admin', nonce, body });
-    }
-    const logTable = await asSession(deps, session, securityLogAvailable);
-    if (slug !== 'security-log' || !logTable) throw consoleError.notFound();
-    return page(c, {
-      title: 'Security log',
-      session,
-      section: 'admin',
-      body: html`<p><a href="/console/admin">← Administration</a></p><h1>Security log</h1>
-<div class="card" data-slot="security-log"><p>The <code>security_events</code> table exists, but no viewer is registered.
-The security module provides it through <code>ConsoleOptions.adminPages</code> (slug <code>security-log</code>).</p></div>`,
     });
   });
 }

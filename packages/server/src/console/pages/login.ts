@@ -50,16 +50,32 @@ export function loginAction(deps: ConsoleDeps) {
     const form = await readForm(c);
     assertCsrf(c, config.issuer, form, readAnonymousCsrf(c, config.issuer));
     const email = field(form, 'email');
-    const user = await checkCredentials(
-      db,
-      email,
-      form.get('password') ?? '',
-      config.pbkdf2Iterations,
-    );
-    if (!user) {
-      deps.ctx.logger.info({ event: 'console.login_failed' }, 'console log-in failed');
+    const found: { user?: Awaited<ReturnType<typeof checkCredentials>> } = {};
+    // Lockout is keyed on the email as typed, so unknown and real accounts lock alike.
+    const checked = await deps.ctx.security.checkSecret('user', email.toLowerCase(), async () => {
+      found.user = await checkCredentials(
+        db,
+        email,
+        form.get('password') ?? '',
+        config.pbkdf2Iterations,
+      );
+      return found.user !== undefined;
+    });
+    const user = found.user;
+    if (checked.outcome === 'locked') {
+      c.header('Retry-After', String(checked.retryAfter));
+      return loginPage(c, deps, 'Too many failed attempts. Try again later.', email);
+    }
+    if (checked.outcome !== 'ok' || !user) {
       return loginPage(c, deps, 'The email or password is wrong.', email);
     }
+    deps.ctx.security.record({
+      event: 'user.authentication',
+      outcome: 'success',
+      actor: { type: 'user', id: user.id },
+      target: { type: 'user', id: user.id },
+      userId: user.id,
+    });
     const previous = c.get('session');
     if (previous) await asUser(db, previous.userId, (tx) => endSession(tx, previous.id));
     if (user.rehash) {

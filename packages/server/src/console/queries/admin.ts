@@ -61,10 +61,3 @@ export async function setUserDisabled(tx: SqlExecutor, id: string, disabled: boo
     await tx.query('DELETE FROM console_sessions WHERE user_id = $1', [id]);
   return rows.length === 1;
 }
-
-export async function securityLogAvailable(tx: SqlExecutor): Promise<boolean> {
-  const [row] = await tx.query<{ present: boolean }>(
-    "SELECT to_regclass('security_events') IS NOT NULL AS present",
-  );
-  return row?.present === true;
-}
