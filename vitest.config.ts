@@ -24,6 +24,14 @@ export default defineConfig({
           env: { AUTH_AGENT_TEST_BACKEND: 'postgres', TEST_POSTGRES_URL },
         },
       },
+      {
+        // SDK tests start real servers on embedded PGlite; they do not depend on the backend.
+        test: {
+          name: 'sdk',
+          include: ['packages/sdk/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
+        },
+      },
     ],
   },
 });
