@@ -28,7 +28,10 @@ export default defineConfig({
         // SDK tests start real servers on embedded PGlite; they do not depend on the backend.
         test: {
           name: 'sdk',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           include: ['packages/sdk/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          globalSetup: ['packages/sdk/test/global-setup.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
         },
       },
