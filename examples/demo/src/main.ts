@@ -15,9 +15,14 @@ const serverPort = Number(process.env.DEMO_SERVER_PORT ?? 18190);
 const websitePort = Number(process.env.DEMO_WEBSITE_PORT ?? 18191);
 const MODEL = 'demo-model-1';
 const { print, lines } = createTranscript();
+const checks = { passed: 0, failed: 0 };
 
 function check(label: string, actual: string, expected: string) {
-  if (actual !== expected) throw new Error(`${label}: expected "${expected}", got "${actual}"`);
+  if (actual !== expected) {
+    checks.failed++;
+    throw new Error(`${label}: expected "${expected}", got "${actual}"`);
+  }
+  checks.passed++;
   print(`      ✓ ${label}: ${actual}`);
 }
 
@@ -82,10 +87,12 @@ try {
   }
 } catch (error) {
   exitCode = 1;
+  if (checks.failed === 0) checks.failed = 1; // the run failed before or between the checks
   console.error(`Demo FAILED: ${error instanceof Error ? error.message : String(error)}`);
 } finally {
   for (const close of cleanup.reverse()) await close().catch(() => {});
   await rm(dataDir, { recursive: true, force: true });
   clearTimeout(watchdog);
 }
+console.log(`demo: ${checks.passed} passed, ${checks.failed} failed`);
 process.exit(exitCode);
