@@ -106,7 +106,7 @@ describe('the example website', () => {
     expect(page).not.toMatch(/localStorage|sessionStorage|<script/i);
   });
 
-  it('refuses a callback that arrives without the browser's transaction cookie', async () => {
+  it("refuses a callback that arrives without the browser's transaction cookie", async () => {
     const { redirectTo } = await signIn();
     const path = new URL(redirectTo).pathname + new URL(redirectTo).search;
     const foreign = await get(path);
