@@ -12,7 +12,7 @@ export function createTranscript() {
   };
 }
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(
     /[&<>"]/g,
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch] ?? ch,
@@ -25,7 +25,7 @@ export async function screenshotTranscript(lines: string[], path: string): Promi
     const page = await browser.newPage({ viewport: { width: 1000, height: 200 } });
     await page.setContent(`<!doctype html><body style="margin:0;background:#0b1020">
 <pre style="margin:0;padding:20px 24px;color:#e5e7eb;font:14px/1.45 ui-monospace,'DejaVu Sans Mono',monospace;white-space:pre-wrap">$ npm run demo
-${escape(lines.join('\n'))}</pre></body>`);
+${escapeHtml(lines.join('\n'))}</pre></body>`);
     await page.screenshot({ path, fullPage: true });
   } finally {
     await browser.close();
