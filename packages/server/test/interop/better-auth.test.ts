@@ -19,11 +19,11 @@ let server: InteropServer;
 let client: ClientFixture;
 let agent: AgentFixture;
 let auth: ReturnType<typeof createApp>;
-const db: Record<string, Record<string, unknown>[]> = {
-  user: [],
-  session: [],
-  account: [],
-  verification: [],
+const db = {
+  user: [] as Record<string, unknown>[],
+  session: [] as Record<string, unknown>[],
+  account: [] as Record<string, unknown>[],
+  verification: [] as Record<string, unknown>[],
 };
 
 function createApp(issuer: string, website: ClientFixture) {
