@@ -20,6 +20,8 @@ export const PORTS = {
   expressApp: 18109,
   /** The example website, in examples/website tests. */
   exampleWebsite: 18110,
+  /** A phishing clone of the sign-in page, in examples/python-agent tests. */
+  pythonEvil: 18111,
 } as const;
 
 /** Redirect URIs registered for every test website. */
