@@ -12,7 +12,7 @@ import {
   verifyAccessToken,
   type WebsiteClient,
 } from '../src/website/index.js';
-import { CALLBACKS } from './support/ports.js';
+import { CALLBACKS, PORTS } from './support/ports.js';
 import { optionsFor, signInOverHttp, tokensFor } from './support/sign-in.js';
 
 const server = inject('authAgent');
@@ -55,10 +55,12 @@ describe('discover', () => {
     const down = await failure(
       discover({
         ...optionsFor(server, server.website, REDIRECT),
-        issuer: 'http://127.0.0.1:18104',
+        issuer: `http://127.0.0.1:${PORTS.unreachable}`,
+        retry: { retries: 1, baseDelayMs: 10 },
       }),
     );
     expect(down.code).toBe('discovery_failed');
+    expect((down.cause as AuthAgentError).code).toBe('network_error');
   });
 
   it('refuses plain http off localhost unless allowed, and a relative redirect URI', async () => {

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { AuthAgentError } from '../shared/errors.js';
 import { isInsecure, issuerString, parseIssuer } from '../shared/issuer.js';
+import { type RetryPolicy, withRetry } from '../shared/retry.js';
 
 /** Options for {@link discover}. */
 export interface WebsiteClientOptions {
@@ -18,6 +19,8 @@ export interface WebsiteClientOptions {
   allowInsecureRequests?: boolean;
   /** A fetch implementation (tests, proxies). Defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Retry policy of the discovery request (network errors, 429, 5xx). */
+  retry?: RetryPolicy;
 }
 
 /**
@@ -101,7 +104,11 @@ export async function discover(options: WebsiteClientOptions): Promise<WebsiteCl
   };
   let as: oauth.AuthorizationServer;
   try {
-    const response = await oauth.discoveryRequest(issuerUrl, { ...http, algorithm: 'oauth2' });
+    // Discovery is a safe GET, typically made at start-up, possibly before the server is up.
+    const response = await withRetry(
+      () => oauth.discoveryRequest(issuerUrl, { ...http, algorithm: 'oauth2' }),
+      options.retry,
+    );
     as = await oauth.processDiscoveryResponse(new URL(issuerString(issuerUrl)), response);
   } catch (error) {
     throw new AuthAgentError(
