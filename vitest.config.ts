@@ -10,6 +10,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     projects: [
       {
+        // extends: inherit the root test options above (the timeouts); without it an inline
+        // project runs with vitest's defaults (10 s hooks), too short for a fresh database
+        // on a busy machine.
+        extends: true,
         test: {
           name: 'embedded',
           include: ['packages/server/test/**/*.test.ts'],
@@ -17,6 +21,7 @@ export default defineConfig({
         },
       },
       {
+        extends: true,
         test: {
           name: 'postgres',
           include: ['packages/server/test/**/*.test.ts'],
@@ -26,10 +31,9 @@ export default defineConfig({
       },
       {
         // SDK tests start real servers on embedded PGlite; they do not depend on the backend.
+        extends: true,
         test: {
           name: 'sdk',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
           include: ['packages/sdk/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
           globalSetup: ['packages/sdk/test/global-setup.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
