@@ -3,24 +3,13 @@ import { backend } from '../support/database.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 /**
- * Ports of the interop tests (this area's range is 18100-18199). Each test file has a pair:
- * the embedded run takes the even port, the postgres run the odd one, so both projects can
- * run at once.
+ * Ports of the interop tests (this area's range is 18100-18199), in pairs: the embedded run
+ * takes the even port, the postgres run the odd one, so both projects can run at once.
  */
 export const INTEROP_PORTS = {
-  openidClient: 18120,
-  oauth4webapi: 18122,
-  betterAuth: 18124,
-  authJs: 18126,
-  passport: 18128,
+  server: 18120,
   passportApp: 18130,
 } as const;
-
-/**
- * A fresh database takes seconds to create (more on a loaded machine), and vitest's default
- * hook timeout is 10 s for the projects that do not set their own.
- */
-export const SETUP_TIMEOUT_MS = 60_000;
 
 export interface InteropServer {
   h: Harness;
