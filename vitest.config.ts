@@ -27,6 +27,16 @@ export default defineConfig({
           env: { AUTH_AGENT_TEST_BACKEND: 'postgres', TEST_POSTGRES_URL },
         },
       },
+      {
+        // SDK tests start real servers on embedded PGlite; they do not depend on the backend.
+        extends: true,
+        test: {
+          name: 'sdk',
+          include: ['packages/sdk/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+          globalSetup: ['packages/sdk/test/global-setup.ts'],
+          env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
+        },
+      },
     ],
   },
 });

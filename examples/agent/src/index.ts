@@ -1,0 +1,2 @@
+export { type AgentRunOptions, type DashboardReading, runAgent } from './agent.js';
+export { launchChromium } from './chromium.js';

@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../../server/src/config/load.js';
+import { createLogger } from '../../../server/src/logger.js';
+import { startServer } from '../../../server/src/server.js';
+import {
+  provisionAgent,
+  provisionClient,
+  provisionUser,
+} from '../../../server/src/services/provisioning.js';
+import { openDatabase } from '../../../server/src/storage/open.js';
+
+export interface ClientFixture {
+  client_id: string;
+  client_secret: string | null;
+  redirect_uris: string[];
+}
+
+export interface AgentFixture {
+  agent_id: string;
+  agent_secret: string;
+}
+
+/** What global-setup.ts hands every SDK test file (via `inject('authAgent')`). */
+export interface ServerFixtures {
+  issuer: string;
+  owner: string;
+  /** A confidential website (client_secret_basic). */
+  website: ClientFixture;
+  /** A second confidential website of the same owner. */
+  otherWebsite: ClientFixture;
+  /** A public website (PKCE only, no secret). */
+  publicWebsite: ClientFixture;
+  agent: AgentFixture;
+}
+
+export interface TestServer extends ServerFixtures {
+  close(): Promise<void>;
+}
+
+/**
+ * A real Auth Agent server on `port`: embedded PGlite in a fresh temp data dir, provisioned
+ * through the same service the CLI uses, then started with `startServer`.
+ */
+export async function startTestServer(port: number, redirectUris: string[]): Promise<TestServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'auth-agent-sdk-'));
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    ISSUER: `http://localhost:${port}`,
+    AUTH_AGENT_DATA_DIR: dataDir,
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    LOG_LEVEL: 'silent',
+  });
+  const iterations = config.pbkdf2Iterations;
+  const db = await openDatabase(config);
+  const owner = 'owner@example.com';
+  let fixtures: Omit<ServerFixtures, 'issuer' | 'owner'>;
+  try {
+    await provisionUser(db, {
+      email: owner,
+      password: 'a-long-test-password',
+      admin: false,
+      iterations,
+    });
+    const client = (name: string, isPublic: boolean) =>
+      provisionClient(db, { ownerEmail: owner, name, redirectUris, public: isPublic, iterations });
+    fixtures = {
+      website: await client('Example Website', false),
+      otherWebsite: await client('Other Website', false),
+      publicWebsite: await client('Public Website', true),
+      agent: await provisionAgent(db, {
+        ownerEmail: owner,
+        userEmail: 'person@example.com',
+        userName: 'Pat Person',
+        iterations,
+      }),
+    };
+  } finally {
+    await db.close();
+  }
+  const server = await startServer(config, createLogger('silent'));
+  return {
+    issuer: config.issuer,
+    owner,
+    ...fixtures,
+    async close() {
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
