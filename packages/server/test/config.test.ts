@@ -40,7 +40,9 @@ describe('the config module', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       ISSUER: 'https://auth.example/',
-      JWT_SECRET: 'x'.repeat(32),
+      JWT_SECRET: 'kQ8vN2pX7rT4wZ9bC3mF6hJ1sL5dG0aY',
+      TRUST_PROXY: '1',
+      CORS_ORIGINS: 'none',
     });
     expect(config.issuer).toBe('https://auth.example');
   });

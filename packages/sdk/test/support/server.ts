@@ -53,6 +53,10 @@ export async function startTestServer(port: number, redirectUris: string[]): Pro
     AUTH_AGENT_DATA_DIR: dataDir,
     JWT_SECRET: randomBytes(48).toString('base64url'),
     LOG_LEVEL: 'silent',
+    // One server serves every SDK test from one address; the limits themselves are tested
+    // in packages/server/test/security-rate-limit.test.ts.
+    RATE_LIMITS:
+      'authenticate=100000/100000,token=100000/100000,authorize=100000/100000,check_status=100000/100000,introspect=100000/100000,revoke=100000/100000',
   });
   const iterations = config.pbkdf2Iterations;
   const db = await openDatabase(config);
