@@ -15,6 +15,7 @@ export default defineConfig({
         test: {
           name: 'embedded',
           include: ['packages/server/test/**/*.test.ts'],
+          exclude: ['packages/server/test/**/*.postgres.test.ts'],
           env: { AUTH_AGENT_TEST_BACKEND: 'pglite' },
         },
       },

@@ -8,6 +8,7 @@ export interface Config {
   readonly issuer: string;
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
+  readonly databaseMigrationUrl: string | undefined;
   readonly databasePoolSize: number;
   /** Undefined until `resolveJwtSecret` fills it (development generates one). */
   readonly jwtSecret: string | undefined;
@@ -137,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     issuer,
     dataDir: read(env, 'AUTH_AGENT_DATA_DIR'),
     databaseUrl: read(env, 'DATABASE_URL') || undefined,
+    databaseMigrationUrl: read(env, 'DATABASE_MIGRATION_URL') || undefined,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 500),
     jwtSecret: read(env, 'JWT_SECRET') || undefined,
     pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', 100_000, 10_000_000),

@@ -19,6 +19,10 @@ export const settings = {
     default: '',
     doc: 'postgres:// URL of a PostgreSQL server; empty selects embedded PGlite.',
   },
+  DATABASE_MIGRATION_URL: {
+    default: '',
+    doc: 'postgres:// URL of the schema owner for migrations; then DATABASE_URL may log in as a member of auth_agent_app.',
+  },
   DATABASE_POOL_SIZE: { default: '10', doc: 'Maximum connections in the pg pool.' },
   JWT_SECRET: {
     default: '',

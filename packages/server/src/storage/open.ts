@@ -10,6 +10,8 @@ export interface OpenOptions {
 
 /** DATABASE_URL selects a PostgreSQL server; otherwise embedded PGlite in the data dir. */
 export function openDatabase(config: Config, options: OpenOptions = {}): Promise<SqlDriver> {
-  if (config.databaseUrl) return openPostgres(config.databaseUrl, config.databasePoolSize);
+  if (config.databaseUrl) {
+    return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseMigrationUrl);
+  }
   return openPglite(options.inMemory ? undefined : config.dataDir);
 }

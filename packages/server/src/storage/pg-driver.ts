@@ -27,8 +27,14 @@ async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): 
  * A PostgreSQL server through `pg`. Migrations run with the login role's privileges on a
  * dedicated connection; every pooled connection then switches to the application role.
  */
-export async function openPostgres(url: string, poolSize: number): Promise<SqlDriver> {
-  const migrator = new pg.Client({ connectionString: url });
+export async function openPostgres(
+  url: string,
+  poolSize: number,
+  migrationUrl: string = url,
+): Promise<SqlDriver> {
+  // With DATABASE_MIGRATION_URL the schema owner only ever migrates; the pool logs in as a
+  // role that is not superuser, so even `RESET ROLE` cannot leave row-level security.
+  const migrator = new pg.Client({ connectionString: migrationUrl });
   await migrator.connect();
   try {
     await migrate({
