@@ -38,7 +38,11 @@ afterAll(async () => {
 
 describe('a dedicated login role for the application', () => {
   it('runs as auth_agent_app with a session user that is not superuser', async () => {
-    const [row] = await app.query<{ current_user: string; session_user: string; rolsuper: boolean }>(
+    const [row] = await app.query<{
+      current_user: string;
+      session_user: string;
+      rolsuper: boolean;
+    }>(
       'SELECT current_user, session_user, (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)',
     );
     expect(row).toEqual({ current_user: 'auth_agent_app', session_user: login, rolsuper: false });
@@ -47,7 +51,12 @@ describe('a dedicated login role for the application', () => {
   it('cannot leave row-level security with RESET ROLE or SET ROLE', async () => {
     const alice = await registerUser(db.driver, 'alice@example.com', 'x', 'user');
     await asUser(db.driver, alice, (tx) =>
-      insertAgent(tx, alice, { agentId: 'agent-alice', secretHash: 'h', userEmail: 'a@x.io', userName: null }),
+      insertAgent(tx, alice, {
+        agentId: 'agent-alice',
+        secretHash: 'h',
+        userEmail: 'a@x.io',
+        userName: null,
+      }),
     );
     const seen = await app.transaction(async (tx) => {
       await tx.query('RESET ROLE');
