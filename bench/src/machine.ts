@@ -1,0 +1,26 @@
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+
+export interface MachineInfo {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  date: string;
+  command: string;
+  loadAverage: number[];
+  freeMemoryGiB: number;
+}
+
+export function describeMachine(argv: string[]): MachineInfo {
+  const cpuList = cpus();
+  return {
+    cores: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? 'unknown',
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    date: new Date().toISOString(),
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    loadAverage: loadavg(),
+    freeMemoryGiB: freemem() / 2 ** 30,
+  };
+}

@@ -1,0 +1,129 @@
+import type { MachineInfo } from '../machine.js';
+import type { BenchOptions } from '../options.js';
+import type { BackendResult, BenchResults, Measured, PeerResult } from '../results.js';
+import { judgeTargets } from './targets.js';
+
+const MB = 2 ** 20;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`;
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '—');
+
+const TITLES: Record<string, string> = {
+  'signin-warm': 'Full sign-in, warm (flows)',
+  'signin-cold': 'Full sign-in, cold (flows)',
+  refresh: 'Refresh grant with rotation',
+  introspection: 'Introspection of a valid access token',
+  userinfo: 'Userinfo',
+  'discovery-jwks': 'Discovery and JWKS',
+};
+
+function row(label: string, m: Measured): string {
+  const errors = m.errors > 0 ? `${m.errors} (${m.firstError?.slice(0, 80)})` : '0';
+  return `| ${label} | ${m.concurrency} | ${m.rate.toFixed(1)} | ${ms(m.latency.p50)} | ${ms(m.latency.p99)} | ${mb(m.rss.perProcess)} | ${mb(m.rss.total)} | ${errors} |`;
+}
+
+const HEADER = [
+  '| scenario | concurrency | per second | p50 ms | p99 ms | peak RSS, largest process | peak RSS, all processes | errors |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+];
+
+function backendSection(b: BackendResult): string[] {
+  const lines = [
+    `### Auth Agent on ${b.backend === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}${b.workers > 1 ? ` (WORKERS=${b.workers})` : ''}`,
+    '',
+    ...HEADER,
+  ];
+  for (const s of b.scenarios)
+    for (const m of s.runs) lines.push(row(TITLES[s.scenario] ?? s.scenario, m));
+  lines.push('');
+  if (b.barePglite) {
+    lines.push(
+      `Bare PGlite on the same data directory, same run: ${mb(b.barePglite.peak)} peak RSS` +
+        (b.barePgliteSeeded ? `; ${mb(b.barePgliteSeeded.peak)} after the growth seed.` : '.'),
+      `Server lifetime peak RSS (VmHWM, largest process): ${mb(b.serverHwm)}.`,
+      '',
+    );
+  }
+  if (b.growth) {
+    const g = b.growth;
+    lines.push(
+      `Growth: ${g.tokens.toLocaleString('en')} refresh tokens (in ${Math.ceil(g.tokens / 4).toLocaleString('en')} grants) seeded with generate_series in ${g.seedSeconds.toFixed(1)} s; concurrency ${g.concurrency}.`,
+      '',
+      ...HEADER,
+      row('introspection, empty', g.empty.introspection),
+      row(`introspection, ${g.tokens.toLocaleString('en')} tokens`, g.seeded.introspection),
+      row('refresh, empty', g.empty.refresh),
+      row(`refresh, ${g.tokens.toLocaleString('en')} tokens`, g.seeded.refresh),
+      '',
+    );
+  }
+  if (b.profile) lines.push(b.profile, '');
+  return lines;
+}
+
+function peerSection(peer: PeerResult, backends: BackendResult[]): string[] {
+  const lines = [
+    `### oidc-provider ${peer.version} (memory adapter), same load generator`,
+    '',
+    ...HEADER,
+  ];
+  for (const m of peer.refresh) lines.push(row('Refresh grant with rotation', m));
+  for (const m of peer.introspection) lines.push(row('Introspection of a valid access token', m));
+  lines.push('', '#### Ratio ours / theirs (requests per second)', '');
+  lines.push(
+    `| scenario | backend | ${peer.refresh.map((m) => `c=${m.concurrency}`).join(' | ')} |`,
+  );
+  lines.push(`| --- | --- | ${peer.refresh.map(() => '---:').join(' | ')} |`);
+  for (const b of backends) {
+    for (const [scenario, theirs] of [
+      ['refresh', peer.refresh],
+      ['introspection', peer.introspection],
+    ] as const) {
+      const ours = b.scenarios.find((s) => s.scenario === scenario)?.runs;
+      if (!ours) continue;
+      const cells = theirs.map((t) => {
+        const o = ours.find((m) => m.concurrency === t.concurrency);
+        return o ? `${(o.rate / t.rate).toFixed(2)}×` : '—';
+      });
+      lines.push(`| ${scenario} | ${b.backend} | ${cells.join(' | ')} |`);
+    }
+  }
+  lines.push('');
+  return lines;
+}
+
+/** bench/RESULTS.md: machine, command, every figure, and each target met or missed. */
+export function renderResults(
+  results: BenchResults,
+  options: BenchOptions,
+  machine: MachineInfo,
+): string {
+  const verdicts = judgeTargets(results);
+  const lines = [
+    options.smoke
+      ? '# Auth Agent benchmark — smoke run (no thresholds)'
+      : '# Auth Agent benchmark results',
+    '',
+    `- Date: ${machine.date}`,
+    `- Command: \`${machine.command}\``,
+    `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB memory, Node ${machine.node}`,
+    `- Load average when the run started: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} (other work on the machine shares the cores)`,
+    `- Each figure: ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s measured, closed loop; latency per request (per whole flow for sign-ins)`,
+    `- PBKDF2 limit: ${results.pbkdf2.perSecond.toFixed(1)} verifications/s at ${results.pbkdf2.iterations.toLocaleString('en')} iterations (${results.pbkdf2.inFlight} in flight on the thread pool)`,
+    `- Total time: ${results.totalSeconds.toFixed(0)} s`,
+    '',
+    '## Targets',
+    '',
+    '| target | measured | verdict |',
+    '| --- | --- | --- |',
+    ...verdicts.map(
+      (v) =>
+        `| ${v.target} | ${v.measured} | ${v.met === undefined ? '—' : v.met ? '**met**' : '**missed**'} |`,
+    ),
+    '',
+    '## Figures',
+    '',
+  ];
+  if (results.peer) lines.push(...peerSection(results.peer, results.backends));
+  for (const b of results.backends) lines.push(...backendSection(b));
+  return `${lines.join('\n')}\n`;
+}

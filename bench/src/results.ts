@@ -1,0 +1,47 @@
+import type { LoadResult } from './load/run-load.js';
+import type { ScenarioName } from './options.js';
+import type { RssPeak } from './server/rss.js';
+
+export interface Measured extends LoadResult {
+  rss: RssPeak;
+}
+
+export interface ScenarioRuns {
+  scenario: ScenarioName;
+  runs: Measured[];
+}
+
+export interface GrowthResult {
+  tokens: number;
+  seedSeconds: number;
+  concurrency: number;
+  empty: { introspection: Measured; refresh: Measured };
+  seeded: { introspection: Measured; refresh: Measured };
+}
+
+export interface BackendResult {
+  backend: 'pglite' | 'postgres';
+  workers: number;
+  poolSize: number | undefined;
+  scenarios: ScenarioRuns[];
+  growth: GrowthResult | undefined;
+  /** Embedded only: PGlite alone on the same data dir, before and after the growth seed. */
+  barePglite: { rss: number; peak: number } | undefined;
+  barePgliteSeeded: { rss: number; peak: number } | undefined;
+  /** Lifetime peak (VmHWM) of each server process, read just before it stopped. */
+  serverHwm: number;
+  profile: string | undefined;
+}
+
+export interface PeerResult {
+  version: string;
+  refresh: Measured[];
+  introspection: Measured[];
+}
+
+export interface BenchResults {
+  pbkdf2: { iterations: number; inFlight: number; perSecond: number };
+  backends: BackendResult[];
+  peer: PeerResult | undefined;
+  totalSeconds: number;
+}

@@ -1,0 +1,56 @@
+import { createRequire } from 'node:module';
+import { type Child, spawnNode, waitUntilReady } from './child.js';
+
+const require = createRequire(import.meta.url);
+const SERVER_BIN = require.resolve('@auth-agent/server/bin/auth-agent.js');
+
+/** The issuer must be https under NODE_ENV=production; TLS itself is left out of the bench. */
+export const BENCH_ISSUER = 'https://auth.bench.example';
+
+export interface ServerOptions {
+  port: number;
+  databaseUrl?: string;
+  dataDir?: string;
+  jwtSecret: string;
+  workers?: number;
+  poolSize?: number;
+  iterations: number;
+  /** Extra node flags, e.g. --cpu-prof for a profile of a missed target. */
+  nodeArgs?: string[];
+  extraEnv?: Record<string, string>;
+}
+
+export interface RunningAuthAgent {
+  child: Child;
+  origin: string;
+}
+
+/** Starts `auth-agent serve` with production settings and waits until it is ready. */
+export async function startAuthAgent(options: ServerOptions): Promise<RunningAuthAgent> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    ISSUER: BENCH_ISSUER,
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    JWT_SECRET: options.jwtSecret,
+    PBKDF2_ITERATIONS: String(options.iterations),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.dataDir ? { AUTH_AGENT_DATA_DIR: options.dataDir } : {}),
+    ...(options.workers ? { WORKERS: String(options.workers) } : {}),
+    ...(options.poolSize ? { DATABASE_POOL_SIZE: String(options.poolSize) } : {}),
+    ...options.extraEnv,
+  };
+  const child = spawnNode(SERVER_BIN, ['serve'], {
+    env,
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+  });
+  const origin = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntilReady(child, `${origin}/health/ready`);
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { child, origin };
+}
