@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeMachine } from './machine.js';
 import { parseOptions } from './options.js';
-import { runPeer } from './peer/peer-suite.js';
+import { startPeerBench } from './peer/peer-suite.js';
 import { renderResults } from './report/results-md.js';
 import type { BackendResult, BenchResults } from './results.js';
 import { runPbkdf2Limit } from './server/children.js';
@@ -20,13 +20,17 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `PBKDF2 limit: ${pbkdf2.perSecond.toFixed(1)} verifications/s at ${pbkdf2.iterations} iterations (${pbkdf2.inFlight} in flight)`,
   );
-  const peer = options.peer ? await runPeer(options) : undefined;
+  const peer = options.peer ? await startPeerBench(options) : undefined;
   const backends: BackendResult[] = [];
-  for (const backend of options.backends) backends.push(await runBackend(backend, options));
+  try {
+    for (const backend of options.backends) backends.push(await runBackend(backend, options, peer));
+  } finally {
+    await peer?.stop();
+  }
   const results: BenchResults = {
     pbkdf2,
     backends,
-    peer,
+    peerVersion: peer?.version,
     totalSeconds: (performance.now() - started) / 1000,
   };
   const out = resolve(options.out);

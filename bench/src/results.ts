@@ -30,18 +30,22 @@ export interface BackendResult {
   barePgliteSeeded: { rss: number; peak: number } | undefined;
   /** Lifetime peak (VmHWM) of each server process, read just before it stopped. */
   serverHwm: number;
+  /** oidc-provider measured right after each of our refresh and introspection figures. */
+  peer: { refresh: Measured[]; introspection: Measured[] } | undefined;
+  /** The PBKDF2 limit measured just before this backend's cold sign-ins, server idle. */
+  pbkdf2: Pbkdf2Limit | undefined;
   profile: string | undefined;
 }
 
-export interface PeerResult {
-  version: string;
-  refresh: Measured[];
-  introspection: Measured[];
+export interface Pbkdf2Limit {
+  iterations: number;
+  inFlight: number;
+  perSecond: number;
 }
 
 export interface BenchResults {
-  pbkdf2: { iterations: number; inFlight: number; perSecond: number };
+  pbkdf2: Pbkdf2Limit;
   backends: BackendResult[];
-  peer: PeerResult | undefined;
+  peerVersion: string | undefined;
   totalSeconds: number;
 }

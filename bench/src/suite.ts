@@ -9,8 +9,9 @@ import { seedTokens } from './db/seed-tokens.js';
 import { HttpClient } from './load/http.js';
 import { measure, progress } from './measure.js';
 import type { BenchOptions, ScenarioName } from './options.js';
+import type { PeerBench } from './peer/peer-suite.js';
 import { summariseProfiles } from './profile.js';
-import type { BackendResult, Measured, ScenarioRuns } from './results.js';
+import type { BackendResult, Measured, Pbkdf2Limit, ScenarioRuns } from './results.js';
 import { discoveryAndJwks, userinfo } from './scenarios/resource-endpoints.js';
 import { coldSignIn, signIn, type TokenSet, warmSignIn } from './scenarios/signin.js';
 import {
@@ -19,7 +20,7 @@ import {
   type TokenEndpointTarget,
 } from './scenarios/token-endpoints.js';
 import { type RunningAuthAgent, startAuthAgent } from './server/auth-agent.js';
-import { runBarePglite } from './server/children.js';
+import { runBarePglite, runPbkdf2Limit } from './server/children.js';
 import { processTree, rssOf } from './server/rss.js';
 
 const GROWTH_CONCURRENCY = 8;
@@ -33,6 +34,7 @@ interface Session {
 export async function runBackend(
   backend: 'pglite' | 'postgres',
   options: BenchOptions,
+  peer: PeerBench | undefined,
 ): Promise<BackendResult> {
   const workDir = mkdtempSync(join(tmpdir(), 'auth-agent-bench-'));
   const database =
@@ -121,7 +123,13 @@ export async function runBackend(
     });
     const empty = await growthRun(session);
     const scenarios: ScenarioRuns[] = [];
+    const peerRuns = { refresh: [] as Measured[], introspection: [] as Measured[] };
+    let pbkdf2: Pbkdf2Limit | undefined;
     for (const scenario of options.scenarios) {
+      if (scenario === 'signin-cold') {
+        pbkdf2 = await runPbkdf2Limit(options.iterations, options.smoke ? 1 : 5);
+        console.log(`  PBKDF2 limit now: ${pbkdf2.perSecond.toFixed(1)} verifications/s`);
+      }
       const runs: Measured[] = [];
       // One work object per scenario: the cold agents used at one level stay used.
       const work = scenarioWork(
@@ -134,6 +142,8 @@ export async function runBackend(
       );
       for (const concurrency of options.concurrencies) {
         runs.push(await run(session, scenario, concurrency, work.iteration, work.exhausted));
+        if (peer && (scenario === 'refresh' || scenario === 'introspection'))
+          peerRuns[scenario].push(await peer.measure(scenario, concurrency));
       }
       scenarios.push({ scenario, runs });
     }
@@ -168,6 +178,8 @@ export async function runBackend(
       barePglite,
       barePgliteSeeded,
       serverHwm,
+      peer: peer ? peerRuns : undefined,
+      pbkdf2,
       profile: options.profile ? summariseProfiles(profileDir) : undefined,
     };
   } finally {

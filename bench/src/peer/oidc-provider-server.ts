@@ -8,16 +8,23 @@
  * - the built-in memory adapter.
  *
  * Tokens are minted through its model API rather than through an interactive login: the
- * refresh and introspection endpoints do the same work for them either way.
+ * refresh and introspection endpoints do the same work for them either way. The memory
+ * adapter's store is an LRU of 1,000 entries by default, which a load test overruns within
+ * a second (tokens and grants get evicted and refreshes fail), so its own MemoryAdapter class
+ * is given its own LRU class with room for every token the bench makes.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
+import LRU from 'oidc-provider/lib/helpers/lru.js';
 
 const port = Number(process.env.PEER_PORT);
 const clientId = process.env.PEER_CLIENT_ID ?? 'bench-client';
 const clientSecret = process.env.PEER_CLIENT_SECRET ?? '';
 const tokenCount = Number(process.env.PEER_TOKENS ?? '32');
+
+const store = new LRU({ maxSize: 20_000_000 });
 // Without `openid` neither server issues an ID token on refresh, so both do the same work.
 const SCOPE = 'email profile';
 
@@ -33,8 +40,10 @@ const provider = new Provider('https://peer.bench.example', {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
     },
   ],
+  adapter: (model: string) => new MemoryAdapter(model, store),
   jwks: { keys: [signingKey] },
   cookies: { keys: [randomBytes(32).toString('base64url')] },
   features: {

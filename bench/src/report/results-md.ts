@@ -1,6 +1,6 @@
 import type { MachineInfo } from '../machine.js';
 import type { BenchOptions } from '../options.js';
-import type { BackendResult, BenchResults, Measured, PeerResult } from '../results.js';
+import type { BackendResult, BenchResults, Measured } from '../results.js';
 import { judgeTargets } from './targets.js';
 
 const MB = 2 ** 20;
@@ -35,6 +35,11 @@ function backendSection(b: BackendResult): string[] {
   for (const s of b.scenarios)
     for (const m of s.runs) lines.push(row(TITLES[s.scenario] ?? s.scenario, m));
   lines.push('');
+  if (b.pbkdf2)
+    lines.push(
+      `PBKDF2 limit measured just before the cold sign-ins (server idle): ${b.pbkdf2.perSecond.toFixed(1)} verifications/s.`,
+      '',
+    );
   if (b.barePglite) {
     lines.push(
       `Bare PGlite on the same data directory, same run: ${mb(b.barePglite.peak)} peak RSS` +
@@ -60,32 +65,32 @@ function backendSection(b: BackendResult): string[] {
   return lines;
 }
 
-function peerSection(peer: PeerResult, backends: BackendResult[]): string[] {
+function peerRows(b: BackendResult, version: string): string[] {
+  const peer = b.peer;
+  if (!peer) return [];
   const lines = [
-    `### oidc-provider ${peer.version} (memory adapter), same load generator`,
+    `oidc-provider ${version} (memory adapter), each figure taken right after ours at the same concurrency:`,
     '',
     ...HEADER,
+    ...peer.refresh.map((m) => row('oidc-provider: refresh grant with rotation', m)),
+    ...peer.introspection.map((m) => row('oidc-provider: introspection', m)),
+    '',
+    '| ours / theirs, requests per second | ' +
+      peer.refresh.map((m) => `c=${m.concurrency}`).join(' | ') +
+      ' |',
+    `| --- | ${peer.refresh.map(() => '---:').join(' | ')} |`,
   ];
-  for (const m of peer.refresh) lines.push(row('Refresh grant with rotation', m));
-  for (const m of peer.introspection) lines.push(row('Introspection of a valid access token', m));
-  lines.push('', '#### Ratio ours / theirs (requests per second)', '');
-  lines.push(
-    `| scenario | backend | ${peer.refresh.map((m) => `c=${m.concurrency}`).join(' | ')} |`,
-  );
-  lines.push(`| --- | --- | ${peer.refresh.map(() => '---:').join(' | ')} |`);
-  for (const b of backends) {
-    for (const [scenario, theirs] of [
-      ['refresh', peer.refresh],
-      ['introspection', peer.introspection],
-    ] as const) {
-      const ours = b.scenarios.find((s) => s.scenario === scenario)?.runs;
-      if (!ours) continue;
-      const cells = theirs.map((t) => {
-        const o = ours.find((m) => m.concurrency === t.concurrency);
-        return o ? `${(o.rate / t.rate).toFixed(2)}×` : '—';
-      });
-      lines.push(`| ${scenario} | ${b.backend} | ${cells.join(' | ')} |`);
-    }
+  for (const [scenario, theirs] of [
+    ['refresh', peer.refresh],
+    ['introspection', peer.introspection],
+  ] as const) {
+    const ours = b.scenarios.find((s) => s.scenario === scenario)?.runs;
+    if (!ours) continue;
+    const cells = theirs.map((t) => {
+      const o = ours.find((m) => m.concurrency === t.concurrency);
+      return o ? `${(o.rate / t.rate).toFixed(2)}×` : '—';
+    });
+    lines.push(`| ${scenario} | ${cells.join(' | ')} |`);
   }
   lines.push('');
   return lines;
@@ -123,7 +128,7 @@ export function renderResults(
     '## Figures',
     '',
   ];
-  if (results.peer) lines.push(...peerSection(results.peer, results.backends));
-  for (const b of results.backends) lines.push(...backendSection(b));
+  for (const b of results.backends)
+    lines.push(...backendSection(b), ...peerRows(b, results.peerVersion ?? '?'));
   return `${lines.join('\n')}\n`;
 }

@@ -46,20 +46,18 @@ function growthVerdicts(b: BackendResult): TargetVerdict[] {
 export function judgeTargets(results: BenchResults): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
   const postgres = results.backends.find((b) => b.backend === 'postgres');
-  const peer = results.peer;
-  if (postgres) {
-    const refresh = ratioVerdict(
-      'Refresh grant throughput on PostgreSQL ≥ 2× oidc-provider',
-      runsOf(postgres, 'refresh'),
-      peer?.refresh,
-    );
-    if (refresh) verdicts.push(refresh);
-  }
+  // Refresh and introspection are judged against the peer figures paired with them.
   for (const b of results.backends) {
+    const refresh = ratioVerdict(
+      `Refresh grant throughput on ${b.backend} ≥ 2× oidc-provider${b.backend === 'postgres' ? '' : ' (the target names PostgreSQL; shown for reference)'}`,
+      runsOf(b, 'refresh'),
+      b.peer?.refresh,
+    );
+    if (refresh) verdicts.push(b.backend === 'postgres' ? refresh : { ...refresh, met: undefined });
     const v = ratioVerdict(
       `Introspection throughput on ${b.backend} ≥ 2× oidc-provider`,
       runsOf(b, 'introspection'),
-      peer?.introspection,
+      b.peer?.introspection,
     );
     if (v) verdicts.push(v);
   }
@@ -74,10 +72,11 @@ export function judgeTargets(results: BenchResults): TargetVerdict[] {
   for (const b of results.backends) {
     const cold = runsOf(b, 'signin-cold');
     if (!cold) continue;
-    const share = best(cold) / results.pbkdf2.perSecond;
+    const limit = (b.pbkdf2 ?? results.pbkdf2).perSecond;
+    const share = best(cold) / limit;
     verdicts.push({
       target: `Full sign-in, cold, ${b.backend}: ≥ 80% of the PBKDF2 limit`,
-      measured: `${best(cold).toFixed(1)} flows/s of ${results.pbkdf2.perSecond.toFixed(1)} verifications/s = ${(100 * share).toFixed(0)}%`,
+      measured: `${best(cold).toFixed(1)} flows/s of ${limit.toFixed(1)} verifications/s = ${(100 * share).toFixed(0)}%`,
       met: share >= 0.8,
     });
   }

@@ -37,3 +37,16 @@ declare module 'oidc-provider' {
     ) => Saveable;
   }
 }
+
+declare module 'oidc-provider/lib/helpers/lru.js' {
+  export default class LRU {
+    constructor(options: { maxSize: number });
+  }
+}
+
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  import type LRU from 'oidc-provider/lib/helpers/lru.js';
+  export default class MemoryAdapter {
+    constructor(model: string, store: LRU, clockTolerance?: number);
+  }
+}
