@@ -1,20 +1,27 @@
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
+import { assertWorkersSupported, runPrimary } from '../cluster/workers.js';
 import type { Config } from '../config/load.js';
 import { startServer } from '../server.js';
 
 export async function serveCommand(config: Config, logger: Logger): Promise<number> {
+  assertWorkersSupported(config);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger);
   const server = await startServer(config, logger);
   const storage = config.databaseUrl
     ? 'PostgreSQL (DATABASE_URL)'
     : `embedded PGlite in ${config.dataDir}`;
-  process.stdout.write(
-    `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\n`,
-  );
+  if (cluster.isPrimary)
+    process.stdout.write(
+      `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\n`,
+    );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await server.close();
+  // A worker's IPC channel to the primary would keep it alive after the server closed.
+  cluster.worker?.disconnect();
   return 0;
 }

@@ -8,6 +8,8 @@ export interface Config {
   readonly dataDir: string;
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** Server processes behind one port (node:cluster); PostgreSQL only. */
+  readonly workers: number;
   /** Undefined until `resolveJwtSecret` fills it (development generates one). */
   readonly jwtSecret: string | undefined;
   readonly pbkdf2Iterations: number;
@@ -67,6 +69,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: read(env, 'AUTH_AGENT_DATA_DIR'),
     databaseUrl: read(env, 'DATABASE_URL') || undefined,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 500),
+    workers: integer(env, 'WORKERS', 1, 64),
     jwtSecret: read(env, 'JWT_SECRET') || undefined,
     pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', 100_000, 10_000_000),
     accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 60, 86_400),
