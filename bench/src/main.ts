@@ -1,10 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { runInstances } from './instances.js';
 import { describeMachine } from './machine.js';
 import { parseOptions } from './options.js';
 import { startPeerBench } from './peer/peer-suite.js';
 import { renderResults } from './report/results-md.js';
-import type { BackendResult, BenchResults } from './results.js';
+import type { BackendResult, BenchResults, Measured } from './results.js';
 import { runPbkdf2Limit } from './server/children.js';
 import { runBackend } from './suite.js';
 
@@ -27,7 +28,12 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await peer?.stop();
   }
+  const instances =
+    options.instances > 1 && options.adminDatabaseUrl
+      ? await runInstances(options, [1, options.instances])
+      : [];
   const results: BenchResults = {
+    instances,
     pbkdf2,
     backends,
     peerVersion: peer?.version,
@@ -40,6 +46,40 @@ async function main(argv: string[]): Promise<void> {
   mkdirSync(dirname(raw), { recursive: true });
   writeFileSync(raw, `${JSON.stringify({ machine, results }, null, 2)}\n`);
   console.log(`\nWrote ${out} (${results.totalSeconds.toFixed(0)} s in all)`);
+  const failed = failedRuns(results);
+  if (failed.length > 0) {
+    // No thresholds, but a figure made of errors is no figure: the bench has rotted.
+    console.error(
+      `\n${failed.length} figure(s) had errors or no completed work:\n${failed.join('\n')}`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+function failedRuns(results: BenchResults): string[] {
+  const all: Array<[string, Measured]> = [];
+  for (const b of results.backends) {
+    for (const s of b.scenarios)
+      for (const m of s.runs) all.push([`${b.backend} ${s.scenario}`, m]);
+    for (const [kind, runs] of Object.entries(b.peer ?? {}))
+      for (const m of runs) all.push([`oidc-provider ${kind}`, m]);
+    if (b.growth)
+      for (const [phase, pair] of Object.entries({
+        empty: b.growth.empty,
+        seeded: b.growth.seeded,
+      }))
+        for (const [kind, m] of Object.entries(pair))
+          all.push([`${b.backend} growth ${phase} ${kind}`, m]);
+  }
+  for (const r of results.instances)
+    for (const s of r.scenarios)
+      for (const m of s.runs) all.push([`${r.instances} instances ${s.scenario}`, m]);
+  return all
+    .filter(([, m]) => m.errors > 0 || m.latency.count === 0)
+    .map(
+      ([label, m]) =>
+        `  ${label} c=${m.concurrency}: ${m.errors} errors${m.firstError ? ` (${m.firstError})` : ''}`,
+    );
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

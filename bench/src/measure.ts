@@ -3,8 +3,8 @@ import type { Measured } from './results.js';
 import { sampleRss } from './server/rss.js';
 
 /** One load run while the server's process tree is sampled for RSS. */
-export async function measure(serverPid: number, plan: LoadPlan): Promise<Measured> {
-  const sampler = sampleRss(serverPid);
+export async function measure(serverPids: number | number[], plan: LoadPlan): Promise<Measured> {
+  const sampler = sampleRss(Array.isArray(serverPids) ? serverPids : [serverPids]);
   const result = await runLoad(plan);
   const rss = sampler.stop();
   return { ...result, rss };

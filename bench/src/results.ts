@@ -43,7 +43,14 @@ export interface Pbkdf2Limit {
   perSecond: number;
 }
 
+export interface InstancesResult {
+  instances: number;
+  scenarios: ScenarioRuns[];
+}
+
 export interface BenchResults {
+  /** Separate server processes behind round-robin, one PostgreSQL database (docs/scaling.md). */
+  instances: InstancesResult[];
   pbkdf2: Pbkdf2Limit;
   backends: BackendResult[];
   peerVersion: string | undefined;

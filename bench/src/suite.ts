@@ -59,7 +59,7 @@ export async function runBackend(
         : { dataDir: location.dataDir }),
       ...(options.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
-    return { server, http: new HttpClient(server.origin, Math.max(...options.concurrencies)) };
+    return { server, http: new HttpClient([server.origin], Math.max(...options.concurrencies)) };
   };
   const stop = async (session: Session): Promise<number> => {
     const hwm = Math.max(
@@ -162,7 +162,9 @@ export async function runBackend(
     const full = await growthRun(session);
     serverHwm = Math.max(serverHwm, await stop(session));
     const barePgliteSeeded =
-      location.kind === 'pglite' ? await runBarePglite(location.dataDir) : undefined;
+      location.kind === 'pglite' && !options.smoke
+        ? await runBarePglite(location.dataDir)
+        : undefined;
     return {
       backend,
       workers,
@@ -188,7 +190,7 @@ export async function runBackend(
   }
 }
 
-async function obtainTokens(
+export async function obtainTokens(
   http: HttpClient,
   accounts: SeededAccounts,
   count: number,
@@ -202,7 +204,7 @@ async function obtainTokens(
   );
 }
 
-function scenarioWork(
+export function scenarioWork(
   scenario: ScenarioName,
   http: HttpClient,
   accounts: SeededAccounts,

@@ -14,27 +14,31 @@ export interface HttpRequest {
 }
 
 /**
- * A keep-alive connection pool to one origin, one connection per concurrent client, so
- * every virtual client behaves like a real one holding its own connection.
+ * Keep-alive connection pools, one connection per concurrent client, so every virtual
+ * client behaves like a real one holding its own connection. With several origins (several
+ * instances) requests go round-robin, one after the other, like a load balancer without
+ * sticky sessions: the steps of one sign-in land on different instances.
  */
 export class HttpClient {
-  private readonly pool: Pool;
+  private readonly pools: Pool[];
+  private turn = 0;
 
-  constructor(
-    readonly origin: string,
-    connections: number,
-  ) {
-    this.pool = new Pool(origin, {
-      connections,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      headersTimeout: 60_000,
-      bodyTimeout: 60_000,
-    });
+  constructor(origins: string[], connections: number) {
+    this.pools = origins.map(
+      (origin) =>
+        new Pool(origin, {
+          connections,
+          pipelining: 1,
+          keepAliveTimeout: 60_000,
+          headersTimeout: 60_000,
+          bodyTimeout: 60_000,
+        }),
+    );
   }
 
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const response = await this.pool.request({
+    const pool = this.pools[this.turn++ % this.pools.length] as Pool;
+    const response = await pool.request({
       method: request.method ?? 'GET',
       path: request.path,
       headers: request.headers ?? {},
@@ -55,8 +59,8 @@ export class HttpClient {
     return response;
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await Promise.all(this.pools.map((pool) => pool.close()));
   }
 }
 

@@ -1,5 +1,8 @@
 import { type LatencySummary, summarise } from './stats.js';
 
+/** Thrown by an iteration that has no more work (e.g. no fresh agent left): not an error. */
+export class Exhausted extends Error {}
+
 export interface LoadPlan {
   concurrency: number;
   warmupMs: number;
@@ -13,7 +16,7 @@ export interface LoadPlan {
 /** Every virtual client runs one iteration before the clock starts (connections, caches). */
 async function prime(plan: LoadPlan): Promise<void> {
   await Promise.all(
-    Array.from({ length: plan.concurrency }, (_, vu) => plan.iteration(vu).catch(() => {})),
+    Array.from({ length: plan.concurrency }, (_, vu) => plan.iteration(vu).catch(() => undefined)),
   );
 }
 
@@ -47,6 +50,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
       try {
         await plan.iteration(vu);
       } catch (error) {
+        if (error instanceof Exhausted) break;
         errors++;
         firstError ??= (error as Error).message;
         continue;

@@ -40,7 +40,7 @@ export async function startPeerBench(options: BenchOptions): Promise<PeerBench> 
       access: peer.accessTokens.slice(from, from + maxConcurrency),
     };
   };
-  const http = new HttpClient(peer.origin, maxConcurrency);
+  const http = new HttpClient([peer.origin], maxConcurrency);
   const target: TokenEndpointTarget = {
     http,
     tokenPath: '/token',

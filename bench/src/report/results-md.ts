@@ -96,6 +96,23 @@ function peerRows(b: BackendResult, version: string): string[] {
   return lines;
 }
 
+function instancesSection(results: BenchResults): string[] {
+  if (results.instances.length === 0) return [];
+  const lines = [
+    '### Separate instances on one PostgreSQL database (docs/scaling.md)',
+    '',
+    'Each instance is its own `auth-agent serve` process (WORKERS=1) on its own port with its own pool; the load generator sends requests round-robin with no stickiness, so the four steps of a sign-in land on different instances.',
+    '',
+    ...HEADER,
+  ];
+  for (const r of results.instances)
+    for (const s of r.scenarios)
+      for (const m of s.runs)
+        lines.push(row(`${r.instances} instance(s): ${TITLES[s.scenario] ?? s.scenario}`, m));
+  lines.push('');
+  return lines;
+}
+
 /** bench/RESULTS.md: machine, command, every figure, and each target met or missed. */
 export function renderResults(
   results: BenchResults,
@@ -130,5 +147,6 @@ export function renderResults(
   ];
   for (const b of results.backends)
     lines.push(...backendSection(b), ...peerRows(b, results.peerVersion ?? '?'));
+  lines.push(...instancesSection(results));
   return `${lines.join('\n')}\n`;
 }

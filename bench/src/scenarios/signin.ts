@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Credentials, SeededAccounts } from '../db/seed.js';
 import { REDIRECT_URI } from '../db/seed.js';
 import { basicAuth, type HttpClient, json } from '../load/http.js';
+import { Exhausted } from '../load/run-load.js';
 
 export interface TokenSet {
   access_token: string;
@@ -105,7 +106,7 @@ export function coldSignIn(http: HttpClient, accounts: SeededAccounts) {
   let next = 0;
   const iteration = async () => {
     const id = accounts.coldAgents.ids[next++];
-    if (id === undefined) throw new Error('out of cold agents');
+    if (id === undefined) throw new Exhausted('out of cold agents');
     await signIn(http, accounts, { id, secret: accounts.coldAgents.secret }, {});
   };
   return { iteration, exhausted: () => next >= accounts.coldAgents.ids.length, used: () => next };

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { type Child, spawnNode, waitUntilReady } from './child.js';
+import { processTree } from './rss.js';
 
 const require = createRequire(import.meta.url);
 const SERVER_BIN = require.resolve('@auth-agent/server/bin/auth-agent.js');
@@ -48,6 +49,13 @@ export async function startAuthAgent(options: ServerOptions): Promise<RunningAut
   const origin = `http://127.0.0.1:${options.port}`;
   try {
     await waitUntilReady(child, `${origin}/health/ready`);
+    // Connections are handed to workers as they open, so wait for every worker to listen
+    // before the load generator opens its keep-alive connections.
+    const workers = options.workers ?? 1;
+    while (workers > 1 && processTree(child.pid).length < workers + 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (workers > 1) await new Promise((resolve) => setTimeout(resolve, 1_500));
   } catch (error) {
     await child.stop();
     throw error;

@@ -50,9 +50,9 @@ export interface RssPeak {
   processes: number;
 }
 
-/** Samples a process tree's RSS every `intervalMs` until stopped; reports the peaks. */
-export function sampleRss(root: number, intervalMs = 100): { stop(): RssPeak } {
-  const pids = processTree(root);
+/** Samples process trees' RSS every `intervalMs` until stopped; reports the peaks. */
+export function sampleRss(roots: number[], intervalMs = 100): { stop(): RssPeak } {
+  const pids = roots.flatMap((root) => processTree(root));
   const peak: RssPeak = { perProcess: 0, total: 0, processes: pids.length };
   const sample = () => {
     let total = 0;
