@@ -11,6 +11,16 @@ export interface MachineInfo {
   freeMemoryGiB: number;
 }
 
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.href;
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
 export function describeMachine(argv: string[]): MachineInfo {
   const cpuList = cpus();
   return {
@@ -19,7 +29,11 @@ export function describeMachine(argv: string[]): MachineInfo {
     memoryGiB: totalmem() / 2 ** 30,
     node: process.version,
     date: new Date().toISOString(),
-    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    command: [
+      ...(process.env.DATABASE_URL ? [`DATABASE_URL=${redact(process.env.DATABASE_URL)}`] : []),
+      'npm run bench',
+      ...(argv.length > 0 ? ['--', ...argv] : []),
+    ].join(' '),
     loadAverage: loadavg(),
     freeMemoryGiB: freemem() / 2 ** 30,
   };

@@ -44,7 +44,7 @@ export async function runBackend(
     : { kind: 'pglite', dataDir: join(workDir, 'data') };
   const workers = backend === 'postgres' ? options.workers : 1;
   const jwtSecret = randomBytes(48).toString('base64url');
-  const profileDir = join(workDir, 'profile');
+  const profileDir = process.env.BENCH_PROFILE_DIR ?? join(workDir, 'profile');
   const start = async (): Promise<Session> => {
     const server = await startAuthAgent({
       port: options.basePort,

@@ -14,10 +14,16 @@ export interface LoadPlan {
 }
 
 /** Every virtual client runs one iteration before the clock starts (connections, caches). */
-async function prime(plan: LoadPlan): Promise<void> {
-  await Promise.all(
-    Array.from({ length: plan.concurrency }, (_, vu) => plan.iteration(vu).catch(() => undefined)),
+async function prime(plan: LoadPlan): Promise<number> {
+  const outcomes = await Promise.all(
+    Array.from({ length: plan.concurrency }, (_, vu) =>
+      plan.iteration(vu).then(
+        () => 1,
+        () => 0,
+      ),
+    ),
   );
+  return outcomes.reduce<number>((a, b) => a + b, 0);
 }
 
 export interface LoadResult {
@@ -26,6 +32,8 @@ export interface LoadResult {
   rate: number;
   latency: LatencySummary;
   errors: number;
+  /** Every iteration that finished without error, warm-up included (for CPU per iteration). */
+  completed: number;
   firstError: string | undefined;
   measuredSeconds: number;
 }
@@ -35,12 +43,13 @@ export interface LoadResult {
  * last one finishes. Iterations that finish during the warm-up are not counted.
  */
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  await prime(plan);
+  const primed = await prime(plan);
   const start = performance.now();
   const measureFrom = start + plan.warmupMs;
   const deadline = measureFrom + plan.durationMs;
   const samples: number[] = [];
   let errors = 0;
+  let completed = primed;
   let firstError: string | undefined;
   let lastFinish = measureFrom;
 
@@ -56,6 +65,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
         continue;
       }
       const finished = performance.now();
+      completed++;
       // Completions inside the window count, so the rate has no edge loss.
       if (finished >= measureFrom && finished <= deadline) {
         samples.push(finished - began);
@@ -71,6 +81,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     rate: measuredMs > 0 ? (samples.length * 1000) / measuredMs : 0,
     latency: summarise(samples),
     errors,
+    completed,
     firstError,
     measuredSeconds: measuredMs / 1000,
   };
