@@ -15,6 +15,8 @@ const SCENARIOS: ScenarioName[] = ['signin-warm', 'refresh', 'introspection'];
  * docs/scaling.md's measurement: N separate server processes (WORKERS=1 each, own port,
  * own pool) against one PostgreSQL database, with requests spread round-robin across them
  * and no stickiness, so every sign-in crosses instances. Run for 1 and for N instances.
+ * Every process verifies each agent's secret once before its cache serves it, so the runs
+ * are primed with four rounds of flows first: the figures are the steady state.
  */
 export async function runInstances(
   options: BenchOptions,

@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runInstances } from './instances.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, type MachineInfo } from './machine.js';
 import { parseOptions } from './options.js';
 import { startPeerBench } from './peer/peer-suite.js';
 import { renderResults } from './report/results-md.js';
@@ -11,6 +11,8 @@ import { runBackend } from './suite.js';
 
 /** `npm run bench`: every scenario on each backend, the peer, the limits; then the report. */
 async function main(argv: string[]): Promise<void> {
+  const fromJson = argv.indexOf('--render');
+  if (fromJson >= 0) return renderOnly(argv[fromJson + 1], argv.slice(fromJson + 2));
   const machine = describeMachine(argv);
   const options = parseOptions(argv, machine.cores);
   const started = performance.now();
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
   writeFileSync(out, renderResults(results, options, machine));
   const raw = resolve(dirname(out), options.smoke ? 'smoke.json' : 'results/latest.json');
   mkdirSync(dirname(raw), { recursive: true });
-  writeFileSync(raw, `${JSON.stringify({ machine, results }, null, 2)}\n`);
+  writeFileSync(raw, `${JSON.stringify({ machine, argv, results }, null, 2)}\n`);
   console.log(`\nWrote ${out} (${results.totalSeconds.toFixed(0)} s in all)`);
   const failed = failedRuns(results);
   if (failed.length > 0) {
@@ -54,6 +56,22 @@ async function main(argv: string[]): Promise<void> {
     );
     process.exitCode = 1;
   }
+}
+
+/**
+ * Re-renders a report from a run's saved JSON (bench/results/latest.json), for changes to
+ * the report's layout: the figures stay those of that one run.
+ */
+function renderOnly(jsonPath: string | undefined, argv: string[]): void {
+  if (!jsonPath) throw new Error('usage: --render <results.json> [the original options]');
+  const saved = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    machine: MachineInfo;
+    results: BenchResults;
+    argv?: string[];
+  };
+  const options = parseOptions(saved.argv ?? argv, saved.machine.cores);
+  writeFileSync(resolve(options.out), renderResults(saved.results, options, saved.machine));
+  console.log(`Wrote ${resolve(options.out)} from ${jsonPath}`);
 }
 
 function failedRuns(results: BenchResults): string[] {

@@ -28,7 +28,9 @@ export async function measure(serverPids: number | number[], plan: LoadPlan): Pr
 export function progress(label: string, m: Measured): void {
   const mb = (m.rss.perProcess / 2 ** 20).toFixed(0);
   const errors = m.errors > 0 ? `  ERRORS ${m.errors}: ${m.firstError}` : '';
-  const cpu = `cpu ms/op srv ${m.cpuMs.server.toFixed(2)} pg ${m.cpuMs.postgres.toFixed(2)} gen ${m.cpuMs.loadGenerator.toFixed(2)}`;
+  const cpu = m.cpuMs
+    ? `cpu ms/op srv ${m.cpuMs.server.toFixed(2)} pg ${m.cpuMs.postgres.toFixed(2)} gen ${m.cpuMs.loadGenerator.toFixed(2)}`
+    : '';
   console.log(
     `  ${label.padEnd(34)} c=${String(m.concurrency).padStart(2)}  ${m.rate.toFixed(1).padStart(8)}/s  p50 ${m.latency.p50.toFixed(2).padStart(7)} ms  p99 ${m.latency.p99.toFixed(2).padStart(7)} ms  rss ${mb} MB  ${cpu}${errors}`,
   );

@@ -5,7 +5,7 @@ import type { RssPeak } from './server/rss.js';
 export interface Measured extends LoadResult {
   rss: RssPeak;
   /** CPU milliseconds per completed iteration, warm-up included, by who spent them. */
-  cpuMs: { server: number; postgres: number; loadGenerator: number };
+  cpuMs?: { server: number; postgres: number; loadGenerator: number };
 }
 
 export interface ScenarioRuns {

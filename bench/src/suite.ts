@@ -131,6 +131,7 @@ export async function runBackend(
         console.log(`  PBKDF2 limit now: ${pbkdf2.perSecond.toFixed(1)} verifications/s`);
       }
       const runs: Measured[] = [];
+      const limitBefore = pbkdf2;
       // One work object per scenario: the cold agents used at one level stay used.
       const work = scenarioWork(
         scenario,
@@ -144,6 +145,12 @@ export async function runBackend(
         runs.push(await run(session, scenario, concurrency, work.iteration, work.exhausted));
         if (peer && (scenario === 'refresh' || scenario === 'introspection'))
           peerRuns[scenario].push(await peer.measure(scenario, concurrency));
+      }
+      if (scenario === 'signin-cold' && limitBefore) {
+        // Other work on the machine moves the limit; judge against the higher of the two.
+        const after = await runPbkdf2Limit(options.iterations, options.smoke ? 1 : 5);
+        console.log(`  PBKDF2 limit after: ${after.perSecond.toFixed(1)} verifications/s`);
+        if (after.perSecond > limitBefore.perSecond) pbkdf2 = after;
       }
       scenarios.push({ scenario, runs });
     }

@@ -11,6 +11,8 @@ export interface LoadPlan {
   iteration: (vu: number) => Promise<void>;
   /** Stops early (e.g. when the cold scenario runs out of fresh agents). */
   exhausted?: () => boolean;
+  /** Rounds of one iteration per client before the clock starts (default 1). */
+  primeRounds?: number;
 }
 
 /** Every virtual client runs one iteration before the clock starts (connections, caches). */
@@ -43,7 +45,8 @@ export interface LoadResult {
  * last one finishes. Iterations that finish during the warm-up are not counted.
  */
 export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
-  const primed = await prime(plan);
+  let primed = 0;
+  for (let round = 0; round < (plan.primeRounds ?? 1); round++) primed += await prime(plan);
   const start = performance.now();
   const measureFrom = start + plan.warmupMs;
   const deadline = measureFrom + plan.durationMs;
