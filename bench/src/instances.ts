@@ -40,6 +40,7 @@ export async function runInstances(
             port: options.basePort + 10 + i,
             jwtSecret,
             iterations: options.iterations,
+            nodeOptions: options.serverNodeOptions,
             databaseUrl: database.url,
             workers: 1,
             ...(options.poolSize ? { poolSize: options.poolSize } : {}),

@@ -32,6 +32,8 @@ export interface BenchOptions {
   adminDatabaseUrl: string | undefined;
   workers: number;
   poolSize: number | undefined;
+  /** NODE_OPTIONS given to every server process. */
+  serverNodeOptions: string;
   /** With DATABASE_URL: also measure 1 and this many separate instances (0 to skip). */
   instances: number;
   scenarios: ScenarioName[];
@@ -41,6 +43,13 @@ export interface BenchOptions {
   out: string;
 }
 
+/**
+ * The production setting docs/scaling.md recommends: V8 sizes its heap from the machine's
+ * memory (several GB here) and lets garbage pile up to hundreds of MB per process before a
+ * full collection; a limit keeps RSS near what the server really uses.
+ */
+export const DEFAULT_SERVER_NODE_OPTIONS = '--max-old-space-size=128';
+
 const USAGE = `npm run bench [-- options]
   --smoke               a few seconds per scenario (CI); writes bench/results/smoke.md
   --backend NAME        pglite or postgres (default: pglite, plus postgres when DATABASE_URL is set)
@@ -48,6 +57,7 @@ const USAGE = `npm run bench [-- options]
   --workers N           WORKERS for the server on PostgreSQL (default: one per core)
   --pool N              DATABASE_POOL_SIZE per process (default: the server's)
   --instances N         with DATABASE_URL, also run 1 and N separate instances (default 2; 0 skips)
+  --server-node-options S  NODE_OPTIONS for the server (default ${DEFAULT_SERVER_NODE_OPTIONS}; '' for none)
   --no-peer             skip oidc-provider
   --profile             run the server under --cpu-prof and summarise where the time goes
   --seconds N           measured seconds per figure (default 10; smoke 0.8)
@@ -63,6 +73,7 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
       scenario: { type: 'string', multiple: true },
       workers: { type: 'string' },
       pool: { type: 'string' },
+      'server-node-options': { type: 'string' },
       instances: { type: 'string' },
       'no-peer': { type: 'boolean' },
       profile: { type: 'boolean' },
@@ -103,6 +114,7 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
     adminDatabaseUrl,
     workers: values.workers ? Number(values.workers) : cores,
     poolSize: values.pool ? Number(values.pool) : undefined,
+    serverNodeOptions: values['server-node-options'] ?? DEFAULT_SERVER_NODE_OPTIONS,
     instances: values.instances ? Number(values.instances) : smoke ? 0 : 2,
     scenarios,
     peer: values['no-peer'] !== true,

@@ -50,6 +50,7 @@ export async function runBackend(
       port: options.basePort,
       jwtSecret,
       iterations: options.iterations,
+      nodeOptions: options.serverNodeOptions,
       ...(location.kind === 'postgres'
         ? {
             databaseUrl: location.url,

@@ -19,6 +19,8 @@ export interface ServerOptions {
   /** Extra node flags, e.g. --cpu-prof for a profile of a missed target. */
   nodeArgs?: string[];
   extraEnv?: Record<string, string>;
+  /** NODE_OPTIONS for the server, e.g. the V8 heap limit recommended in docs/scaling.md. */
+  nodeOptions?: string;
 }
 
 export interface RunningAuthAgent {
@@ -40,6 +42,7 @@ export async function startAuthAgent(options: ServerOptions): Promise<RunningAut
     ...(options.dataDir ? { AUTH_AGENT_DATA_DIR: options.dataDir } : {}),
     ...(options.workers ? { WORKERS: String(options.workers) } : {}),
     ...(options.poolSize ? { DATABASE_POOL_SIZE: String(options.poolSize) } : {}),
+    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
     ...options.extraEnv,
   };
   const child = spawnNode(SERVER_BIN, ['serve'], {
