@@ -1,20 +1,26 @@
+import cluster from 'node:cluster';
 import type { Logger } from 'pino';
+import { assertWorkersSupported, runPrimary } from '../cluster/workers.js';
 import type { Config } from '../config/load.js';
 import { startServer } from '../server.js';
 
 export async function serveCommand(config: Config, logger: Logger): Promise<number> {
+  assertWorkersSupported(config);
+  if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger);
   const server = await startServer(config, logger);
   const storage = config.databaseUrl
     ? 'PostgreSQL (DATABASE_URL)'
     : `embedded PGlite in ${config.dataDir}`;
-  process.stdout.write(
-    `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\nConsole: ${config.issuer}/console\n`,
-  );
-  // First run: the one-time link is printed here (stdout, not the log) and stored hashed.
-  if (server.setupLink) {
+  if (cluster.isPrimary) {
     process.stdout.write(
-      `\nNo account exists yet. Create the administrator with this one-time link (valid 24 hours):\n  ${server.setupLink}\nor run: npx auth-agent user create --email you@example.com --admin\n`,
+      `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\nConsole: ${config.issuer}/console\n`,
     );
+    // First run: the one-time link is printed here (stdout, not the log) and stored hashed.
+    if (server.setupLink) {
+      process.stdout.write(
+        `\nNo account exists yet. Create the administrator with this one-time link (valid 24 hours):\n  ${server.setupLink}\nor run: npx auth-agent user create --email you@example.com --admin\n`,
+      );
+    }
   }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -22,5 +28,7 @@ export async function serveCommand(config: Config, logger: Logger): Promise<numb
     process.once('SIGTERM', stop);
   });
   await server.close();
+  // A worker's IPC channel to the primary would keep it alive after the server closed.
+  cluster.worker?.disconnect();
   return 0;
 }

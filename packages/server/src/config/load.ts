@@ -10,6 +10,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly databaseMigrationUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** Server processes behind one port (node:cluster); PostgreSQL only. */
+  readonly workers: number;
   /** Undefined until `resolveJwtSecret` fills it (development generates one). */
   readonly jwtSecret: string | undefined;
   readonly pbkdf2Iterations: number;
@@ -140,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl: read(env, 'DATABASE_URL') || undefined,
     databaseMigrationUrl: read(env, 'DATABASE_MIGRATION_URL') || undefined,
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 500),
+    workers: integer(env, 'WORKERS', 1, 64),
     jwtSecret: read(env, 'JWT_SECRET') || undefined,
     pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', 100_000, 10_000_000),
     accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 60, 86_400),

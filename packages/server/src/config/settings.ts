@@ -23,7 +23,14 @@ export const settings = {
     default: '',
     doc: 'postgres:// URL of the schema owner for migrations; then DATABASE_URL may log in as a member of auth_agent_app.',
   },
-  DATABASE_POOL_SIZE: { default: '10', doc: 'Maximum connections in the pg pool.' },
+  DATABASE_POOL_SIZE: {
+    default: '10',
+    doc: 'Maximum connections in the pg pool of each process (each worker has its own).',
+  },
+  WORKERS: {
+    default: '1',
+    doc: 'Server processes (node:cluster) sharing the port; more than 1 needs DATABASE_URL.',
+  },
   JWT_SECRET: {
     default: '',
     doc: 'HS256 key for access tokens, at least 32 bytes; generated in development.',

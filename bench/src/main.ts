@@ -1,0 +1,106 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { runInstances } from './instances.js';
+import { describeMachine, type MachineInfo } from './machine.js';
+import { parseOptions } from './options.js';
+import { startPeerBench } from './peer/peer-suite.js';
+import { renderResults } from './report/results-md.js';
+import type { BackendResult, BenchResults, Measured } from './results.js';
+import { runPbkdf2Limit } from './server/children.js';
+import { runBackend } from './suite.js';
+
+/** `npm run bench`: every scenario on each backend, the peer, the limits; then the report. */
+async function main(argv: string[]): Promise<void> {
+  const fromJson = argv.indexOf('--render');
+  if (fromJson >= 0) return renderOnly(argv[fromJson + 1], argv.slice(fromJson + 2));
+  const machine = describeMachine(argv);
+  const options = parseOptions(argv, machine.cores);
+  const started = performance.now();
+  console.log(
+    `Auth Agent bench${options.smoke ? ' (smoke)' : ''}: ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, Node ${machine.node}, load ${machine.loadAverage.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  const pbkdf2 = await runPbkdf2Limit(options.iterations, options.smoke ? 1 : 5);
+  console.log(
+    `PBKDF2 limit: ${pbkdf2.perSecond.toFixed(1)} verifications/s at ${pbkdf2.iterations} iterations (${pbkdf2.inFlight} in flight)`,
+  );
+  const peer = options.peer ? await startPeerBench(options) : undefined;
+  const backends: BackendResult[] = [];
+  try {
+    for (const backend of options.backends) backends.push(await runBackend(backend, options, peer));
+  } finally {
+    await peer?.stop();
+  }
+  const instances =
+    options.instances > 1 && options.adminDatabaseUrl
+      ? await runInstances(options, [1, options.instances])
+      : [];
+  const results: BenchResults = {
+    instances,
+    pbkdf2,
+    backends,
+    peerVersion: peer?.version,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+  const out = resolve(options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, renderResults(results, options, machine));
+  const raw = resolve(dirname(out), options.smoke ? 'smoke.json' : 'results/latest.json');
+  mkdirSync(dirname(raw), { recursive: true });
+  writeFileSync(raw, `${JSON.stringify({ machine, argv, results }, null, 2)}\n`);
+  console.log(`\nWrote ${out} (${results.totalSeconds.toFixed(0)} s in all)`);
+  const failed = failedRuns(results);
+  if (failed.length > 0) {
+    // No thresholds, but a figure made of errors is no figure: the bench has rotted.
+    console.error(
+      `\n${failed.length} figure(s) had errors or no completed work:\n${failed.join('\n')}`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+/**
+ * Re-renders a report from a run's saved JSON (bench/results/latest.json), for changes to
+ * the report's layout: the figures stay those of that one run.
+ */
+function renderOnly(jsonPath: string | undefined, argv: string[]): void {
+  if (!jsonPath) throw new Error('usage: --render <results.json> [the original options]');
+  const saved = JSON.parse(readFileSync(jsonPath, 'utf8')) as {
+    machine: MachineInfo;
+    results: BenchResults;
+    argv?: string[];
+  };
+  const options = parseOptions(saved.argv ?? argv, saved.machine.cores);
+  writeFileSync(resolve(options.out), renderResults(saved.results, options, saved.machine));
+  console.log(`Wrote ${resolve(options.out)} from ${jsonPath}`);
+}
+
+function failedRuns(results: BenchResults): string[] {
+  const all: Array<[string, Measured]> = [];
+  for (const b of results.backends) {
+    for (const s of b.scenarios)
+      for (const m of s.runs) all.push([`${b.backend} ${s.scenario}`, m]);
+    for (const [kind, runs] of Object.entries(b.peer ?? {}))
+      for (const m of runs) all.push([`oidc-provider ${kind}`, m]);
+    if (b.growth)
+      for (const [phase, pair] of Object.entries({
+        empty: b.growth.empty,
+        seeded: b.growth.seeded,
+      }))
+        for (const [kind, m] of Object.entries(pair))
+          all.push([`${b.backend} growth ${phase} ${kind}`, m]);
+  }
+  for (const r of results.instances)
+    for (const s of r.scenarios)
+      for (const m of s.runs) all.push([`${r.instances} instances ${s.scenario}`, m]);
+  return all
+    .filter(([, m]) => m.errors > 0 || m.latency.count === 0)
+    .map(
+      ([label, m]) =>
+        `  ${label} c=${m.concurrency}: ${m.errors} errors${m.firstError ? ` (${m.firstError})` : ''}`,
+    );
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,67 @@
+import { createRequire } from 'node:module';
+import { type Child, spawnNode, waitUntilReady } from './child.js';
+import { processTree } from './rss.js';
+
+const require = createRequire(import.meta.url);
+const SERVER_BIN = require.resolve('@auth-agent/server/bin/auth-agent.js');
+
+/** The issuer must be https under NODE_ENV=production; TLS itself is left out of the bench. */
+export const BENCH_ISSUER = 'https://auth.bench.example';
+
+export interface ServerOptions {
+  port: number;
+  databaseUrl?: string;
+  dataDir?: string;
+  jwtSecret: string;
+  workers?: number;
+  poolSize?: number;
+  iterations: number;
+  /** Extra node flags, e.g. --cpu-prof for a profile of a missed target. */
+  nodeArgs?: string[];
+  extraEnv?: Record<string, string>;
+  /** NODE_OPTIONS for the server, e.g. the V8 heap limit recommended in docs/scaling.md. */
+  nodeOptions?: string;
+}
+
+export interface RunningAuthAgent {
+  child: Child;
+  origin: string;
+}
+
+/** Starts `auth-agent serve` with production settings and waits until it is ready. */
+export async function startAuthAgent(options: ServerOptions): Promise<RunningAuthAgent> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    ISSUER: BENCH_ISSUER,
+    HOST: '127.0.0.1',
+    PORT: String(options.port),
+    JWT_SECRET: options.jwtSecret,
+    PBKDF2_ITERATIONS: String(options.iterations),
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(options.dataDir ? { AUTH_AGENT_DATA_DIR: options.dataDir } : {}),
+    ...(options.workers ? { WORKERS: String(options.workers) } : {}),
+    ...(options.poolSize ? { DATABASE_POOL_SIZE: String(options.poolSize) } : {}),
+    ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
+    ...options.extraEnv,
+  };
+  const child = spawnNode(SERVER_BIN, ['serve'], {
+    env,
+    ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
+  });
+  const origin = `http://127.0.0.1:${options.port}`;
+  try {
+    await waitUntilReady(child, `${origin}/health/ready`);
+    // Connections are handed to workers as they open, so wait for every worker to listen
+    // before the load generator opens its keep-alive connections.
+    const workers = options.workers ?? 1;
+    while (workers > 1 && processTree(child.pid).length < workers + 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (workers > 1) await new Promise((resolve) => setTimeout(resolve, 1_500));
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { child, origin };
+}

@@ -1,0 +1,66 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface Child {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  /** The last few kilobytes of stderr, for error messages. */
+  stderr(): string;
+  stop(): Promise<void>;
+}
+
+/** Spawns a Node script with stdout ignored (the server logs a line per request there). */
+export function spawnNode(
+  script: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; nodeArgs?: string[]; stdout?: 'ignore' | 'pipe' },
+): Child {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], {
+    env: options.env,
+    stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-8192);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', (code, signal) => {
+    if (!stopping) stderr += `\n[exited unexpectedly: code ${code}, signal ${signal}]`;
+  });
+  let stopping = false;
+  return {
+    process: child,
+    pid: child.pid ?? -1,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      child.kill('SIGTERM');
+      const timeout = new Promise<'timeout'>((resolve) =>
+        setTimeout(() => resolve('timeout'), 15_000).unref(),
+      );
+      if ((await Promise.race([exited, timeout])) === 'timeout') {
+        child.kill('SIGKILL');
+        await exited;
+      }
+    },
+  };
+}
+
+/** Polls `url` until it answers 200, or fails when the child dies or time runs out. */
+export async function waitUntilReady(child: Child, url: string, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.process.exitCode !== null) {
+      throw new Error(`process exited with ${child.process.exitCode}: ${child.stderr()}`);
+    }
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs} ms: ${child.stderr()}`);
+}

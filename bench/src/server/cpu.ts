@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+/** Every PostgreSQL server process on the machine (the bench's database shares the server). */
+function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') pids.push(pid);
+    } catch {
+      // Gone already.
+    }
+  }
+  return pids;
+}
+
+export interface CpuSplit {
+  /** CPU seconds used during the run by the server processes, PostgreSQL and the load generator. */
+  server: number;
+  postgres: number;
+  loadGenerator: number;
+}
+
+/**
+ * Where the CPU went during a run, which stays meaningful when other work shares the
+ * machine and throughput does not. PostgreSQL counts every backend on the server, so other
+ * databases' work on it would be included.
+ */
+export function cpuMeter(serverPids: () => number[]): { stop(): CpuSplit } {
+  const sum = (pids: number[]) => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
+  const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]));
+  const serverBefore = sum(serverPids());
+  const selfBefore = process.cpuUsage();
+  return {
+    stop() {
+      let postgres = 0;
+      for (const pid of postgresPids()) postgres += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+      const self = process.cpuUsage(selfBefore);
+      return {
+        server: sum(serverPids()) - serverBefore,
+        postgres,
+        loadGenerator: (self.user + self.system) / 1e6,
+      };
+    },
+  };
+}
