@@ -68,10 +68,12 @@ export async function runInstances(
           servers.map((s) => s.child.pid),
           {
             concurrency,
-            warmupMs: options.warmupMs,
+            primeRounds: 4,
+            warmupMs: 2 * options.warmupMs,
             durationMs: options.durationMs,
             iteration: work.iteration,
           },
+          () => database.backends(),
         );
         progress(`${instances} instance(s): ${scenario}`, m);
         runs.push({ scenario, runs: [m] });

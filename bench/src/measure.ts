@@ -4,11 +4,17 @@ import { cpuMeter } from './server/cpu.js';
 import { processTree, sampleRss } from './server/rss.js';
 
 /** One load run while the server's process tree is sampled for RSS. */
-export async function measure(serverPids: number | number[], plan: LoadPlan): Promise<Measured> {
+export async function measure(
+  serverPids: number | number[],
+  plan: LoadPlan,
+  postgresBackends?: () => Promise<number[]>,
+): Promise<Measured> {
   const roots = Array.isArray(serverPids) ? serverPids : [serverPids];
   const sampler = sampleRss(roots);
   const tree = roots.flatMap((root) => processTree(root));
-  const cpu = cpuMeter(() => tree);
+  // The pool's connections outlive a run, so the backends found now are the ones it uses.
+  const backends = postgresBackends ? await postgresBackends() : undefined;
+  const cpu = cpuMeter(() => tree, backends ? () => backends : undefined);
   const result = await runLoad(plan);
   const split = cpu.stop();
   const rss = sampler.stop();

@@ -96,13 +96,17 @@ export async function runBackend(
       iteration: (vu: number) => Promise<void>,
       exhausted?: () => boolean,
     ): Promise<Measured> => {
-      const m = await measure(s.server.child.pid, {
-        concurrency,
-        warmupMs: options.warmupMs,
-        durationMs: options.durationMs,
-        iteration,
-        ...(exhausted ? { exhausted } : {}),
-      });
+      const m = await measure(
+        s.server.child.pid,
+        {
+          concurrency,
+          warmupMs: options.warmupMs,
+          durationMs: options.durationMs,
+          iteration,
+          ...(exhausted ? { exhausted } : {}),
+        },
+        database ? () => database.backends() : undefined,
+      );
       progress(label, m);
       if (m.errors > 0) console.log(`  server stderr: ${s.server.child.stderr().slice(-2000)}`);
       return m;

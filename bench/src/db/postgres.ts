@@ -3,6 +3,8 @@ import pg from 'pg';
 
 export interface BenchDatabase {
   url: string;
+  /** PostgreSQL backend pids connected to this database right now (for CPU accounting). */
+  backends(): Promise<number[]>;
   drop(): Promise<void>;
 }
 
@@ -20,6 +22,19 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
   url.pathname = `/${name}`;
   return {
     url: url.href,
+    async backends() {
+      const probe = new pg.Client({ connectionString: adminUrl });
+      await probe.connect();
+      try {
+        const { rows } = await probe.query<{ pid: number }>(
+          'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        return rows.map((r) => r.pid);
+      } finally {
+        await probe.end();
+      }
+    },
     async drop() {
       const cleanup = new pg.Client({ connectionString: adminUrl });
       await cleanup.connect();

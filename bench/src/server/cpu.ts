@@ -14,8 +14,8 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Every PostgreSQL server process on the machine (the bench's database shares the server). */
-function postgresPids(): number[] {
+/** Every PostgreSQL server process on the machine, when no narrower list is known. */
+function allPostgresPids(): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
@@ -38,10 +38,14 @@ export interface CpuSplit {
 
 /**
  * Where the CPU went during a run, which stays meaningful when other work shares the
- * machine and throughput does not. PostgreSQL counts every backend on the server, so other
- * databases' work on it would be included.
+ * machine and throughput does not. `postgresPids` are the backends serving the bench's own
+ * database (other databases on the same server are not counted; the shared WAL writer and
+ * checkpointer are not either); without it, every PostgreSQL process counts.
  */
-export function cpuMeter(serverPids: () => number[]): { stop(): CpuSplit } {
+export function cpuMeter(
+  serverPids: () => number[],
+  postgresPids: () => number[] = allPostgresPids,
+): { stop(): CpuSplit } {
   const sum = (pids: number[]) => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
   const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]));
   const serverBefore = sum(serverPids());
@@ -49,7 +53,8 @@ export function cpuMeter(serverPids: () => number[]): { stop(): CpuSplit } {
   return {
     stop() {
       let postgres = 0;
-      for (const pid of postgresPids()) postgres += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+      for (const pid of new Set([...pgBefore.keys(), ...postgresPids()]))
+        postgres += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
       const self = process.cpuUsage(selfBefore);
       return {
         server: sum(serverPids()) - serverBefore,
