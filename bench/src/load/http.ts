@@ -41,7 +41,8 @@ export class HttpClient {
     const response = await pool.request({
       method: request.method ?? 'GET',
       path: request.path,
-      headers: request.headers ?? {},
+      // The TLS-terminating proxy's header: production refuses plain-http requests otherwise.
+      headers: { 'x-forwarded-proto': 'https', ...request.headers },
       body: request.body ?? null,
     });
     const text = await response.body.text();

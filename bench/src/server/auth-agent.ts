@@ -8,6 +8,19 @@ const SERVER_BIN = require.resolve('@auth-agent/server/bin/auth-agent.js');
 /** The issuer must be https under NODE_ENV=production; TLS itself is left out of the bench. */
 export const BENCH_ISSUER = 'https://auth.bench.example';
 
+const BENCH_RATE_LIMITS = [
+  'token',
+  'authenticate',
+  'introspect',
+  'revoke',
+  'authorize',
+  'check_status',
+  'console_login',
+  'console_signup',
+]
+  .map((name) => `${name}=9999999/9999999`)
+  .join(',');
+
 export interface ServerOptions {
   port: number;
   databaseUrl?: string;
@@ -38,6 +51,13 @@ export async function startAuthAgent(options: ServerOptions): Promise<RunningAut
     PORT: String(options.port),
     JWT_SECRET: options.jwtSecret,
     PBKDF2_ITERATIONS: String(options.iterations),
+    // Production also requires a TLS-terminating proxy (the load generator plays it by
+    // sending X-Forwarded-Proto: https) and a deliberate CORS choice.
+    TRUST_PROXY: '1',
+    CORS_ORIGINS: 'none',
+    // Every virtual client comes from 127.0.0.1; the limiters still run on every request,
+    // with budgets the load cannot reach (the limits are tested in the server's suite).
+    RATE_LIMITS: BENCH_RATE_LIMITS,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { AUTH_AGENT_DATA_DIR: options.dataDir } : {}),
     ...(options.workers ? { WORKERS: String(options.workers) } : {}),
