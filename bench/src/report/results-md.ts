@@ -20,7 +20,7 @@ const TITLES: Record<string, string> = {
 function row(label: string, m: Measured, database = true): string {
   const errors = m.errors > 0 ? `${m.errors} (${m.firstError?.slice(0, 80)})` : '0';
   const cpu = m.cpuMs
-    ? `${m.cpuMs.server.toFixed(2)} / ${database ? m.cpuMs.postgres.toFixed(2) : '—'} / ${m.cpuMs.loadGenerator.toFixed(2)}`
+    ? `${m.cpuMs.server.toFixed(2)} / ${database ? Math.max(0, m.cpuMs.postgres).toFixed(2) : '—'} / ${m.cpuMs.loadGenerator.toFixed(2)}`
     : '—';
   return `| ${label} | ${m.concurrency} | ${m.rate.toFixed(1)} | ${ms(m.latency.p50)} | ${ms(m.latency.p99)} | ${mb(m.rss.perProcess)} | ${mb(m.rss.total)} | ${cpu} | ${errors} |`;
 }
@@ -140,11 +140,10 @@ export function renderResults(
     `- PBKDF2 limit: ${results.pbkdf2.perSecond.toFixed(1)} verifications/s at ${results.pbkdf2.iterations.toLocaleString('en')} iterations (${results.pbkdf2.inFlight} in flight on the thread pool)`,
     `- Total time: ${results.totalSeconds.toFixed(0)} s`,
     '',
-    '## Targets',
-    '',
-    '| target | measured | verdict |',
-    '| --- | --- | --- |',
-    ...verdicts.map(
+    ...(options.profile
+      ? []
+      : ['## Targets', '', '| target | measured | verdict |', '| --- | --- | --- |']),
+    ...(options.profile ? [] : verdicts).map(
       (v) =>
         `| ${v.target} | ${v.measured} | ${v.met === undefined ? '—' : v.met ? '**met**' : '**missed**'} |`,
     ),
