@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { runInstances } from './instances.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { parseOptions } from './options.js';
@@ -44,7 +44,12 @@ async function main(argv: string[]): Promise<void> {
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderResults(results, options, machine));
-  const raw = resolve(dirname(out), options.smoke ? 'smoke.json' : 'results/latest.json');
+  // Raw figures beside the report's name, e.g. results/RESULTS.json for RESULTS.md.
+  const raw = resolve(
+    dirname(out),
+    options.smoke ? '.' : 'results',
+    basename(out).replace(/\.md$/, '.json'),
+  );
   mkdirSync(dirname(raw), { recursive: true });
   writeFileSync(raw, `${JSON.stringify({ machine, argv, results }, null, 2)}\n`);
   console.log(`\nWrote ${out} (${results.totalSeconds.toFixed(0)} s in all)`);
