@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { runInstances } from './instances.js';
@@ -44,6 +45,7 @@ async function main(argv: string[]): Promise<void> {
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderResults(results, options, machine));
+  if (!options.smoke) formatReport(out);
   // Raw figures beside the report's name, e.g. results/RESULTS.json for RESULTS.md.
   const raw = resolve(
     dirname(out),
@@ -63,6 +65,15 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+/** Biome formats Markdown too; a committed report must pass `npx biome check .`. */
+function formatReport(path: string): void {
+  try {
+    execFileSync('npx', ['biome', 'format', '--write', path], { stdio: 'ignore' });
+  } catch {
+    console.warn(`Could not run biome on ${path}; run \`npx biome format --write ${path}\`.`);
+  }
+}
+
 /**
  * Re-renders a report from a run's saved JSON (bench/results/latest.json), for changes to
  * the report's layout: the figures stay those of that one run.
@@ -76,6 +87,7 @@ function renderOnly(jsonPath: string | undefined, argv: string[]): void {
   };
   const options = parseOptions(saved.argv ?? argv, saved.machine.cores);
   writeFileSync(resolve(options.out), renderResults(saved.results, options, saved.machine));
+  formatReport(resolve(options.out));
   console.log(`Wrote ${resolve(options.out)} from ${jsonPath}`);
 }
 
