@@ -145,8 +145,10 @@ export function renderResults(
       : ['## Targets', '', '| target | measured | verdict |', '| --- | --- | --- |']),
     ...(options.profile ? [] : verdicts).map(
       (v) =>
-        `| ${v.target} | ${v.measured} | ${v.met === undefined ? '—' : v.met ? '**met**' : '**missed**'} |`,
+        `| ${v.target} | ${v.measured} | ${v.met === undefined ? '—' : v.met ? '**met**' : '**missed** ([why](ANALYSIS.md))'} |`,
     ),
+    '',
+    'Where the time goes, what was changed (with before/after measurements) and what would close each missed target: [ANALYSIS.md](ANALYSIS.md); the server under `--cpu-prof`: [PROFILE.md](PROFILE.md).',
     '',
     '## Figures',
     '',
