@@ -30,6 +30,7 @@ export function describeMachine(argv: string[]): MachineInfo {
     node: process.version,
     date: new Date().toISOString(),
     command: [
+      ...(process.env.BENCH_PORT ? [`BENCH_PORT=${process.env.BENCH_PORT}`] : []),
       ...(process.env.DATABASE_URL ? [`DATABASE_URL=${redact(process.env.DATABASE_URL)}`] : []),
       'npm run bench',
       ...(argv.length > 0 ? ['--', ...argv] : []),

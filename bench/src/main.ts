@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { runInstances } from './instances.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { parseOptions } from './options.js';
@@ -44,7 +45,13 @@ async function main(argv: string[]): Promise<void> {
   const out = resolve(options.out);
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, renderResults(results, options, machine));
-  const raw = resolve(dirname(out), options.smoke ? 'smoke.json' : 'results/latest.json');
+  if (!options.smoke) formatReport(out);
+  // Raw figures beside the report's name, e.g. results/RESULTS.json for RESULTS.md.
+  const raw = resolve(
+    dirname(out),
+    options.smoke ? '.' : 'results',
+    basename(out).replace(/\.md$/, '.json'),
+  );
   mkdirSync(dirname(raw), { recursive: true });
   writeFileSync(raw, `${JSON.stringify({ machine, argv, results }, null, 2)}\n`);
   console.log(`\nWrote ${out} (${results.totalSeconds.toFixed(0)} s in all)`);
@@ -55,6 +62,15 @@ async function main(argv: string[]): Promise<void> {
       `\n${failed.length} figure(s) had errors or no completed work:\n${failed.join('\n')}`,
     );
     process.exitCode = 1;
+  }
+}
+
+/** Biome formats Markdown too; a committed report must pass `npx biome check .`. */
+function formatReport(path: string): void {
+  try {
+    execFileSync('npx', ['biome', 'format', '--write', path], { stdio: 'ignore' });
+  } catch {
+    console.warn(`Could not run biome on ${path}; run \`npx biome format --write ${path}\`.`);
   }
 }
 
@@ -71,6 +87,7 @@ function renderOnly(jsonPath: string | undefined, argv: string[]): void {
   };
   const options = parseOptions(saved.argv ?? argv, saved.machine.cores);
   writeFileSync(resolve(options.out), renderResults(saved.results, options, saved.machine));
+  formatReport(resolve(options.out));
   console.log(`Wrote ${resolve(options.out)} from ${jsonPath}`);
 }
 

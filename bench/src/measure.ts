@@ -12,11 +12,11 @@ export async function measure(
   const roots = Array.isArray(serverPids) ? serverPids : [serverPids];
   const sampler = sampleRss(roots);
   const tree = roots.flatMap((root) => processTree(root));
-  // The pool's connections outlive a run, so the backends found now are the ones it uses.
+  // Backends are listed before and after: the pool may open connections during the run.
   const backends = postgresBackends ? await postgresBackends() : undefined;
   const cpu = cpuMeter(() => tree, backends ? () => backends : undefined);
   const result = await runLoad(plan);
-  const split = cpu.stop();
+  const split = cpu.stop(postgresBackends ? await postgresBackends() : undefined);
   const rss = sampler.stop();
   // Per completed iteration over the whole run (warm-up included), in milliseconds.
   const done = Math.max(1, result.completed);

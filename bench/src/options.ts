@@ -61,6 +61,7 @@ const USAGE = `npm run bench [-- options]
   --no-peer             skip oidc-provider
   --profile             run the server under --cpu-prof and summarise where the time goes
   --seconds N           measured seconds per figure (default 10; smoke 0.8)
+  --growth N            tokens seeded for the growth test (default 1,000,000; smoke 20,000)
   --out FILE            where to write the report (default bench/RESULTS.md)`;
 
 /** Command line and environment (BENCH_SMOKE=1, DATABASE_URL, BENCH_PORT) to options. */
@@ -79,6 +80,7 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
       profile: { type: 'boolean' },
       out: { type: 'string' },
       seconds: { type: 'string' },
+      growth: { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -107,7 +109,7 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
     concurrencies: smoke ? [1, 8] : [1, 8, 32],
     warmupMs: smoke ? 200 : 2_000,
     durationMs: values.seconds ? Number(values.seconds) * 1000 : smoke ? 800 : 10_000,
-    growthTokens: smoke ? 20_000 : 1_000_000,
+    growthTokens: values.growth ? Number(values.growth) : smoke ? 20_000 : 1_000_000,
     coldAgents: smoke ? 300 : 4_000,
     iterations: Number(process.env.PBKDF2_ITERATIONS ?? '100000'),
     backends,

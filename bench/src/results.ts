@@ -32,6 +32,8 @@ export interface BackendResult {
   barePgliteSeeded: { rss: number; peak: number } | undefined;
   /** Lifetime peak (VmHWM) of each server process, read just before it stopped. */
   serverHwm: number;
+  /** Each time the server was found dead and restarted during the run. */
+  crashes?: string[];
   /** oidc-provider measured right after each of our refresh and introspection figures. */
   peer: { refresh: Measured[]; introspection: Measured[] } | undefined;
   /** The PBKDF2 limit measured just before this backend's cold sign-ins, server idle. */

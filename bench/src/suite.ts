@@ -45,8 +45,8 @@ export async function runBackend(
   const workers = backend === 'postgres' ? options.workers : 1;
   const jwtSecret = randomBytes(48).toString('base64url');
   const profileDir = process.env.BENCH_PROFILE_DIR ?? join(workDir, 'profile');
-  const start = async (): Promise<Session> => {
-    const server = await startAuthAgent({
+  const startServer = () =>
+    startAuthAgent({
       port: options.basePort,
       jwtSecret,
       iterations: options.iterations,
@@ -60,6 +60,8 @@ export async function runBackend(
         : { dataDir: location.dataDir }),
       ...(options.profile ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
     });
+  const start = async (): Promise<Session> => {
+    const server = await startServer();
     return { server, http: new HttpClient([server.origin], Math.max(...options.concurrencies)) };
   };
   const stop = async (session: Session): Promise<number> => {
@@ -105,7 +107,8 @@ export async function runBackend(
           iteration,
           ...(exhausted ? { exhausted } : {}),
         },
-        database ? () => database.backends() : undefined,
+        // PGlite runs inside the server process: no separate database CPU to count.
+        database ? () => database.backends() : async () => [],
       );
       progress(label, m);
       if (m.errors > 0) console.log(`  server stderr: ${s.server.child.stderr().slice(-2000)}`);
@@ -126,6 +129,25 @@ export async function runBackend(
         refreshGrant(target(s.http), refreshChains),
       ),
     });
+    // A server that dies mid-run is restarted (and every client signs in afresh, since a
+    // rotation may have committed without its answer arriving), so one crash costs the
+    // figures it hit, not all the later ones; the report lists every crash.
+    const crashes: string[] = [];
+    const ensureAlive = async (where: string) => {
+      const { exitCode, signalCode } = session.server.child.process;
+      if (exitCode === null && signalCode === null) return;
+      const stderr = session.server.child.stderr().trim().slice(-400) || '(nothing on stderr)';
+      crashes.push(
+        `before ${where}: the server had exited (code ${exitCode}, signal ${signalCode}); ${stderr}`,
+      );
+      console.log(`  !! server died before ${where}; restarting it`);
+      session = { server: await startServer(), http: session.http };
+      const fresh = await obtainTokens(session.http, accounts, tokens.length);
+      fresh.forEach((t, i) => {
+        accessTokens[i] = t.access_token;
+        refreshChains[i] = t.refresh_token;
+      });
+    };
     const empty = await growthRun(session);
     const scenarios: ScenarioRuns[] = [];
     const peerRuns = { refresh: [] as Measured[], introspection: [] as Measured[] };
@@ -147,6 +169,7 @@ export async function runBackend(
         target,
       );
       for (const concurrency of options.concurrencies) {
+        await ensureAlive(`${scenario} c=${concurrency}`);
         runs.push(await run(session, scenario, concurrency, work.iteration, work.exhausted));
         if (peer && (scenario === 'refresh' || scenario === 'introspection'))
           peerRuns[scenario].push(await peer.measure(scenario, concurrency));
@@ -159,6 +182,7 @@ export async function runBackend(
       }
       scenarios.push({ scenario, runs });
     }
+    await ensureAlive('the end of the scenarios');
     let serverHwm = await stop(session);
 
     const barePglite =
@@ -192,6 +216,7 @@ export async function runBackend(
       barePglite,
       barePgliteSeeded,
       serverHwm,
+      crashes,
       peer: peer ? peerRuns : undefined,
       pbkdf2,
       profile: options.profile ? summariseProfiles(profileDir) : undefined,

@@ -52,15 +52,19 @@ export async function startPeerBench(options: BenchOptions): Promise<PeerBench> 
   return {
     version,
     async measure(scenario, concurrency) {
-      const m = await measure(peer.child.pid, {
-        concurrency,
-        warmupMs: options.warmupMs,
-        durationMs: options.durationMs,
-        iteration:
-          scenario === 'refresh'
-            ? refreshGrant(target, takeSet().refresh)
-            : introspection(target, takeSet().access),
-      });
+      const m = await measure(
+        peer.child.pid,
+        {
+          concurrency,
+          warmupMs: options.warmupMs,
+          durationMs: options.durationMs,
+          iteration:
+            scenario === 'refresh'
+              ? refreshGrant(target, takeSet().refresh)
+              : introspection(target, takeSet().access),
+        },
+        async () => [],
+      );
       progress(`oidc-provider ${scenario}`, m);
       if (m.errors > 0) console.log(`  peer stderr: ${peer.child.stderr().slice(-2000)}`);
       return m;

@@ -16,10 +16,11 @@ const TITLES: Record<string, string> = {
   'discovery-jwks': 'Discovery and JWKS',
 };
 
-function row(label: string, m: Measured): string {
+/** `database: false` where no PostgreSQL server is involved (PGlite, oidc-provider). */
+function row(label: string, m: Measured, database = true): string {
   const errors = m.errors > 0 ? `${m.errors} (${m.firstError?.slice(0, 80)})` : '0';
   const cpu = m.cpuMs
-    ? `${m.cpuMs.server.toFixed(2)} / ${m.cpuMs.postgres.toFixed(2)} / ${m.cpuMs.loadGenerator.toFixed(2)}`
+    ? `${m.cpuMs.server.toFixed(2)} / ${database ? Math.max(0, m.cpuMs.postgres).toFixed(2) : '—'} / ${m.cpuMs.loadGenerator.toFixed(2)}`
     : '—';
   return `| ${label} | ${m.concurrency} | ${m.rate.toFixed(1)} | ${ms(m.latency.p50)} | ${ms(m.latency.p99)} | ${mb(m.rss.perProcess)} | ${mb(m.rss.total)} | ${cpu} | ${errors} |`;
 }
@@ -35,8 +36,11 @@ function backendSection(b: BackendResult): string[] {
     '',
     ...HEADER,
   ];
+  const pg = b.backend === 'postgres';
+  for (const crash of b.crashes ?? [])
+    lines.splice(2, 0, `**Server crash during this run:** ${crash}`, '');
   for (const s of b.scenarios)
-    for (const m of s.runs) lines.push(row(TITLES[s.scenario] ?? s.scenario, m));
+    for (const m of s.runs) lines.push(row(TITLES[s.scenario] ?? s.scenario, m, pg));
   lines.push('');
   if (b.pbkdf2)
     lines.push(
@@ -57,10 +61,10 @@ function backendSection(b: BackendResult): string[] {
       `Growth: ${g.tokens.toLocaleString('en')} refresh tokens (in ${Math.ceil(g.tokens / 4).toLocaleString('en')} grants) seeded with generate_series in ${g.seedSeconds.toFixed(1)} s; concurrency ${g.concurrency}.`,
       '',
       ...HEADER,
-      row('introspection, empty', g.empty.introspection),
-      row(`introspection, ${g.tokens.toLocaleString('en')} tokens`, g.seeded.introspection),
-      row('refresh, empty', g.empty.refresh),
-      row(`refresh, ${g.tokens.toLocaleString('en')} tokens`, g.seeded.refresh),
+      row('introspection, empty', g.empty.introspection, pg),
+      row(`introspection, ${g.tokens.toLocaleString('en')} tokens`, g.seeded.introspection, pg),
+      row('refresh, empty', g.empty.refresh, pg),
+      row(`refresh, ${g.tokens.toLocaleString('en')} tokens`, g.seeded.refresh, pg),
       '',
     );
   }
@@ -75,8 +79,8 @@ function peerRows(b: BackendResult, version: string): string[] {
     `oidc-provider ${version} (memory adapter), each figure taken right after ours at the same concurrency:`,
     '',
     ...HEADER,
-    ...peer.refresh.map((m) => row('oidc-provider: refresh grant with rotation', m)),
-    ...peer.introspection.map((m) => row('oidc-provider: introspection', m)),
+    ...peer.refresh.map((m) => row('oidc-provider: refresh grant with rotation', m, false)),
+    ...peer.introspection.map((m) => row('oidc-provider: introspection', m, false)),
     '',
     '| ours / theirs, requests per second | ' +
       peer.refresh.map((m) => `c=${m.concurrency}`).join(' | ') +
@@ -132,18 +136,19 @@ export function renderResults(
     `- Command: \`${machine.command}\``,
     `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB memory, Node ${machine.node}`,
     `- Load average when the run started: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} (other work on the machine shares the cores)`,
-    `- Each figure: ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s measured, closed loop; latency per request (per whole flow for sign-ins). CPU ms per op: CPU time of the server processes, of all PostgreSQL processes and of the load generator during the run, divided by completed operations (PGlite runs inside the server process, so its work is in the server column).`,
+    `- Each figure: ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s measured, closed loop; latency per request (per whole flow for sign-ins). CPU ms per op: CPU time of the server processes, of the PostgreSQL backends connected to the bench database (see ANALYSIS.md for a caveat) and of the load generator during the run, divided by completed operations (PGlite runs inside the server process, so its work is in the server column).`,
     `- PBKDF2 limit: ${results.pbkdf2.perSecond.toFixed(1)} verifications/s at ${results.pbkdf2.iterations.toLocaleString('en')} iterations (${results.pbkdf2.inFlight} in flight on the thread pool)`,
     `- Total time: ${results.totalSeconds.toFixed(0)} s`,
     '',
-    '## Targets',
-    '',
-    '| target | measured | verdict |',
-    '| --- | --- | --- |',
-    ...verdicts.map(
+    ...(options.profile
+      ? []
+      : ['## Targets', '', '| target | measured | verdict |', '| --- | --- | --- |']),
+    ...(options.profile ? [] : verdicts).map(
       (v) =>
-        `| ${v.target} | ${v.measured} | ${v.met === undefined ? '—' : v.met ? '**met**' : '**missed**'} |`,
+        `| ${v.target} | ${v.measured} | ${v.met === undefined ? '—' : v.met ? '**met**' : '**missed** ([why](ANALYSIS.md))'} |`,
     ),
+    '',
+    'Where the time goes, what was changed (with before/after measurements) and what would close each missed target: [ANALYSIS.md](ANALYSIS.md); the server under `--cpu-prof`: [PROFILE.md](PROFILE.md).',
     '',
     '## Figures',
     '',

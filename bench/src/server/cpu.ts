@@ -3,14 +3,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
+function cpuSeconds(pid: number): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of stat, 12 and 13 after the command name.
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
   } catch {
-    return 0;
+    return undefined;
   }
 }
 
@@ -45,16 +45,21 @@ export interface CpuSplit {
 export function cpuMeter(
   serverPids: () => number[],
   postgresPids: () => number[] = allPostgresPids,
-): { stop(): CpuSplit } {
-  const sum = (pids: number[]) => pids.reduce((total, pid) => total + cpuSeconds(pid), 0);
-  const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid)]));
+): { stop(backendsNow?: number[]): CpuSplit } {
+  const sum = (pids: number[]) => pids.reduce((total, pid) => total + (cpuSeconds(pid) ?? 0), 0);
+  const pgBefore = new Map(postgresPids().map((pid) => [pid, cpuSeconds(pid) ?? 0]));
   const serverBefore = sum(serverPids());
   const selfBefore = process.cpuUsage();
   return {
-    stop() {
+    /** `backendsNow`: backends found at the end; ones the pool opened meanwhile count whole. */
+    stop(backendsNow = postgresPids()) {
       let postgres = 0;
-      for (const pid of new Set([...pgBefore.keys(), ...postgresPids()]))
-        postgres += cpuSeconds(pid) - (pgBefore.get(pid) ?? 0);
+      for (const pid of new Set([...pgBefore.keys(), ...backendsNow])) {
+        // A backend that closed during the run (idle pool connection) cannot be read any
+        // more; its last seconds are lost rather than counted negative.
+        const now = cpuSeconds(pid);
+        if (now !== undefined) postgres += now - (pgBefore.get(pid) ?? 0);
+      }
       const self = process.cpuUsage(selfBefore);
       return {
         server: sum(serverPids()) - serverBefore,
