@@ -7,6 +7,7 @@ import { type AgentRow, findAgent } from '../queries/agents.js';
 import { type ActiveGrant, activeGrantsOfAgent } from '../queries/grants.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
+import { manageSection } from '../views/manage-section.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
 import { agentProfileFields } from './agent-form.js';
@@ -50,14 +51,22 @@ ${notice(doneNotice(c))}${notice(error, 'bad')}
 ${postForm({ action: `${base}/profile`, csrf, body: html`${agentProfileFields({ label: agent.label, userEmail: agent.user_email, userName: agent.user_name })}<button type="submit">Save</button>` })}
 ${agent.email_verified ? '' : html`<p class="muted">Websites are told this email is <em>not</em> verified until you confirm you control it.</p>${actionButton({ action: `${base}/verify-email`, csrf, text: 'Send a confirmation link to this address', style: 'secondary' })}`}
 </section>
-<section class="card" aria-labelledby="manage-h"><h2 id="manage-h">Manage</h2>
-<p>Rotating the secret makes the old one stop working at once; existing sign-ins stay.</p>
-${actionButton({ action: `${base}/rotate`, csrf, text: 'Rotate secret', style: 'secondary' })}
-<p>${agent.disabled ? 'Enable the agent to let it sign in again.' : 'A disabled agent cannot sign in, and its tokens stop working.'}</p>
-${actionButton({ action: `${base}/${agent.disabled ? 'enable' : 'disable'}`, csrf, text: agent.disabled ? 'Enable agent' : 'Disable agent', style: 'secondary' })}
-<p>Deleting removes the agent and every sign-in it has, for good.</p>
-${actionButton({ action: `${base}/delete`, csrf, text: 'Delete agent', style: 'danger' })}
-</section></div>`,
+${manageSection({
+  base,
+  csrf,
+  noun: 'agent',
+  disabled: agent.disabled,
+  rotate: {
+    text: 'Rotate secret',
+    explanation:
+      'Rotating the secret makes the old one stop working at once; existing sign-ins stay.',
+  },
+  disabledText: {
+    enable: 'Enable the agent to let it sign in again.',
+    disable: 'A disabled agent cannot sign in, and its tokens stop working.',
+  },
+  deleteText: 'Deleting removes the agent and every sign-in it has, for good.',
+})}</div>`,
   });
 }
 

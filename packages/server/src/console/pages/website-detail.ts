@@ -6,7 +6,8 @@ import { notVisible } from '../http/owned.js';
 import { type ClientRow, findClient } from '../queries/clients.js';
 import { countActiveGrantsOfClient } from '../queries/grants.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
+import { notice, postForm, statusPill, when } from '../views/components.js';
+import { manageSection } from '../views/manage-section.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
 import { websiteFields } from './website-form.js';
@@ -34,13 +35,23 @@ export function websiteDetailPage(
 <dt>Created</dt><dd>${when(client.created_at)}</dd><dt>Active sign-ins</dt><dd>${String(activeGrants)}</dd></dl>
 ${postForm({ action: `${base}/edit`, csrf, body: html`${websiteFields({ name: client.name, redirectUris: client.redirect_uris.join('\n') })}<button type="submit">Save</button>` })}
 </section>
-<section class="card" aria-labelledby="manage-h"><h2 id="manage-h">Manage</h2>
-${client.confidential ? html`<p>Rotating the secret makes the old one stop working at once.</p>${actionButton({ action: `${base}/rotate`, csrf, text: 'Rotate client secret', style: 'secondary' })}` : ''}
-<p>${client.disabled ? 'Enable the website to accept sign-ins again.' : 'A disabled website cannot start sign-ins or use its tokens.'}</p>
-${actionButton({ action: `${base}/${client.disabled ? 'enable' : 'disable'}`, csrf, text: client.disabled ? 'Enable website' : 'Disable website', style: 'secondary' })}
-<p>Deleting removes the website and revokes every token it was issued.</p>
-${actionButton({ action: `${base}/delete`, csrf, text: 'Delete website', style: 'danger' })}
-</section></div>`,
+${manageSection({
+  base,
+  csrf,
+  noun: 'website',
+  disabled: client.disabled,
+  rotate: client.confidential
+    ? {
+        text: 'Rotate client secret',
+        explanation: 'Rotating the secret makes the old one stop working at once.',
+      }
+    : undefined,
+  disabledText: {
+    enable: 'Enable the website to accept sign-ins again.',
+    disable: 'A disabled website cannot start sign-ins or use its tokens.',
+  },
+  deleteText: 'Deleting removes the website and revokes every token it was issued.',
+})}</div>`,
   });
 }
 
