@@ -30,6 +30,7 @@ describe('console log-in under lockout and rate limits', () => {
     expect(right.response.status).toBe(401);
     expect(right.html).toContain('Too many failed attempts');
     expect(Number(right.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    await h.ctx.security.flush(); // events are stored in batches (security-log.ts)
     const events = await asSuperuser<{ event: string; outcome: string }>(
       h.db.driver,
       "SELECT event, outcome FROM security_events WHERE event IN ('user.authentication', 'lockout.locked')",
@@ -54,6 +55,7 @@ describe('console log-in under lockout and rate limits', () => {
     const user = await signUp(h);
     const ok = await logIn(user.email, user.password);
     expect(ok.response.status).toBe(303);
+    await h.ctx.security.flush();
     const [row] = await asSuperuser<{ n: number }>(
       h.db.driver,
       "SELECT count(*)::int AS n FROM security_events WHERE event = 'user.authentication' AND outcome = 'success'",

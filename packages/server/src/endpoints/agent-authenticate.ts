@@ -6,8 +6,9 @@ import { bodyParams } from '../http/params.js';
 import { parseParams } from '../http/validate.js';
 import { codeForRequest } from '../oauth/authorization-code.js';
 import type { SecurityEventInput } from '../security/events.js';
+import { Lockout } from '../security/lockout.js';
 import type { ServerContext } from '../server-context.js';
-import type { AgentRecord } from '../storage/oauth-store.js';
+import type { CompleteOutcome } from '../storage/oauth-store.js';
 
 const PRINTABLE = /^[^\p{Cc}]+$/u;
 
@@ -37,23 +38,55 @@ async function loadPendingRequest(ctx: ServerContext, requestHash: string) {
 /**
  * Unknown agents and wrong secrets take the same PBKDF2 time and get the same answer; a
  * locked agent id (known or not) is refused before any secret check (security/lockout.ts).
+ * The agent row and its lockout state come back in one round trip.
  */
 async function verifyAgent(ctx: ServerContext, input: AuthenticateInput) {
-  let agent: AgentRecord | undefined;
-  const checked = await ctx.security.checkSecret('agent', input.agent_id, async () => {
-    agent = await ctx.store.findAgent(input.agent_id);
-    return agent
-      ? ctx.verifier.verify(
-          'agent',
-          agent.id,
-          agent.secretVersion,
-          input.agent_secret,
-          agent.secretHash,
-        )
-      : ctx.verifier.decoy(input.agent_secret);
-  });
+  const found = await ctx.store.agentForAuth(input.agent_id, Lockout.key('agent', input.agent_id));
+  const agent = found.row;
+  const checked = await ctx.security.checkSecret(
+    'agent',
+    input.agent_id,
+    () =>
+      agent
+        ? ctx.verifier.verify(
+            'agent',
+            {
+              id: agent.id,
+              publicId: agent.agentId,
+              secretVersion: agent.secretVersion,
+              secretHash: agent.secretHash,
+            },
+            input.agent_secret,
+          )
+        : ctx.verifier.decoy(input.agent_secret),
+    found.lock,
+  );
   if (checked.outcome === 'locked') throw lockedOut(checked.retryAfter);
   return checked.outcome === 'ok' ? agent : undefined;
+}
+
+/**
+ * The sign-in in one round trip for an agent whose secret this process verified before:
+ * the database re-checks its secret_version, `disabled` and lockout in the same call
+ * (006_single_round_trip.sql). Undefined: take the full path.
+ */
+async function completeRemembered(
+  ctx: ServerContext,
+  input: AuthenticateInput,
+  requestHash: string,
+): Promise<CompleteOutcome | undefined> {
+  const secretVersion = ctx.verifier.rememberedVersion('agent', input.agent_id, input.agent_secret);
+  if (secretVersion === undefined) return undefined;
+  const outcome = await ctx.store.completeRequestAs(
+    { publicId: input.agent_id, lockoutKey: Lockout.key('agent', input.agent_id), secretVersion },
+    requestHash,
+    input.model,
+    sha256(codeForRequest(ctx.codeKey, input.request_id)),
+    ctx.config.authCodeTtl,
+  );
+  if (outcome !== 'principal_changed') return outcome;
+  ctx.verifier.forget('agent', input.agent_id, input.agent_secret);
+  return undefined;
 }
 
 function lockedOut(retryAfter: number): OAuthError {
@@ -74,6 +107,31 @@ function agentEvent(
   return { event: 'agent.authentication', outcome, actor: agent, target: agent, agentId, details };
 }
 
+/** The full path: the request must be pending, then the secret is checked (PBKDF2). */
+async function completeInFull(
+  ctx: ServerContext,
+  input: AuthenticateInput,
+  requestHash: string,
+): Promise<CompleteOutcome> {
+  await loadPendingRequest(ctx, requestHash);
+  const agent = await verifyAgent(ctx, input);
+  if (!agent) {
+    await ctx.store.recordFailedAttempt(requestHash, ctx.config.maxFailedAttemptsPerRequest);
+    throw oauthError.accessDenied('Invalid agent credentials.', 401);
+  }
+  if (agent.disabled) {
+    ctx.security.record(agentEvent(agent.agentId, 'denied', { reason: 'disabled' }));
+    throw oauthError.accessDenied('This agent is disabled.');
+  }
+  return ctx.store.completeRequest(
+    requestHash,
+    agent.id,
+    input.model,
+    sha256(codeForRequest(ctx.codeKey, input.request_id)),
+    ctx.config.authCodeTtl,
+  );
+}
+
 /**
  * POST /api/agent/authenticate — the agent's back channel. On success the request becomes
  * authenticated and gets exactly one authorization code, which only the bound browser can
@@ -86,29 +144,14 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
       await bodyParams(c, { allowJson: true, preferJson: true }),
     );
     const requestHash = sha256(input.request_id);
-    await loadPendingRequest(ctx, requestHash);
-    const agent = await verifyAgent(ctx, input);
-    if (!agent) {
-      await ctx.store.recordFailedAttempt(requestHash, ctx.config.maxFailedAttemptsPerRequest);
-      throw oauthError.accessDenied('Invalid agent credentials.', 401);
-    }
-    if (agent.disabled) {
-      ctx.security.record(agentEvent(agent.agentId, 'denied', { reason: 'disabled' }));
-      throw oauthError.accessDenied('This agent is disabled.');
-    }
-    const code = codeForRequest(ctx.codeKey, input.request_id);
-    const outcome = await ctx.store.completeRequest(
-      requestHash,
-      agent.id,
-      input.model,
-      sha256(code),
-      ctx.config.authCodeTtl,
-    );
+    const outcome =
+      (await completeRemembered(ctx, input, requestHash)) ??
+      (await completeInFull(ctx, input, requestHash));
     switch (outcome) {
       case 'ok':
-        ctx.security.record(agentEvent(agent.agentId, 'success', { model: input.model }));
+        ctx.security.record(agentEvent(input.agent_id, 'success', { model: input.model }));
         ctx.security.record({
-          ...agentEvent(agent.agentId, 'success'),
+          ...agentEvent(input.agent_id, 'success'),
           event: 'authorization_code.issued',
         });
         return c.json(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrincipalChanged } from '../client-auth/authenticate-client.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
@@ -17,7 +18,7 @@ const schema = z.object({
 
 // RFC 6749 §5.2: every failure of the grant itself is invalid_grant. The descriptions
 // differ only where the client can act on the difference.
-const FAILURES: Record<Exclude<ExchangeOutcome, 'ok'>, string> = {
+const FAILURES: Record<Exclude<ExchangeOutcome, 'ok' | 'principal_changed'>, string> = {
   invalid: 'The authorization code is invalid.',
   expired: 'The authorization code has expired.',
   replayed: 'The authorization code was already used; tokens issued from it are revoked.',
@@ -46,7 +47,7 @@ function exchangeEvent(
 /** authorization_code grant: RFC 6749 §4.1.3 with PKCE verification (RFC 7636 §4.6). */
 export const authorizationCodeGrant: GrantHandler = {
   type: 'authorization_code',
-  async handle(ctx, { client }, params) {
+  async handle(ctx, caller, params) {
     const input = parseParams(schema, params);
     if (!isValidVerifier(input.code_verifier)) {
       throw oauthError.invalidRequest(
@@ -56,20 +57,22 @@ export const authorizationCodeGrant: GrantHandler = {
     const refreshToken = randomToken(32);
     const result = await ctx.store.exchangeCode({
       codeHash: sha256(input.code),
-      clientRef: client.id,
+      client: caller.binding,
       redirectUri: input.redirect_uri,
       verifierChallenge: s256(input.code_verifier),
       refreshHash: sha256(refreshToken),
       refreshTtl: ctx.config.refreshTokenTtl,
     });
+    if (result.outcome === 'principal_changed') throw new PrincipalChanged();
+    caller.confirmed();
     ctx.security.record(
       exchangeEvent(
-        client.clientId,
+        caller.clientId,
         result.outcome,
         result.outcome === 'ok' ? result.agentId : null,
       ),
     );
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    return tokenResponse(ctx, client.clientId, result, refreshToken);
+    return tokenResponse(ctx, caller.clientId, result, refreshToken);
   },
 };

@@ -1,4 +1,4 @@
-import type { AuthenticatedClient } from '../client-auth/authenticate-client.js';
+import type { ClientCaller } from '../client-auth/authenticate-client.js';
 import type { Params } from '../http/params.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -11,7 +11,12 @@ export interface TokenResponse {
   scope: string;
 }
 
+/**
+ * One grant type of the token endpoint. `handle` throws PrincipalChanged when the caller was
+ * a remembered client the database no longer confirms (nothing was done); otherwise it calls
+ * `caller.confirmed()` as soon as its database call has answered.
+ */
 export interface GrantHandler {
   readonly type: string;
-  handle(ctx: ServerContext, client: AuthenticatedClient, params: Params): Promise<TokenResponse>;
+  handle(ctx: ServerContext, caller: ClientCaller, params: Params): Promise<TokenResponse>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PrincipalChanged } from '../client-auth/authenticate-client.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
@@ -14,7 +15,10 @@ const schema = z.object({
   scope: z.string().optional(),
 });
 
-const FAILURES: Record<Exclude<RotateOutcome, 'ok' | 'invalid_scope'>, string> = {
+const FAILURES: Record<
+  Exclude<RotateOutcome, 'ok' | 'invalid_scope' | 'principal_changed'>,
+  string
+> = {
   invalid: 'The refresh token is invalid.',
   reused: 'The refresh token was already used; the whole token family is revoked.',
   revoked: 'The refresh token has been revoked.',
@@ -49,27 +53,29 @@ function refreshEvent(
 /** refresh_token grant: RFC 6749 §6, rotated on every use (OAuth 2.1 §4.3.1, RFC 9700 §4.14). */
 export const refreshTokenGrant: GrantHandler = {
   type: 'refresh_token',
-  async handle(ctx, { client }, params) {
+  async handle(ctx, caller, params) {
     const input = parseParams(schema, params);
     const scope = input.scope === undefined ? undefined : parseScope(input.scope);
     const nextToken = randomToken(32);
     const result = await ctx.store.rotateRefresh({
       tokenHash: sha256(input.refresh_token),
-      clientRef: client.id,
+      client: caller.binding,
       scope,
       newHash: sha256(nextToken),
       ttl: ctx.config.refreshTokenTtl,
     });
+    if (result.outcome === 'principal_changed') throw new PrincipalChanged();
+    caller.confirmed();
     if (result.outcome === 'invalid_scope')
       throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
     ctx.security.record(
       refreshEvent(
-        client.clientId,
+        caller.clientId,
         result.outcome,
         result.outcome === 'ok' ? result.agentId : null,
       ),
     );
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    return tokenResponse(ctx, client.clientId, result, nextToken);
+    return tokenResponse(ctx, caller.clientId, result, nextToken);
   },
 };

@@ -8,7 +8,7 @@ export type FoundToken =
   | { kind: 'access_token'; claims: AccessTokenClaims; state: AccessTokenState }
   | { kind: 'refresh_token'; tokenHash: string; state: RefreshTokenState };
 
-const looksLikeJwt = (token: string) => token.split('.').length === 3;
+export const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
 async function findAccess(ctx: ServerContext, token: string): Promise<FoundToken | undefined> {
   const checked = await ctx.accessTokens.check(token);

@@ -93,6 +93,8 @@ export function securityConsoleRoutes(ctx: ServerContext, options: SecurityConso
     const user = await signedIn(c);
     if (!user) return c.redirect(loginPath, 303);
     const { filter, raw } = readFilters(c);
+    // Events are stored in batches (security-log.ts): show the ones still waiting too.
+    await ctx.security.log.flush();
     const events = await listSecurityEvents(ctx.db, user.id, filter);
     const nonce = cspNonce();
     const notice = c.req.query('notice');
@@ -115,6 +117,8 @@ export function securityConsoleRoutes(ctx: ServerContext, options: SecurityConso
     const user = await signedIn(c);
     if (!user) return c.json({ error: 'access_denied', error_description: 'Sign in first.' }, 401);
     const { filter } = readFilters(c);
+    // Events are stored in batches (security-log.ts): show the ones still waiting too.
+    await ctx.security.log.flush();
     const events = await listSecurityEvents(ctx.db, user.id, filter);
     return c.json({ events }, 200, { 'Cache-Control': 'no-store' });
   });

@@ -4,6 +4,12 @@ import type { SqlExecutor } from '../storage/driver.js';
 
 export type LockoutSubject = 'agent' | 'client' | 'user';
 
+/** A lockout row: whether it locks now, and for how many more seconds. */
+export interface LockoutState {
+  locked: boolean;
+  retryAfter: number;
+}
+
 export type SecretCheck =
   | { outcome: 'ok' }
   | { outcome: 'failed'; lockedNow: boolean; retryAfter: number | undefined }
@@ -26,18 +32,19 @@ export class Lockout {
     return sha256(`${subject}:${subject === 'user' ? id.toLowerCase() : id}`);
   }
 
+  /**
+   * `known` is the lockout state when the caller fetched it together with the principal
+   * (oauth_client_auth, oauth_agent_auth: one round trip); null means no row.
+   */
   async check(
     subject: LockoutSubject,
     id: string,
     verify: () => Promise<boolean>,
+    known?: LockoutState | null,
   ): Promise<SecretCheck> {
     const key = Lockout.key(subject, id);
-    const [state] = await this.db.query<{
-      locked: boolean;
-      retry_after: number;
-      failure_count: number;
-    }>('SELECT * FROM security_lockout_state($1, $2)', [subject, key]);
-    if (state?.locked) return { outcome: 'locked', retryAfter: Math.max(1, state.retry_after) };
+    const state = known !== undefined ? known : await this.state(subject, key);
+    if (state?.locked) return { outcome: 'locked', retryAfter: Math.max(1, state.retryAfter) };
     if (await verify()) {
       if (state) await this.db.query('SELECT security_lockout_succeed($1, $2)', [subject, key]);
       return { outcome: 'ok' };
@@ -55,6 +62,15 @@ export class Lockout {
           retryAfter: Math.max(1, Math.ceil((lockedUntil.getTime() - Date.now()) / 1000)),
         }
       : { outcome: 'failed', lockedNow: false, retryAfter: undefined };
+  }
+
+  private async state(subject: LockoutSubject, key: string): Promise<LockoutState | null> {
+    const [row] = await this.db.query<{
+      locked: boolean;
+      retry_after: number;
+      failure_count: number;
+    }>('SELECT * FROM security_lockout_state($1, $2)', [subject, key]);
+    return row ? { locked: row.locked, retryAfter: row.retry_after } : null;
   }
 
   /** Clears failures and any lock; true if the subject was locked. */

@@ -5,15 +5,25 @@ import { currentRequest } from './request-context.js';
 
 export type EventListener = (event: SecurityEvent) => void;
 
+/** Events are stored together once this many are waiting, or after BATCH_DELAY_MS. */
+const BATCH_SIZE = 200;
+const BATCH_DELAY_MS = 20;
+
 /**
- * Writes security events to the append-only `security_events` table (through
- * security_log_append, 004_security.sql) and as structured pino lines. Recording never
- * blocks or fails the request that caused it: the insert runs in the background, `flush()`
- * waits for it (tests, shutdown), and a failed insert is itself logged.
+ * Writes security events to the append-only `security_events` table and as structured pino
+ * lines. Recording never blocks or fails the request that caused it. The pino line is
+ * written at once; the rows are stored in batches (security_log_append_batch,
+ * 006_single_round_trip.sql): one statement per BATCH_DELAY_MS or BATCH_SIZE events instead
+ * of one transaction per event, which on the hot paths cost more than the work itself
+ * (bench/ANALYSIS.md). `flush()` stores everything waiting (tests, shutdown, the console's
+ * log page); a batch that fails is retried one event at a time, and an event that still
+ * fails is itself logged.
  */
 export class SecurityLog {
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners: EventListener[] = [];
+  private queued: SecurityEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: SqlExecutor,
@@ -34,19 +44,59 @@ export class SecurityLog {
       requestId: request?.requestId,
     };
     this.log(event);
-    const write = this.insert(event).catch((error: unknown) => {
-      this.logger.error(
-        { err: error, security_event: event.event },
-        'security event could not be stored',
-      );
-    });
-    this.pending.add(write);
-    void write.finally(() => this.pending.delete(write));
+    this.queued.push(event);
+    if (this.queued.length >= BATCH_SIZE) this.store();
+    else this.timer ??= setTimeout(() => this.store(), BATCH_DELAY_MS).unref();
     for (const listener of this.listeners) listener(event);
   }
 
   async flush(): Promise<void> {
+    this.store();
     while (this.pending.size > 0) await Promise.all([...this.pending]);
+  }
+
+  private store(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queued;
+    if (batch.length === 0) return;
+    this.queued = [];
+    const write = this.insertBatch(batch).catch(() => this.insertEach(batch));
+    this.pending.add(write);
+    void write.finally(() => this.pending.delete(write));
+  }
+
+  private async insertEach(batch: SecurityEvent[]): Promise<void> {
+    for (const event of batch) {
+      await this.insert(event).catch((error: unknown) => {
+        this.logger.error(
+          { err: error, security_event: event.event },
+          'security event could not be stored',
+        );
+      });
+    }
+  }
+
+  private async insertBatch(batch: SecurityEvent[]): Promise<void> {
+    const rows = batch.map((event) => ({
+      occurred_at: event.occurredAt.toISOString(),
+      event: event.event,
+      outcome: event.outcome,
+      actor_type: event.actor?.type ?? 'anonymous',
+      actor_id: event.actor?.id ?? null,
+      target_type: event.target?.type ?? null,
+      target_id: event.target?.id ?? null,
+      ip: event.ip ?? null,
+      user_agent: event.userAgent ?? null,
+      request_id: event.requestId ?? null,
+      agent_id: event.agentId ?? null,
+      client_id: event.clientId ?? null,
+      user_id: event.userId ?? null,
+      details: event.details ?? {},
+    }));
+    await this.db.query('SELECT security_log_append_batch(($1::text)::jsonb)', [
+      JSON.stringify(rows),
+    ]);
   }
 
   private log(event: SecurityEvent): void {

@@ -4,7 +4,7 @@ import type { SqlExecutor } from '../storage/driver.js';
 import { AlertEngine, alertRules } from './alerts.js';
 import { CounterStore } from './counter-store.js';
 import type { SecurityEventInput } from './events.js';
-import { Lockout, type LockoutSubject, type SecretCheck } from './lockout.js';
+import { Lockout, type LockoutState, type LockoutSubject, type SecretCheck } from './lockout.js';
 import { SecurityMetrics } from './metrics.js';
 import { RateLimiters } from './rate-limit.js';
 import { SecurityLog } from './security-log.js';
@@ -58,8 +58,9 @@ export class Security {
     subject: LockoutSubject,
     id: string,
     verify: () => Promise<boolean>,
+    known?: LockoutState | null,
   ): Promise<SecretCheck> {
-    const checked = await this.lockout.check(subject, id, verify);
+    const checked = await this.lockout.check(subject, id, verify, known);
     if (checked.outcome === 'ok') return checked;
     const ids =
       subject === 'agent' ? { agentId: id } : subject === 'client' ? { clientId: id } : {};

@@ -1,3 +1,4 @@
+import type { LockoutState } from '../security/lockout.js';
 import type { SqlExecutor } from './driver.js';
 
 export interface ClientRecord {
@@ -41,6 +42,21 @@ export interface NewRequest {
 
 export type CompleteOutcome = 'ok' | 'not_found' | 'expired' | 'authenticated' | 'denied';
 
+/** A principal row with its lockout state, fetched together for a secret check. */
+export interface ForAuthentication<Row> {
+  row: Row | undefined;
+  lock: LockoutState | null;
+}
+
+interface LockoutColumns {
+  locked: boolean;
+  retry_after: number | null;
+  failure_count: number | null;
+}
+
+const lockFrom = (r: LockoutColumns): LockoutState | null =>
+  r.failure_count === null ? null : { locked: r.locked, retryAfter: r.retry_after ?? 0 };
+
 /** A live grant as the token endpoint needs it to mint tokens. */
 export interface IssuedGrant {
   grantId: string;
@@ -54,8 +70,23 @@ export type GrantResult<Outcome extends string> =
   | ({ outcome: 'ok' } & IssuedGrant)
   | { outcome: Exclude<Outcome, 'ok'> };
 
+/**
+ * A principal whose presented secret this process verified before (SecretVerifier). The
+ * database re-checks its secret_version, `disabled` and lockout in the same call as the
+ * work, and answers 'principal_changed' without doing anything when one no longer holds.
+ */
+export interface RememberedPrincipal {
+  publicId: string;
+  lockoutKey: string;
+  secretVersion: number;
+}
+
+/** Which client a grant call acts for: a row already authenticated, or a remembered one. */
+export type ClientBinding = { ref: string } | { remembered: RememberedPrincipal };
+
 export type ExchangeOutcome =
   | 'ok'
+  | 'principal_changed'
   | 'invalid'
   | 'expired'
   | 'replayed'
@@ -65,6 +96,7 @@ export type ExchangeOutcome =
 
 export type RotateOutcome =
   | 'ok'
+  | 'principal_changed'
   | 'invalid'
   | 'invalid_scope'
   | 'reused'
@@ -90,6 +122,24 @@ export interface RefreshTokenState {
   issuedAt: Date;
   expiresAt: Date;
 }
+
+interface AccessStateColumns {
+  active: boolean;
+  client_id: string;
+  agent_id: string;
+  user_email: string;
+  user_name: string | null;
+  email_verified: boolean;
+}
+
+const accessStateFrom = (row: AccessStateColumns): AccessTokenState => ({
+  active: row.active,
+  clientId: row.client_id,
+  agentId: row.agent_id,
+  userEmail: row.user_email,
+  userName: row.user_name,
+  emailVerified: row.email_verified,
+});
 
 /**
  * Everything the OAuth endpoints may do to the database, phrased as domain steps. Each
@@ -138,6 +188,63 @@ export class OAuthStore {
         disabled: row.disabled,
       }
     );
+  }
+
+  /** The client and its lockout state in one round trip (006_single_round_trip.sql). */
+  async clientForAuth(
+    clientId: string,
+    lockoutKey: string,
+  ): Promise<ForAuthentication<ClientRecord>> {
+    const [r] = await this.db.query<
+      {
+        id: string | null;
+        client_id: string;
+        secret_hash: string | null;
+        secret_version: number;
+        name: string;
+        redirect_uris: string[];
+        disabled: boolean;
+      } & LockoutColumns
+    >('SELECT * FROM oauth_client_auth($1, $2)', [clientId, lockoutKey]);
+    if (!r) throw new Error('oauth_client_auth returned no row');
+    const row: ClientRecord | undefined =
+      r.id === null
+        ? undefined
+        : {
+            id: r.id,
+            clientId: r.client_id,
+            secretHash: r.secret_hash,
+            secretVersion: r.secret_version,
+            name: r.name,
+            redirectUris: r.redirect_uris,
+            disabled: r.disabled,
+          };
+    return { row, lock: lockFrom(r) };
+  }
+
+  /** The agent and its lockout state in one round trip. */
+  async agentForAuth(agentId: string, lockoutKey: string): Promise<ForAuthentication<AgentRecord>> {
+    const [r] = await this.db.query<
+      {
+        id: string | null;
+        agent_id: string;
+        secret_hash: string;
+        secret_version: number;
+        disabled: boolean;
+      } & LockoutColumns
+    >('SELECT * FROM oauth_agent_auth($1, $2)', [agentId, lockoutKey]);
+    if (!r) throw new Error('oauth_agent_auth returned no row');
+    const row: AgentRecord | undefined =
+      r.id === null
+        ? undefined
+        : {
+            id: r.id,
+            agentId: r.agent_id,
+            secretHash: r.secret_hash,
+            secretVersion: r.secret_version,
+            disabled: r.disabled,
+          };
+    return { row, lock: lockFrom(r) };
   }
 
   async createRequest(r: NewRequest): Promise<Date> {
@@ -200,34 +307,81 @@ export class OAuthStore {
     return row?.outcome ?? 'not_found';
   }
 
+  /** completeRequest for a remembered agent, in one round trip. */
+  async completeRequestAs(
+    agent: RememberedPrincipal,
+    requestHash: string,
+    model: string,
+    codeHash: string,
+    codeTtl: number,
+  ): Promise<CompleteOutcome | 'principal_changed'> {
+    const [row] = await this.db.query<{ outcome: CompleteOutcome | 'principal_changed' }>(
+      'SELECT oauth_complete_request_as($1, $2, $3, $4, $5, $6, $7) AS outcome',
+      [
+        agent.publicId,
+        agent.lockoutKey,
+        agent.secretVersion,
+        requestHash,
+        model,
+        codeHash,
+        codeTtl,
+      ],
+    );
+    return row?.outcome ?? 'not_found';
+  }
+
   async exchangeCode(input: {
     codeHash: string;
-    clientRef: string;
+    client: ClientBinding;
     redirectUri: string;
     verifierChallenge: string;
     refreshHash: string;
     refreshTtl: number;
   }): Promise<GrantResult<ExchangeOutcome>> {
-    return this.grantCall('SELECT * FROM oauth_exchange_code($1, $2, $3, $4, $5, $6)', [
+    const rest = [
       input.codeHash,
-      input.clientRef,
       input.redirectUri,
       input.verifierChallenge,
       input.refreshHash,
       input.refreshTtl,
+    ];
+    if ('remembered' in input.client) {
+      const { publicId, lockoutKey, secretVersion } = input.client.remembered;
+      return this.grantCall(
+        'SELECT * FROM oauth_exchange_code_as($1, $2, $3, $4, $5, $6, $7, $8)',
+        [publicId, lockoutKey, secretVersion, ...rest],
+      );
+    }
+    const [codeHash, ...after] = rest;
+    return this.grantCall('SELECT * FROM oauth_exchange_code($1, $2, $3, $4, $5, $6)', [
+      codeHash,
+      input.client.ref,
+      ...after,
     ]);
   }
 
   async rotateRefresh(input: {
     tokenHash: string;
-    clientRef: string;
+    client: ClientBinding;
     scope: string | undefined;
     newHash: string;
     ttl: number;
   }): Promise<GrantResult<RotateOutcome>> {
+    if ('remembered' in input.client) {
+      const { publicId, lockoutKey, secretVersion } = input.client.remembered;
+      return this.grantCall('SELECT * FROM oauth_rotate_refresh_as($1, $2, $3, $4, $5, $6, $7)', [
+        publicId,
+        lockoutKey,
+        secretVersion,
+        input.tokenHash,
+        input.scope ?? null,
+        input.newHash,
+        input.ttl,
+      ]);
+    }
     return this.grantCall('SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5)', [
       input.tokenHash,
-      input.clientRef,
+      input.client.ref,
       input.scope ?? null,
       input.newHash,
       input.ttl,
@@ -257,24 +411,30 @@ export class OAuthStore {
   }
 
   async accessTokenState(jti: string, grantId: string): Promise<AccessTokenState | undefined> {
-    const [row] = await this.db.query<{
-      active: boolean;
-      client_id: string;
-      agent_id: string;
-      user_email: string;
-      user_name: string | null;
-      email_verified: boolean;
-    }>('SELECT * FROM oauth_access_token_state($1, $2)', [jti, grantId]);
-    return (
-      row && {
-        active: row.active,
-        clientId: row.client_id,
-        agentId: row.agent_id,
-        userEmail: row.user_email,
-        userName: row.user_name,
-        emailVerified: row.email_verified,
-      }
+    const [row] = await this.db.query<AccessStateColumns>(
+      'SELECT * FROM oauth_access_token_state($1, $2)',
+      [jti, grantId],
     );
+    return row && accessStateFrom(row);
+  }
+
+  /**
+   * A remembered client's re-check and an access token's state in one round trip, for
+   * introspection. `principal_changed`: the client must authenticate in full.
+   */
+  async accessTokenStateAs(
+    client: RememberedPrincipal,
+    jti: string,
+    grantId: string,
+  ): Promise<
+    { outcome: 'principal_changed' } | { outcome: 'ok'; state: AccessTokenState | undefined }
+  > {
+    const [row] = await this.db.query<{ client_ref: string | null } & AccessStateColumns>(
+      'SELECT * FROM oauth_introspect_access_as($1, $2, $3, $4, $5)',
+      [client.publicId, client.lockoutKey, client.secretVersion, jti, grantId],
+    );
+    if (!row?.client_ref) return { outcome: 'principal_changed' };
+    return { outcome: 'ok', state: row.active === null ? undefined : accessStateFrom(row) };
   }
 
   async refreshTokenState(tokenHash: string): Promise<RefreshTokenState | undefined> {
