@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { INCIDENT_USAGE, runIncidentCommand } from '../security/cli-commands.js';
@@ -32,7 +33,12 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const config = loadConfig();
-    if (command === 'serve') return await serveCommand(config, createLogger(config.logLevel));
+    if (command === 'serve') {
+      // Asynchronous by default: one write(2) per request line was a visible share of the
+      // server's CPU (bench/ANALYSIS.md); pino flushes what is buffered when the process exits.
+      const out = config.logSync ? undefined : pino.destination({ dest: 1, sync: false });
+      return await serveCommand(config, createLogger(config.logLevel, out));
+    }
     if (command === 'migrate') return await migrateCommand(config);
     const args = rest;
     if (command === 'user' && sub === 'create') return await userCreate(config, args);

@@ -21,6 +21,7 @@ export interface Config {
   readonly authCodeTtl: number;
   readonly maxFailedAttemptsPerRequest: number;
   readonly logLevel: string;
+  readonly logSync: boolean;
   readonly trustProxy: boolean;
   readonly maxBodyBytes: number;
   readonly consoleSignup: 'open' | 'closed';
@@ -152,6 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     authCodeTtl: integer(env, 'AUTH_CODE_TTL', 60, 600),
     maxFailedAttemptsPerRequest: integer(env, 'MAX_FAILED_ATTEMPTS_PER_REQUEST', 1, 100),
     logLevel: read(env, 'LOG_LEVEL'),
+    logSync: ['1', 'true', 'yes'].includes(read(env, 'LOG_SYNC').toLowerCase()),
     trustProxy: ['1', 'true', 'yes'].includes(read(env, 'TRUST_PROXY').toLowerCase()),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_024, 10_485_760),
     consoleSignup: signupMode(read(env, 'CONSOLE_SIGNUP')),

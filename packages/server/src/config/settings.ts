@@ -54,6 +54,10 @@ export const settings = {
     default: 'info',
     doc: 'pino log level (fatal, error, warn, info, debug, trace, silent).',
   },
+  LOG_SYNC: {
+    default: '',
+    doc: 'Set to 1 to write every log line before going on; by default lines are written asynchronously (flushed on exit).',
+  },
   TRUST_PROXY: {
     default: '',
     doc: 'Set to 1 when a reverse proxy sets X-Forwarded-For and X-Forwarded-Proto.',

@@ -1,5 +1,4 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ConsoleOptions } from '../console/deps.js';
 import { createConsole } from '../console/index.js';
 import { agentAuthenticateEndpoint } from '../endpoints/agent-authenticate.js';
@@ -18,7 +17,7 @@ import { identityOf } from '../security/identities.js';
 import { requestContext } from '../security/request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { errorResponse } from './error-response.js';
-import { requestLogging, securityHeaders } from './middleware.js';
+import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
 
 type Route = {
   path: string;
@@ -39,11 +38,8 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
   app.use('*', requireHttps(config.production, config.trustProxy));
   app.use(
     '*',
-    bodyLimit({
-      maxSize: ctx.config.maxBodyBytes,
-      onError: () => {
-        throw oauthError.requestTooLarge(ctx.config.maxBodyBytes);
-      },
+    bodySizeLimit(ctx.config.maxBodyBytes, () => {
+      throw oauthError.requestTooLarge(ctx.config.maxBodyBytes);
     }),
   );
 

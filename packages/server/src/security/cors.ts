@@ -60,11 +60,14 @@ export function cors(
         Vary: 'Origin',
       });
     }
-    await next();
+    // Set before the handler: they depend on the origin alone, Hono merges them into every
+    // response the context builds (errors included), and a header added after the response
+    // exists makes Hono rebuild it around a stream body (see http/middleware.ts).
     c.header('Vary', 'Origin', { append: true });
     if (ok) {
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);
     }
+    await next();
   };
 }

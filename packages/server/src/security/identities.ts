@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 /**
  * Pulls the identity a request names (client, agent, sign-in request, email) for the
  * per-identity rate limit, before the endpoint runs. Reads only what the endpoint will read
- * anyway; the body is read from a clone, so the endpoint parses the same bytes again.
+ * anyway; the body text is kept by Hono, so the endpoint parses the same bytes again.
  * Anything unreadable yields undefined: the endpoint will reject it, and the per-IP limit
  * still applies.
  */
@@ -12,8 +12,9 @@ export type IdentityOf = (c: Context) => Promise<string | undefined>;
 async function bodyField(c: Context, name: string): Promise<string | undefined> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   try {
-    // A clone, so the endpoint (or the console's form parser) still reads an untouched body.
-    const text = await c.req.raw.clone().text();
+    // Hono keeps the text, so the endpoint's own c.req.text() gets the same bytes without a
+    // second read (a clone of the Request would make the adapter build a WHATWG stream).
+    const text = await c.req.text();
     if (type === 'application/x-www-form-urlencoded')
       return new URLSearchParams(text).get(name) ?? undefined;
     if (type === 'application/json') {

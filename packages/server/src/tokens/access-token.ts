@@ -1,5 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
+import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import type { SigningKeyRing } from '../security/signing-keys.js';
 
@@ -30,7 +31,18 @@ export type AccessTokenCheck =
  * RFC 9068 access tokens: `typ: at+jwt`, HS256, with the claims of §2.2. The key ring
  * (security/signing-keys.ts) picks the signing key and finds verification keys by `kid`.
  */
+const MAX_REMEMBERED_TOKENS = 10_000;
+
+interface VerifiedToken {
+  kid: string;
+  key: CryptoKey;
+  claims: AccessTokenClaims;
+}
+
 export class AccessTokens {
+  /** Tokens whose signature checked out, by SHA-256 of the whole token (never the token). */
+  private readonly verified = new Map<string, VerifiedToken>();
+
   constructor(
     private readonly keys: SigningKeyRing,
     private readonly issuer: string,
@@ -73,13 +85,28 @@ export class AccessTokens {
     return checked.ok ? checked.claims : undefined;
   }
 
-  /** As `verify`, but tells a genuine expired token (signature good) from anything else. */
+  /**
+   * As `verify`, but tells a genuine expired token (signature good) from anything else.
+   * A token that verified before is answered from `verified` while its key is still in the
+   * ring and it has not expired: resource servers introspect the same token on every call,
+   * and each jose verification is a WebCrypto job on the thread pool.
+   */
   async check(token: string): Promise<AccessTokenCheck> {
     if (token.length > 4096 || token.split('.').length !== 3)
       return { ok: false, reason: 'invalid' };
+    const digest = sha256(token);
+    const known = this.verified.get(digest);
+    if (
+      known &&
+      known.claims.exp * 1000 > Date.now() &&
+      (await this.keys.verificationKey(known.kid)) === known.key
+    )
+      return { ok: true, claims: known.claims };
+    let used: { kid: string; key: CryptoKey } | undefined;
     const keyFor = async (header: JWTHeaderParameters) => {
       const key = header.kid ? await this.keys.verificationKey(header.kid) : undefined;
-      if (!key) throw new errors.JWKSNoMatchingKey();
+      if (!key || !header.kid) throw new errors.JWKSNoMatchingKey();
+      used = { kid: header.kid, key };
       return key;
     };
     try {
@@ -89,13 +116,23 @@ export class AccessTokens {
         typ: 'at+jwt',
         requiredClaims: ['sub', 'aud', 'client_id', 'scope', 'jti', 'gid', 'exp', 'iat'],
       });
-      return { ok: true, claims: payload as unknown as AccessTokenClaims };
+      const claims = payload as unknown as AccessTokenClaims;
+      if (used) this.remember(digest, { ...used, claims });
+      return { ok: true, claims };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };
       if (error instanceof errors.JOSEError || error instanceof TypeError)
         return { ok: false, reason: 'invalid' };
       throw error;
     }
+  }
+
+  private remember(digest: string, token: VerifiedToken): void {
+    if (this.verified.size >= MAX_REMEMBERED_TOKENS) {
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(digest, token);
   }
 }
 
