@@ -1,11 +1,33 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { APP_ROLE, type SqlDriver, type SqlExecutor } from './driver.js';
 import { migrate } from './migrate.js';
 
+/**
+ * The server's own calls of its SECURITY DEFINER functions (a fixed, small set of texts)
+ * run as named prepared statements: each connection parses and plans them once instead of on
+ * every call. Anything else (console queries with optional filters) stays unnamed.
+ */
+const PREPARED = /^SELECT (?:\* FROM )?(?:oauth|security)_[a-z_]+\(/;
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string | undefined {
+  if (!PREPARED.test(text)) return undefined;
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `aa_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 function executor(client: pg.PoolClient | pg.Pool): SqlExecutor {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
-      const result = await client.query(text, params as unknown[]);
+      const name = statementName(text);
+      const result = await client.query(
+        name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] },
+      );
       return result.rows as Row[];
     },
   };
