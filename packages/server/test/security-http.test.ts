@@ -66,6 +66,21 @@ describe('security headers', () => {
     expect(await response.json()).toMatchObject({ error: 'request_too_large' });
   });
 
+  it('judges a declared Content-Length from the header, and a body within it normally', async () => {
+    const send = (length: string) =>
+      h.request('/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': length },
+        body: 'grant_type=password',
+      });
+    const declaredTooLarge = await send('4096');
+    expect(declaredTooLarge.status).toBe(413);
+    expect(await declaredTooLarge.json()).toMatchObject({ error: 'request_too_large' });
+    const fits = await send(String('grant_type=password'.length));
+    expect(fits.status).toBe(400);
+    expect(await fits.json()).toMatchObject({ error: 'unsupported_grant_type' });
+  });
+
   it(
     'adds HSTS when the issuer is https',
     async () => {

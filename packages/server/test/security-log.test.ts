@@ -234,3 +234,29 @@ describe('the security log', () => {
     }
   });
 });
+
+describe('batched storage of security events', () => {
+  it('stores many events with one statement, in order, with the time each happened', async () => {
+    const marker = `batch-${Date.now()}`;
+    for (let i = 0; i < 5; i++)
+      h.ctx.security.record({ event: 'admin.action', outcome: 'info', details: { marker, i } });
+    const stored = (await h.events({ event: 'admin.action' })).filter(
+      (e) => e.details.marker === marker,
+    );
+    expect(stored.map((e) => e.details.i)).toEqual([0, 1, 2, 3, 4]);
+    expect(stored.every((e) => Date.now() - e.occurredAt.getTime() < 60_000)).toBe(true);
+  });
+
+  it('keeps the good events of a batch that one bad event makes fail, and logs the bad one', async () => {
+    const marker = `bad-batch-${Date.now()}`;
+    h.ctx.security.record({ event: 'admin.action', outcome: 'info', details: { marker, i: 0 } });
+    // Breaks the table's CHECK on event names, so the batch statement fails as a whole.
+    h.ctx.security.record({ event: 'Not A Valid Name!' as 'admin.action', outcome: 'info' });
+    h.ctx.security.record({ event: 'admin.action', outcome: 'info', details: { marker, i: 1 } });
+    const stored = (await h.events({ event: 'admin.action' })).filter(
+      (e) => e.details.marker === marker,
+    );
+    expect(stored.map((e) => e.details.i)).toEqual([0, 1]);
+    expect(h.logs.join('\n')).toContain('security event could not be stored');
+  });
+});
