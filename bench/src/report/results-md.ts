@@ -135,7 +135,7 @@ export function renderResults(
     `- Date: ${machine.date}`,
     `- Command: \`${machine.command}\``,
     `- Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.memoryGiB.toFixed(1)} GiB memory, Node ${machine.node}`,
-    `- Load average when the run started: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} (other work on the machine shares the cores)`,
+    `- Load average (1, 5, 15 min) when the measurements started: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} (it includes the build that \`npm run bench\` runs first; anything else running shares the cores)`,
     `- Each figure: ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s measured, closed loop; latency per request (per whole flow for sign-ins). CPU ms per op: CPU time of the server processes, of the PostgreSQL backends connected to the bench database (see ANALYSIS.md for a caveat) and of the load generator during the run, divided by completed operations (PGlite runs inside the server process, so its work is in the server column).`,
     `- PBKDF2 limit: ${results.pbkdf2.perSecond.toFixed(1)} verifications/s at ${results.pbkdf2.iterations.toLocaleString('en')} iterations (${results.pbkdf2.inFlight} in flight on the thread pool)`,
     `- Total time: ${results.totalSeconds.toFixed(0)} s`,
