@@ -1,7 +1,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config/load.js';
 import type { CounterStore } from './counter-store.js';
-import type { SecurityEvent } from './events.js';
+import { eventRecord, type SecurityEvent } from './events.js';
 import type { SecurityLog } from './security-log.js';
 import type { WebhookSender } from './webhook.js';
 
@@ -93,17 +93,7 @@ export class AlertEngine {
       count,
       issuer: this.issuer,
       fired_at: new Date().toISOString(),
-      trigger: {
-        event: event.event,
-        outcome: event.outcome,
-        actor_type: event.actor?.type ?? 'anonymous',
-        actor_id: event.actor?.id ?? null,
-        target_type: event.target?.type ?? null,
-        target_id: event.target?.id ?? null,
-        ip: event.ip ?? null,
-        request_id: event.requestId ?? null,
-        occurred_at: event.occurredAt.toISOString(),
-      },
+      trigger: eventRecord(event),
     };
     this.log.record({
       event: 'alert.fired',

@@ -59,3 +59,26 @@ export interface SecurityEvent extends SecurityEventInput {
   userAgent: string | undefined;
   requestId: string | undefined;
 }
+
+/**
+ * An event's public fields in snake_case with nulls for what is absent: the row
+ * security_log_append_batch stores, and the `trigger` of an alert webhook.
+ */
+export function eventRecord(event: SecurityEvent) {
+  return {
+    occurred_at: event.occurredAt.toISOString(),
+    event: event.event,
+    outcome: event.outcome,
+    actor_type: event.actor?.type ?? 'anonymous',
+    actor_id: event.actor?.id ?? null,
+    target_type: event.target?.type ?? null,
+    target_id: event.target?.id ?? null,
+    ip: event.ip ?? null,
+    user_agent: event.userAgent ?? null,
+    request_id: event.requestId ?? null,
+    agent_id: event.agentId ?? null,
+    client_id: event.clientId ?? null,
+    user_id: event.userId ?? null,
+    details: event.details ?? {},
+  };
+}

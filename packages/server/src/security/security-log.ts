@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SqlExecutor } from '../storage/driver.js';
-import type { SecurityEvent, SecurityEventInput } from './events.js';
+import { eventRecord, type SecurityEvent, type SecurityEventInput } from './events.js';
 import { currentRequest } from './request-context.js';
 
 export type EventListener = (event: SecurityEvent) => void;
@@ -78,24 +78,8 @@ export class SecurityLog {
   }
 
   private async insertBatch(batch: SecurityEvent[]): Promise<void> {
-    const rows = batch.map((event) => ({
-      occurred_at: event.occurredAt.toISOString(),
-      event: event.event,
-      outcome: event.outcome,
-      actor_type: event.actor?.type ?? 'anonymous',
-      actor_id: event.actor?.id ?? null,
-      target_type: event.target?.type ?? null,
-      target_id: event.target?.id ?? null,
-      ip: event.ip ?? null,
-      user_agent: event.userAgent ?? null,
-      request_id: event.requestId ?? null,
-      agent_id: event.agentId ?? null,
-      client_id: event.clientId ?? null,
-      user_id: event.userId ?? null,
-      details: event.details ?? {},
-    }));
     await this.db.query('SELECT security_log_append_batch(($1::text)::jsonb)', [
-      JSON.stringify(rows),
+      JSON.stringify(batch.map(eventRecord)),
     ]);
   }
 
