@@ -19,6 +19,42 @@ import type {
 
 export type * from './oauth-records.js';
 
+interface ClientColumns {
+  id: string;
+  client_id: string;
+  secret_hash: string | null;
+  secret_version: number;
+  name: string;
+  redirect_uris: string[];
+  disabled: boolean;
+}
+
+const clientFrom = (r: ClientColumns): ClientRecord => ({
+  id: r.id,
+  clientId: r.client_id,
+  secretHash: r.secret_hash,
+  secretVersion: r.secret_version,
+  name: r.name,
+  redirectUris: r.redirect_uris,
+  disabled: r.disabled,
+});
+
+interface AgentColumns {
+  id: string;
+  agent_id: string;
+  secret_hash: string;
+  secret_version: number;
+  disabled: boolean;
+}
+
+const agentFrom = (r: AgentColumns): AgentRecord => ({
+  id: r.id,
+  agentId: r.agent_id,
+  secretHash: r.secret_hash,
+  secretVersion: r.secret_version,
+  disabled: r.disabled,
+});
+
 interface LockoutColumns {
   locked: boolean;
   retry_after: number | null;
@@ -54,45 +90,8 @@ export class OAuthStore {
   constructor(private readonly db: SqlExecutor) {}
 
   async findClient(clientId: string): Promise<ClientRecord | undefined> {
-    const [row] = await this.db.query<{
-      id: string;
-      client_id: string;
-      secret_hash: string | null;
-      secret_version: number;
-      name: string;
-      redirect_uris: string[];
-      disabled: boolean;
-    }>('SELECT * FROM oauth_client($1)', [clientId]);
-    return (
-      row && {
-        id: row.id,
-        clientId: row.client_id,
-        secretHash: row.secret_hash,
-        secretVersion: row.secret_version,
-        name: row.name,
-        redirectUris: row.redirect_uris,
-        disabled: row.disabled,
-      }
-    );
-  }
-
-  async findAgent(agentId: string): Promise<AgentRecord | undefined> {
-    const [row] = await this.db.query<{
-      id: string;
-      agent_id: string;
-      secret_hash: string;
-      secret_version: number;
-      disabled: boolean;
-    }>('SELECT * FROM oauth_agent($1)', [agentId]);
-    return (
-      row && {
-        id: row.id,
-        agentId: row.agent_id,
-        secretHash: row.secret_hash,
-        secretVersion: row.secret_version,
-        disabled: row.disabled,
-      }
-    );
+    const [row] = await this.db.query<ClientColumns>('SELECT * FROM oauth_client($1)', [clientId]);
+    return row && clientFrom(row);
   }
 
   /** The client and its lockout state in one round trip (006_single_round_trip.sql). */
@@ -100,55 +99,34 @@ export class OAuthStore {
     clientId: string,
     lockoutKey: string,
   ): Promise<ForAuthentication<ClientRecord>> {
-    const [r] = await this.db.query<
-      {
-        id: string | null;
-        client_id: string;
-        secret_hash: string | null;
-        secret_version: number;
-        name: string;
-        redirect_uris: string[];
-        disabled: boolean;
-      } & LockoutColumns
-    >('SELECT * FROM oauth_client_auth($1, $2)', [clientId, lockoutKey]);
-    if (!r) throw new Error('oauth_client_auth returned no row');
-    const row: ClientRecord | undefined =
-      r.id === null
-        ? undefined
-        : {
-            id: r.id,
-            clientId: r.client_id,
-            secretHash: r.secret_hash,
-            secretVersion: r.secret_version,
-            name: r.name,
-            redirectUris: r.redirect_uris,
-            disabled: r.disabled,
-          };
-    return { row, lock: lockFrom(r) };
+    return this.forAuthentication(
+      'SELECT * FROM oauth_client_auth($1, $2)',
+      clientId,
+      lockoutKey,
+      clientFrom,
+    );
   }
 
   /** The agent and its lockout state in one round trip. */
   async agentForAuth(agentId: string, lockoutKey: string): Promise<ForAuthentication<AgentRecord>> {
-    const [r] = await this.db.query<
-      {
-        id: string | null;
-        agent_id: string;
-        secret_hash: string;
-        secret_version: number;
-        disabled: boolean;
-      } & LockoutColumns
-    >('SELECT * FROM oauth_agent_auth($1, $2)', [agentId, lockoutKey]);
-    if (!r) throw new Error('oauth_agent_auth returned no row');
-    const row: AgentRecord | undefined =
-      r.id === null
-        ? undefined
-        : {
-            id: r.id,
-            agentId: r.agent_id,
-            secretHash: r.secret_hash,
-            secretVersion: r.secret_version,
-            disabled: r.disabled,
-          };
+    return this.forAuthentication(
+      'SELECT * FROM oauth_agent_auth($1, $2)',
+      agentId,
+      lockoutKey,
+      agentFrom,
+    );
+  }
+
+  /** These functions always answer one row; `id` is null when the principal does not exist. */
+  private async forAuthentication<Columns extends { id: string | null }, Row>(
+    text: string,
+    publicId: string,
+    lockoutKey: string,
+    toRecord: (columns: Columns & { id: string }) => Row,
+  ): Promise<ForAuthentication<Row>> {
+    const [r] = await this.db.query<Columns & LockoutColumns>(text, [publicId, lockoutKey]);
+    if (!r) throw new Error(`${text} returned no row`);
+    const row = r.id === null ? undefined : toRecord(r as Columns & { id: string });
     return { row, lock: lockFrom(r) };
   }
 
