@@ -3,7 +3,8 @@ import type { SqlExecutor } from '../../storage/driver.js';
 import type { ConsoleDeps } from '../deps.js';
 import { RLS_VIOLATION_ATTEMPT } from '../events.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { consoleError } from './errors.js';
+import { consoleError, objectId } from './errors.js';
+import { asSession } from './handlers.js';
 
 export type ObjectKind = 'agent' | 'client' | 'grant' | 'user';
 
@@ -34,4 +35,23 @@ export async function notVisible(
     });
   }
   throw consoleError.notFound();
+}
+
+/**
+ * Loads an object the session may see (RLS decides, inside one transaction), or answers 404
+ * through `notVisible`. `load` returns undefined when the row is not visible.
+ */
+export function loadOwned<T>(
+  deps: ConsoleDeps,
+  c: Context,
+  session: ConsoleSession,
+  kind: ObjectKind,
+  rawId: string | undefined,
+  load: (tx: SqlExecutor, id: string) => Promise<T | undefined>,
+): Promise<T> {
+  const id = objectId(rawId);
+  return asSession(deps, session, async (tx) => {
+    const found = await load(tx, id);
+    return found ?? notVisible(deps, c, tx, session, kind, id);
+  });
 }

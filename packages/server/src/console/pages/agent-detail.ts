@@ -1,8 +1,7 @@
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
-import { objectId } from '../http/errors.js';
-import { asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
-import { notVisible } from '../http/owned.js';
+import { type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { loadOwned } from '../http/owned.js';
 import { type AgentRow, findAgent } from '../queries/agents.js';
 import { type ActiveGrant, activeGrantsOfAgent } from '../queries/grants.js';
 import type { ConsoleSession } from '../session/sessions.js';
@@ -77,11 +76,9 @@ export async function loadAgent(
   session: ConsoleSession,
   rawId: string | undefined,
 ) {
-  const id = objectId(rawId);
-  return asSession(deps, session, async (tx) => {
+  return loadOwned(deps, c, session, 'agent', rawId, async (tx, id) => {
     const agent = await findAgent(tx, id);
-    if (!agent) return notVisible(deps, c, tx, session, 'agent', id);
-    return { agent, grants: await activeGrantsOfAgent(tx, id) };
+    return agent && { agent, grants: await activeGrantsOfAgent(tx, id) };
   });
 }
 

@@ -1,8 +1,7 @@
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
-import { objectId } from '../http/errors.js';
-import { asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
-import { notVisible } from '../http/owned.js';
+import { type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { loadOwned } from '../http/owned.js';
 import { type ClientRow, findClient } from '../queries/clients.js';
 import { countActiveGrantsOfClient } from '../queries/grants.js';
 import type { ConsoleSession } from '../session/sessions.js';
@@ -61,11 +60,9 @@ export async function loadWebsite(
   session: ConsoleSession,
   rawId: string | undefined,
 ) {
-  const id = objectId(rawId);
-  return asSession(deps, session, async (tx) => {
+  return loadOwned(deps, c, session, 'client', rawId, async (tx, id) => {
     const client = await findClient(tx, id);
-    if (!client) return notVisible(deps, c, tx, session, 'client', id);
-    return { client, activeGrants: await countActiveGrantsOfClient(tx, id) };
+    return client && { client, activeGrants: await countActiveGrantsOfClient(tx, id) };
   });
 }
 
