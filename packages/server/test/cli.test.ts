@@ -59,6 +59,7 @@ function startServe(
     const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 30_000);
     child.stdout.on('data', (d) => {
       output += d;
+      logged.set(child, output);
       if (output.includes('Issuer:')) {
         clearTimeout(timer);
         resolve({ child, output });
@@ -242,11 +243,13 @@ describe('auth-agent CLI', () => {
 
   it('serves, printing the issuer URL', async () => {
     const port = 18000 + Math.floor(Math.random() * 90) + (backend === 'postgres' ? 0 : 90);
-    const { child, output } = await startServe(port);
+    const { child, output } = await startServe(port, { LOG_LEVEL: 'info' });
     try {
       expect(output).toContain(`Issuer: http://localhost:${port}`);
       const health = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(health.status).toBe(200);
+      // Log lines are buffered (src/cli/main.ts) but written within 100 ms of a quiet spell.
+      await expect.poll(() => requestLines(child, '/health/ready'), { timeout: 2_000 }).toBe(1);
       if (backend === 'pglite') {
         const second = await run(['serve'], { env: { PORT: String(port + 1) } });
         expect(second.code).toBe(1);
@@ -262,9 +265,23 @@ describe('auth-agent CLI', () => {
         expect(duplicate.code).toBe(1);
         expect(duplicate.stderr).toMatch(/already exists/);
       }
+      // The lines still buffered when the process stops are written on the way out.
+      for (let i = 0; i < 20; i++) await fetch(`http://127.0.0.1:${port}/health`);
     } finally {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+    expect(requestLines(child, '/health')).toBe(20);
   });
 });
+
+const logged = new WeakMap<ChildProcess, string>();
+
+/** How many `request` log lines for `path` the server has written to stdout so far. */
+function requestLines(child: ChildProcess, path: string): number {
+  return (logged.get(child) ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { msg?: string; path?: string })
+    .filter((entry) => entry.msg === 'request' && entry.path === path).length;
+}

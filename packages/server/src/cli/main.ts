@@ -34,9 +34,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     const config = loadConfig();
     if (command === 'serve') {
-      // Asynchronous by default: one write(2) per request line was a visible share of the
-      // server's CPU (bench/ANALYSIS.md); pino flushes what is buffered when the process exits.
-      const out = config.logSync ? undefined : pino.destination({ dest: 1, sync: false });
+      // Asynchronous and buffered by default: a write(2) per log line (two or three per
+      // request) was a tenth of the server's CPU in the benchmark's profile (bench/PROFILE.md).
+      // Lines are written once 8 KiB are waiting or 100 ms have passed, and pino writes what
+      // is buffered when the process exits; LOG_SYNC=1 writes each line before going on.
+      const out = config.logSync
+        ? undefined
+        : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 100 });
       return await serveCommand(config, createLogger(config.logLevel, out));
     }
     if (command === 'migrate') return await migrateCommand(config);

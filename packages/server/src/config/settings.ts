@@ -56,7 +56,7 @@ export const settings = {
   },
   LOG_SYNC: {
     default: '',
-    doc: 'Set to 1 to write every log line before going on; by default lines are written asynchronously (flushed on exit).',
+    doc: 'Set to 1 to write every log line before going on; by default lines are buffered and written within 100 ms (and at exit).',
   },
   TRUST_PROXY: {
     default: '',
