@@ -8,7 +8,7 @@ import { codeForRequest } from '../oauth/authorization-code.js';
 import type { SecurityEventInput } from '../security/events.js';
 import { Lockout } from '../security/lockout.js';
 import type { ServerContext } from '../server-context.js';
-import type { CompleteOutcome } from '../storage/oauth-store.js';
+import type { CompleteOutcome, RequestStatus } from '../storage/oauth-store.js';
 
 const PRINTABLE = /^[^\p{Cc}]+$/u;
 
@@ -21,27 +21,31 @@ const authenticateSchema = z.object({
 
 type AuthenticateInput = z.output<typeof authenticateSchema>;
 
-async function loadPendingRequest(ctx: ServerContext, requestHash: string) {
-  const request = await ctx.store.requestState(requestHash);
-  if (!request) throw oauthError.invalidRequest('Unknown sign-in request.');
-  if (request.status === 'expired')
+/** Refuses a request that is not waiting for an agent; before any PBKDF2 work is spent. */
+function requirePending(status: RequestStatus | undefined): void {
+  if (!status) throw oauthError.invalidRequest('Unknown sign-in request.');
+  if (status === 'expired')
     throw oauthError.invalidRequest(
       'The sign-in request has expired; start again from the website.',
     );
-  if (request.status === 'authenticated')
+  if (status === 'authenticated')
     throw oauthError.invalidRequest('The sign-in request has already been completed.');
-  if (request.status === 'denied')
+  if (status === 'denied')
     throw oauthError.accessDenied('The sign-in request was denied after too many failed attempts.');
-  return request;
 }
 
 /**
  * Unknown agents and wrong secrets take the same PBKDF2 time and get the same answer; a
  * locked agent id (known or not) is refused before any secret check (security/lockout.ts).
- * The agent row and its lockout state come back in one round trip.
+ * The request's status, the agent row and its lockout state come back in one round trip.
  */
-async function verifyAgent(ctx: ServerContext, input: AuthenticateInput) {
-  const found = await ctx.store.agentForAuth(input.agent_id, Lockout.key('agent', input.agent_id));
+async function verifyAgent(ctx: ServerContext, input: AuthenticateInput, requestHash: string) {
+  const found = await ctx.store.agentForRequest(
+    input.agent_id,
+    Lockout.key('agent', input.agent_id),
+    requestHash,
+  );
+  requirePending(found.requestStatus);
   const agent = found.row;
   const checked = await ctx.security.checkSecret(
     'agent',
@@ -113,8 +117,7 @@ async function completeInFull(
   input: AuthenticateInput,
   requestHash: string,
 ): Promise<CompleteOutcome> {
-  await loadPendingRequest(ctx, requestHash);
-  const agent = await verifyAgent(ctx, input);
+  const agent = await verifyAgent(ctx, input, requestHash);
   if (!agent) {
     await ctx.store.recordFailedAttempt(requestHash, ctx.config.maxFailedAttemptsPerRequest);
     throw oauthError.accessDenied('Invalid agent credentials.', 401);

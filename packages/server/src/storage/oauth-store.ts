@@ -99,35 +99,44 @@ export class OAuthStore {
     clientId: string,
     lockoutKey: string,
   ): Promise<ForAuthentication<ClientRecord>> {
-    return this.forAuthentication(
+    const { columns: _, ...found } = await this.forAuthentication(
       'SELECT * FROM oauth_client_auth($1, $2)',
-      clientId,
-      lockoutKey,
+      [clientId, lockoutKey],
       clientFrom,
     );
+    return found;
   }
 
-  /** The agent and its lockout state in one round trip. */
-  async agentForAuth(agentId: string, lockoutKey: string): Promise<ForAuthentication<AgentRecord>> {
-    return this.forAuthentication(
-      'SELECT * FROM oauth_agent_auth($1, $2)',
-      agentId,
-      lockoutKey,
+  /**
+   * The sign-in request's status (undefined: unknown), the agent and its lockout state in one
+   * round trip (008_agent_sign_in_one_call.sql).
+   */
+  async agentForRequest(
+    agentId: string,
+    lockoutKey: string,
+    requestHash: string,
+  ): Promise<ForAuthentication<AgentRecord> & { requestStatus: RequestStatus | undefined }> {
+    const { columns, ...found } = await this.forAuthentication<
+      AgentColumns & { request_status: RequestStatus | null },
+      AgentRecord
+    >(
+      'SELECT * FROM oauth_agent_auth_for_request($1, $2, $3)',
+      [agentId, lockoutKey, requestHash],
       agentFrom,
     );
+    return { ...found, requestStatus: columns.request_status ?? undefined };
   }
 
   /** These functions always answer one row; `id` is null when the principal does not exist. */
   private async forAuthentication<Columns extends { id: string | null }, Row>(
     text: string,
-    publicId: string,
-    lockoutKey: string,
+    params: unknown[],
     toRecord: (columns: Columns & { id: string }) => Row,
-  ): Promise<ForAuthentication<Row>> {
-    const [r] = await this.db.query<Columns & LockoutColumns>(text, [publicId, lockoutKey]);
+  ): Promise<ForAuthentication<Row> & { columns: Columns }> {
+    const [r] = await this.db.query<Columns & LockoutColumns>(text, params);
     if (!r) throw new Error(`${text} returned no row`);
     const row = r.id === null ? undefined : toRecord(r as Columns & { id: string });
-    return { row, lock: lockFrom(r) };
+    return { row, lock: lockFrom(r), columns: r };
   }
 
   async createRequest(r: NewRequest): Promise<Date> {
