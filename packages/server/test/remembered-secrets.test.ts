@@ -34,6 +34,9 @@ async function statementsDuring(work: () => Promise<unknown>): Promise<string[]>
   return seen;
 }
 
+/** The server's SQL function a statement calls. */
+const functionCalled = (text: string) => /\b((?:oauth|security)_\w+)\(/.exec(text)?.[1] ?? text;
+
 const refresh = (client: ClientFixture, token: string) =>
   tokenRequest(h, client, { grant_type: 'refresh_token', refresh_token: token });
 
@@ -80,9 +83,24 @@ describe('a remembered secret takes one database call', () => {
     expect(onIntrospect).toEqual([expect.stringContaining('oauth_introspect_access_as')]);
 
     const onSignIn = await statementsDuring(() => signIn(h, client, agent));
-    expect(onSignIn.filter((s) => s.includes('oauth_complete_request_as'))).toHaveLength(1);
-    expect(onSignIn.join('\n')).not.toMatch(/oauth_agent_auth|security_lockout_state/);
+    // /authorize, the agent's back channel, then the browser's check-status.
+    expect(onSignIn.map(functionCalled)).toEqual([
+      'oauth_create_request_for',
+      'oauth_complete_request_as',
+      'oauth_request_status',
+    ]);
     expect(next).not.toBe('');
+  });
+
+  it('and an agent not verified before takes one call before its PBKDF2 check', async () => {
+    const { client, agent } = await fresh();
+    const onSignIn = await statementsDuring(() => signIn(h, client, agent));
+    expect(onSignIn.map(functionCalled)).toEqual([
+      'oauth_create_request_for',
+      'oauth_agent_auth_for_request',
+      'oauth_complete_request',
+      'oauth_request_status',
+    ]);
   });
 
   it('and records the client authentication like the full path', async () => {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import { OAuthError, oauthError } from '../errors.js';
-import { ensureBrowserBinding } from '../http/browser-binding.js';
+import { browserBindingFor, setBrowserBinding } from '../http/browser-binding.js';
 import { cspNonce, pageCsp } from '../http/nonce.js';
 import { queryParams } from '../http/params.js';
 import { redirectWith } from '../oauth/authorization-code.js';
@@ -93,13 +93,83 @@ function renderError(c: Context, status: 400, error: string, description: string
   return c.html(errorPage({ nonce, error, description }), status);
 }
 
+function validRequestOrUndefined(params: Map<string, string>) {
+  try {
+    return validateRequest(params);
+  } catch (error) {
+    if (error instanceof OAuthError) return undefined;
+    throw error;
+  }
+}
+
+interface SignInRequest {
+  requestId: string;
+  browser: string;
+}
+
+function renderSignIn(
+  c: Context,
+  ctx: ServerContext,
+  created: SignInRequest & { clientName: string; clientId: string; expiresAt: Date },
+  scope: string,
+): Response {
+  setBrowserBinding(c, ctx.config.issuer, created.browser);
+  const nonce = cspNonce();
+  c.header('Content-Security-Policy', pageCsp(nonce));
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    signInPage({
+      nonce,
+      requestId: created.requestId,
+      clientName: created.clientName,
+      clientId: created.clientId,
+      scope,
+      expiresAt: created.expiresAt,
+      issuer: ctx.config.issuer,
+    }),
+  );
+}
+
+/**
+ * The usual case in one round trip: a well-formed request from an enabled client with a
+ * registered redirect URI is stored together with the client check. Anything else returns
+ * undefined, nothing is stored, and the checking path below names the problem.
+ */
+async function createInOneCall(
+  c: Context,
+  ctx: ServerContext,
+  params: Map<string, string>,
+  sign: SignInRequest,
+): Promise<Response | undefined> {
+  const clientId = params.get('client_id');
+  const redirectUri = params.get('redirect_uri');
+  const request = validRequestOrUndefined(params);
+  if (!request || !clientId || clientId.length > 128 || !redirectUri) return undefined;
+  const created = await ctx.store.createRequestFor(clientId, {
+    requestHash: sha256(sign.requestId),
+    redirectUri,
+    state: request.state,
+    codeChallenge: request.code_challenge,
+    scope: request.scope,
+    browserHash: sha256(sign.browser),
+    ttlSeconds: ctx.config.authRequestTtl,
+  });
+  return created && renderSignIn(c, ctx, { ...sign, ...created }, request.scope);
+}
+
 /** GET /authorize — RFC 6749 §4.1.1 with PKCE (RFC 7636) as OAuth 2.1 requires. */
 export function authorizeEndpoint(ctx: ServerContext) {
   return async (c: Context): Promise<Response> => {
     let params: Map<string, string>;
     let verified: { client: ClientRecord; redirectUri: string };
+    const sign: SignInRequest = {
+      requestId: randomToken(32),
+      browser: browserBindingFor(c, ctx.config.issuer),
+    };
     try {
       params = queryParams(c);
+      const page = await createInOneCall(c, ctx, params, sign);
+      if (page) return page;
       verified = await verifyClientAndRedirect(ctx, params);
     } catch (error) {
       if (error instanceof UntrustedRedirectError)
@@ -123,31 +193,23 @@ export function authorizeEndpoint(ctx: ServerContext) {
       });
       return c.redirect(location, 302);
     }
-    const requestId = randomToken(32);
-    const browser = ensureBrowserBinding(c, ctx.config.issuer);
+    // Reached only if the client changed between the two calls above (or the first found
+    // nothing for a reason the check above did not): store the request the long way.
     const expiresAt = await ctx.store.createRequest({
-      requestHash: sha256(requestId),
+      requestHash: sha256(sign.requestId),
       clientRef: client.id,
       redirectUri,
       state: request.state,
       codeChallenge: request.code_challenge,
       scope: request.scope,
-      browserHash: sha256(browser),
+      browserHash: sha256(sign.browser),
       ttlSeconds: ctx.config.authRequestTtl,
     });
-    const nonce = cspNonce();
-    c.header('Content-Security-Policy', pageCsp(nonce));
-    c.header('Cache-Control', 'no-store');
-    return c.html(
-      signInPage({
-        nonce,
-        requestId,
-        clientName: client.name,
-        clientId: client.clientId,
-        scope: request.scope,
-        expiresAt,
-        issuer: ctx.config.issuer,
-      }),
+    return renderSignIn(
+      c,
+      ctx,
+      { ...sign, clientName: client.name, clientId: client.clientId, expiresAt },
+      request.scope,
     );
   };
 }

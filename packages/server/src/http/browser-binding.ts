@@ -18,9 +18,13 @@ export function readBrowserBinding(c: Context, issuer: string): string | undefin
   return value && VALUE.test(value) ? value : undefined;
 }
 
-/** Returns the browser's binding value, issuing one if it has none. */
-export function ensureBrowserBinding(c: Context, issuer: string): string {
-  const value = readBrowserBinding(c, issuer) ?? randomToken(32);
+/** The browser's binding value, or a new one if it has none (sent by `setBrowserBinding`). */
+export function browserBindingFor(c: Context, issuer: string): string {
+  return readBrowserBinding(c, issuer) ?? randomToken(32);
+}
+
+/** Sends (or renews) the binding cookie. */
+export function setBrowserBinding(c: Context, issuer: string, value: string): void {
   setCookie(c, bindingCookieName(issuer), value, {
     httpOnly: true,
     sameSite: 'Lax',
@@ -28,5 +32,4 @@ export function ensureBrowserBinding(c: Context, issuer: string): string {
     path: '/',
     maxAge: 24 * 60 * 60,
   });
-  return value;
 }

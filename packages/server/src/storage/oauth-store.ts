@@ -139,6 +139,33 @@ export class OAuthStore {
     return { row, lock: lockFrom(r), columns: r };
   }
 
+  /**
+   * Stores the request when `clientId` is an enabled client that registered exactly
+   * `redirectUri`, in one round trip (008_agent_sign_in_one_call.sql); undefined when it is
+   * not, and nothing was stored.
+   */
+  async createRequestFor(
+    clientId: string,
+    r: Omit<NewRequest, 'clientRef'>,
+  ): Promise<{ expiresAt: Date; clientId: string; clientName: string } | undefined> {
+    const [row] = await this.db.query<{ expires_at: Date; client_id: string; client_name: string }>(
+      'SELECT * FROM oauth_create_request_for($1, $2, $3, $4, $5, $6, $7, $8)',
+      [
+        clientId,
+        r.redirectUri,
+        r.requestHash,
+        r.state,
+        r.codeChallenge,
+        r.scope,
+        r.browserHash,
+        r.ttlSeconds,
+      ],
+    );
+    return (
+      row && { expiresAt: row.expires_at, clientId: row.client_id, clientName: row.client_name }
+    );
+  }
+
   async createRequest(r: NewRequest): Promise<Date> {
     const [row] = await this.db.query<{ expires_at: Date }>(
       'SELECT oauth_create_request($1, $2, $3, $4, $5, $6, $7, $8) AS expires_at',
