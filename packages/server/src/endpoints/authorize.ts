@@ -10,7 +10,7 @@ import { redirectWith } from '../oauth/authorization-code.js';
 import { isValidS256Challenge } from '../oauth/pkce.js';
 import { parseScope } from '../oauth/scopes.js';
 import type { ServerContext } from '../server-context.js';
-import type { ClientRecord } from '../storage/oauth-store.js';
+import type { ClientRecord, NewRequest } from '../storage/oauth-store.js';
 import { errorPage } from '../views/error-page.js';
 import { signInPage } from '../views/signin-page.js';
 
@@ -130,6 +130,24 @@ function renderSignIn(
   );
 }
 
+/** What is stored of a sign-in request: hashes of its id and of the browser binding. */
+function requestRow(
+  ctx: ServerContext,
+  sign: SignInRequest,
+  redirectUri: string,
+  request: ReturnType<typeof validateRequest>,
+): Omit<NewRequest, 'clientRef'> {
+  return {
+    requestHash: sha256(sign.requestId),
+    redirectUri,
+    state: request.state,
+    codeChallenge: request.code_challenge,
+    scope: request.scope,
+    browserHash: sha256(sign.browser),
+    ttlSeconds: ctx.config.authRequestTtl,
+  };
+}
+
 /**
  * The usual case in one round trip: a well-formed request from an enabled client with a
  * registered redirect URI is stored together with the client check. Anything else returns
@@ -145,15 +163,10 @@ async function createInOneCall(
   const redirectUri = params.get('redirect_uri');
   const request = validRequestOrUndefined(params);
   if (!request || !clientId || clientId.length > 128 || !redirectUri) return undefined;
-  const created = await ctx.store.createRequestFor(clientId, {
-    requestHash: sha256(sign.requestId),
-    redirectUri,
-    state: request.state,
-    codeChallenge: request.code_challenge,
-    scope: request.scope,
-    browserHash: sha256(sign.browser),
-    ttlSeconds: ctx.config.authRequestTtl,
-  });
+  const created = await ctx.store.createRequestFor(
+    clientId,
+    requestRow(ctx, sign, redirectUri, request),
+  );
   return created && renderSignIn(c, ctx, { ...sign, ...created }, request.scope);
 }
 
@@ -196,14 +209,8 @@ export function authorizeEndpoint(ctx: ServerContext) {
     // Reached only if the client changed between the two calls above (or the first found
     // nothing for a reason the check above did not): store the request the long way.
     const expiresAt = await ctx.store.createRequest({
-      requestHash: sha256(sign.requestId),
+      ...requestRow(ctx, sign, redirectUri, request),
       clientRef: client.id,
-      redirectUri,
-      state: request.state,
-      codeChallenge: request.code_challenge,
-      scope: request.scope,
-      browserHash: sha256(sign.browser),
-      ttlSeconds: ctx.config.authRequestTtl,
     });
     return renderSignIn(
       c,
