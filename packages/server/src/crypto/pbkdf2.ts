@@ -7,11 +7,18 @@ const SCHEME = 'pbkdf2-sha256';
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 
+/** libuv's thread pool size: its own UV_THREADPOOL_SIZE variable, 4 by default. */
+const threadPoolSize = Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4);
+
 /**
- * PBKDF2 runs on libuv's thread pool. Bounding how many run at once keeps a flood of
- * wrong secrets from occupying every thread and starving file and DNS work.
+ * PBKDF2 runs on libuv's thread pool, which also runs every WebCrypto job (jose signs and
+ * verifies access tokens there), file writes (the log) and DNS lookups. At most all threads
+ * but one run PBKDF2 at once, so a flood of wrong secrets queues here, in JavaScript, and
+ * valid requests' short jobs always find a free thread. (With one thread in the pool there
+ * is nothing to keep free; then PBKDF2 gets it, one at a time.)
  */
-const slots = new Semaphore(Math.max(2, Number(process.env.UV_THREADPOOL_SIZE ?? 4)));
+export const PBKDF2_IN_FLIGHT = Math.max(1, threadPoolSize - 1);
+const slots = new Semaphore(PBKDF2_IN_FLIGHT);
 
 async function derive(secret: string, salt: Buffer, iterations: number): Promise<Buffer> {
   return slots.run(() => pbkdf2(secret.normalize('NFC'), salt, iterations, KEY_BYTES, 'sha256'));
