@@ -1,14 +1,16 @@
 import type { Context } from 'hono';
-import { z } from 'zod';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
-import { OAuthError, oauthError } from '../errors.js';
+import { OAuthError } from '../errors.js';
 import { browserBindingFor, setBrowserBinding } from '../http/browser-binding.js';
 import { cspNonce, pageCsp } from '../http/nonce.js';
 import { queryParams } from '../http/params.js';
 import { redirectWith } from '../oauth/authorization-code.js';
-import { isValidS256Challenge } from '../oauth/pkce.js';
-import { parseScope } from '../oauth/scopes.js';
+import {
+  type AuthorizeRequest,
+  validateRequest,
+  validRequestOrUndefined,
+} from '../oauth/authorize-request.js';
 import type { ServerContext } from '../server-context.js';
 import type { ClientRecord, NewRequest } from '../storage/oauth-store.js';
 import { errorPage } from '../views/error-page.js';
@@ -53,53 +55,11 @@ async function verifyClientAndRedirect(ctx: ServerContext, params: Map<string, s
   return { client, redirectUri };
 }
 
-const authorizeSchema = z.object({
-  response_type: z.string(),
-  state: z.string().max(1024),
-  code_challenge: z.string(),
-  code_challenge_method: z.string().optional(),
-  scope: z.string().optional(),
-});
-
-function validateRequest(params: Map<string, string>) {
-  if (!params.has('response_type'))
-    throw oauthError.invalidRequest('The response_type parameter is missing.');
-  if (params.get('response_type') !== 'code') {
-    throw oauthError.unsupportedResponseType('Only response_type=code is supported.');
-  }
-  if (!params.has('state')) throw oauthError.invalidRequest('The state parameter is required.');
-  if (!params.has('code_challenge'))
-    throw oauthError.invalidRequest(
-      'PKCE is required: send code_challenge with code_challenge_method=S256.',
-    );
-  // RFC 7636 §4.3 makes "plain" the default method; OAuth 2.1 §4.1.1 lets us refuse it.
-  if (params.get('code_challenge_method') !== 'S256') {
-    throw oauthError.invalidRequest('code_challenge_method must be S256; plain is not supported.');
-  }
-  const parsed = authorizeSchema.safeParse(Object.fromEntries(params));
-  if (!parsed.success) throw oauthError.invalidRequest('The state parameter is too long.');
-  if (!isValidS256Challenge(parsed.data.code_challenge)) {
-    throw oauthError.invalidRequest(
-      'code_challenge must be a 43-character base64url SHA-256 value.',
-    );
-  }
-  return { ...parsed.data, scope: parseScope(parsed.data.scope) };
-}
-
 function renderError(c: Context, status: 400, error: string, description: string): Response {
   const nonce = cspNonce();
   c.header('Content-Security-Policy', pageCsp(nonce));
   c.header('Cache-Control', 'no-store');
   return c.html(errorPage({ nonce, error, description }), status);
-}
-
-function validRequestOrUndefined(params: Map<string, string>) {
-  try {
-    return validateRequest(params);
-  } catch (error) {
-    if (error instanceof OAuthError) return undefined;
-    throw error;
-  }
 }
 
 interface SignInRequest {
@@ -135,7 +95,7 @@ function requestRow(
   ctx: ServerContext,
   sign: SignInRequest,
   redirectUri: string,
-  request: ReturnType<typeof validateRequest>,
+  request: AuthorizeRequest,
 ): Omit<NewRequest, 'clientRef'> {
   return {
     requestHash: sha256(sign.requestId),
@@ -192,7 +152,7 @@ export function authorizeEndpoint(ctx: ServerContext) {
     }
     const { client, redirectUri } = verified;
     const state = params.get('state');
-    let request: ReturnType<typeof validateRequest>;
+    let request: AuthorizeRequest;
     try {
       request = validateRequest(params);
     } catch (error) {
