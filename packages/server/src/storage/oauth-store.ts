@@ -99,12 +99,11 @@ export class OAuthStore {
     clientId: string,
     lockoutKey: string,
   ): Promise<ForAuthentication<ClientRecord>> {
-    const { columns: _, ...found } = await this.forAuthentication(
+    return this.forAuthentication(
       'SELECT * FROM oauth_client_auth($1, $2)',
       [clientId, lockoutKey],
       clientFrom,
     );
-    return found;
   }
 
   /**
