@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { hashSecret } from '@auth-agent/server/dist/crypto/pbkdf2.js';
 import {
   provisionAgent,
   provisionClient,
   provisionUser,
-} from '@auth-agent/server/dist/services/provisioning.js';
+} from '@auth-agent/server/dist/accounts/provisioning.js';
+import { hashSecret } from '@auth-agent/server/dist/crypto/pbkdf2.js';
 import { asUser } from '@auth-agent/server/dist/storage/owner-store.js';
 import { type BackendLocation, openServerDriver } from './backend.js';
 

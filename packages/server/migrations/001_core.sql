@@ -2,15 +2,8 @@
 -- Bearer values (request ids, codes, refresh tokens) are stored only as SHA-256 hashes;
 -- secrets and passwords only as PBKDF2 strings.
 
--- Roles are cluster-wide, so several databases on one server share this one; creating it
--- must tolerate a concurrent migration of another database.
-DO $$
-BEGIN
-  CREATE ROLE auth_agent_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN
-  NULL;
-END
-$$;
+-- The application role auth_agent_app is created by roles.sql before any migration runs.
+-- Functions are not defined here: they live in functions/*.sql (see migrate.ts).
 
 CREATE TABLE users (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -127,20 +120,8 @@ CREATE TABLE revoked_access_tokens (
 );
 
 -- Row-level security. The server runs as auth_agent_app, which is neither superuser nor
--- BYPASSRLS. Console queries see rows through these policies; OAuth endpoints reach only the
--- SECURITY DEFINER functions of 002_oauth_functions.sql.
-CREATE FUNCTION app_current_user_id() RETURNS uuid
-LANGUAGE sql STABLE
-AS $$ SELECT nullif(current_setting('app.user_id', true), '')::uuid $$;
-
-CREATE FUNCTION app_is_admin() RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  SELECT EXISTS (
-    SELECT 1 FROM users
-    WHERE id = app_current_user_id() AND role = 'admin' AND disabled_at IS NULL
-  )
-$$;
+-- BYPASSRLS. Console queries see rows through these policies (app_current_user_id and
+-- app_is_admin are in functions/01-rls.sql); OAuth endpoints reach only SECURITY DEFINER functions.
 
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE users FORCE ROW LEVEL SECURITY;
@@ -178,4 +159,3 @@ GRANT USAGE ON SCHEMA public TO auth_agent_app;
 GRANT SELECT ON schema_migrations TO auth_agent_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON users, agents, clients TO auth_agent_app;
 GRANT SELECT, UPDATE ON grants TO auth_agent_app;
-GRANT EXECUTE ON FUNCTION app_current_user_id(), app_is_admin() TO auth_agent_app;

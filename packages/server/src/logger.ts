@@ -17,6 +17,11 @@ export const REDACTED_PATHS = [
   '*.code',
   'code_verifier',
   '*.code_verifier',
+  // A database error carries the statement's parameters: hashes, proofs, bearer digests.
+  'params',
+  '*.params',
+  'proof',
+  '*.proof',
   'access_token',
   '*.access_token',
   'refresh_token',

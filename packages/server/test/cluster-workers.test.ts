@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionAgent, provisionClient, provisionUser } from '../src/services/provisioning.js';
+import { provisionAgent, provisionClient, provisionUser } from '../src/accounts/provisioning.js';
 import { backend, openTestDatabase, type TestDatabase } from './support/database.js';
 
 // Runs the built CLI (dist), as an operator would: `npm install` builds it.

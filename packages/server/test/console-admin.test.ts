@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionUser } from '../src/services/provisioning.js';
+import { provisionUser } from '../src/accounts/provisioning.js';
 import { ConsoleBrowser, type ConsoleUser, signUp, strongPassword } from './support/console.js';
 import { authenticateAgent, obtainTokens, startAuthorization } from './support/flow.js';
 import { createHarness, type Harness } from './support/harness.js';

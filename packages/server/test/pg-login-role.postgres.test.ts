@@ -67,6 +67,6 @@ describe('a dedicated login role for the application', () => {
   });
 
   it('still reaches the OAuth functions', async () => {
-    expect(await app.query('SELECT * FROM oauth_client($1)', ['nobody'])).toEqual([]);
+    expect(await app.query('SELECT * FROM oauth_request_status($1)', ['nobody'])).toEqual([]);
   });
 });

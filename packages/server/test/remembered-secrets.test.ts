@@ -74,19 +74,19 @@ describe('a remembered secret takes one database call', () => {
       expect(response.status).toBe(200);
       next = ((await response.json()) as { refresh_token: string }).refresh_token;
     });
-    expect(onRefresh).toEqual([expect.stringContaining('oauth_rotate_refresh_as')]);
+    expect(onRefresh).toEqual([expect.stringContaining('oauth_rotate_refresh')]);
 
     const onIntrospect = await statementsDuring(async () => {
       const response = await introspect(client, tokens.access_token);
       expect(await response.json()).toMatchObject({ active: true, sub: agent.agent_id });
     });
-    expect(onIntrospect).toEqual([expect.stringContaining('oauth_introspect_access_as')]);
+    expect(onIntrospect).toEqual([expect.stringContaining('oauth_introspect')]);
 
     const onSignIn = await statementsDuring(() => signIn(h, client, agent));
     // /authorize, the agent's back channel, then the browser's check-status.
     expect(onSignIn.map(functionCalled)).toEqual([
-      'oauth_create_request_for',
-      'oauth_complete_request_as',
+      'oauth_create_request',
+      'oauth_complete_request',
       'oauth_request_status',
     ]);
     expect(next).not.toBe('');
@@ -96,8 +96,8 @@ describe('a remembered secret takes one database call', () => {
     const { client, agent } = await fresh();
     const onSignIn = await statementsDuring(() => signIn(h, client, agent));
     expect(onSignIn.map(functionCalled)).toEqual([
-      'oauth_create_request_for',
-      'oauth_agent_auth_for_request',
+      'oauth_create_request',
+      'oauth_sign_in_begin',
       'oauth_complete_request',
       'oauth_request_status',
     ]);

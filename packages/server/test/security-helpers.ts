@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provisionUser } from '../src/accounts/provisioning.js';
 import { listSecurityEvents, type SecurityEventRow } from '../src/security/event-queries.js';
-import { provisionUser } from '../src/services/provisioning.js';
 import { createHarness, type Harness } from './support/harness.js';
 
 /** Shared by the security-*.test.ts files: a harness plus an admin to read the whole log. */

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisionAgent, provisionClient, provisionUser } from '../src/services/provisioning.js';
+import { provisionAgent, provisionClient, provisionUser } from '../src/accounts/provisioning.js';
 import { assertBuildIsFresh, HOOK_TIMEOUT, runCli } from './security-helpers.js';
 import { backend, openTestDatabase, type TestDatabase } from './support/database.js';
 import { authenticate, startAuthorization } from './support/flow.js';

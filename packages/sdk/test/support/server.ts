@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../../server/src/config/load.js';
-import { createLogger } from '../../../server/src/logger.js';
-import { startServer } from '../../../server/src/server.js';
 import {
   provisionAgent,
   provisionClient,
   provisionUser,
-} from '../../../server/src/services/provisioning.js';
+} from '../../../server/src/accounts/provisioning.js';
+import { loadConfig } from '../../../server/src/config/load.js';
+import { createLogger } from '../../../server/src/logger.js';
+import { startServer } from '../../../server/src/server.js';
 import { openDatabase } from '../../../server/src/storage/open.js';
 
 export interface ClientFixture {

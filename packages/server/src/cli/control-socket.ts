@@ -1,13 +1,13 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import type { Config } from '../config/load.js';
 import {
   ProvisioningError,
   provisionAgent,
   provisionClient,
   provisionUser,
-} from '../services/provisioning.js';
+} from '../accounts/provisioning.js';
+import type { Config } from '../config/load.js';
 import type { SqlDriver } from '../storage/driver.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { ProvisioningError } from '../accounts/provisioning.js';
 import type { Config } from '../config/load.js';
-import { ProvisioningError } from '../services/provisioning.js';
 import { DataDirLockedError } from '../storage/data-dir-lock.js';
 import { openDatabase } from '../storage/open.js';
 import { type ControlRequest, executeControl, sendControl } from './control-socket.js';

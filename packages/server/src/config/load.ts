@@ -1,4 +1,5 @@
 import { parseRateLimits, type RateLimits } from '../security/rate-limit-policies.js';
+import type { LockoutPolicy } from '../storage/principal-store.js';
 import { type SettingName, settings } from './settings.js';
 
 export interface Config {
@@ -35,12 +36,7 @@ export interface Config {
   readonly redisKeyPrefix: string;
   readonly rateLimits: RateLimits;
   readonly rateLimitWindow: number;
-  readonly lockout: {
-    maxFailures: number;
-    windowSeconds: number;
-    baseSeconds: number;
-    maxSeconds: number;
-  };
+  readonly lockout: LockoutPolicy;
   readonly metricsToken: string | undefined;
   readonly alerts: {
     webhookUrl: string | undefined;
@@ -171,6 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: integer(env, 'LOCKOUT_WINDOW', 1, 86_400),
       baseSeconds: integer(env, 'LOCKOUT_DURATION', 1, 86_400),
       maxSeconds: integer(env, 'LOCKOUT_MAX_DURATION', 1, 2_592_000),
+      identityMaxFailures: integer(env, 'LOCKOUT_IDENTITY_MAX_FAILURES', 1, 1_000_000),
+      trustedSourceSeconds: integer(env, 'LOCKOUT_TRUSTED_SOURCE_TTL', 0, 31_536_000),
     },
     metricsToken: read(env, 'METRICS_TOKEN') || undefined,
     alerts: {

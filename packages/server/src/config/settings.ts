@@ -97,9 +97,17 @@ export const settings = {
     doc: 'Overrides of per-minute limits, `name=perIp/perIdentity,...` (names in docs/security.md).',
   },
   RATE_LIMIT_WINDOW: { default: '60', doc: 'Rate-limit window in seconds.' },
+  LOCKOUT_IDENTITY_MAX_FAILURES: {
+    default: '100',
+    doc: 'Wrong secrets for one agent, client or account from all sources together before only sources it recently authenticated from may still try.',
+  },
+  LOCKOUT_TRUSTED_SOURCE_TTL: {
+    default: '2592000',
+    doc: 'Seconds a source stays trusted for an identity after it authenticated as it (30 days).',
+  },
   LOCKOUT_MAX_FAILURES: {
     default: '10',
-    doc: 'Wrong secrets for one agent, client or account before it is locked.',
+    doc: 'Wrong secrets for one agent, client or account from one source (address) before that source is locked out of it.',
   },
   LOCKOUT_WINDOW: { default: '900', doc: 'Seconds in which LOCKOUT_MAX_FAILURES must occur.' },
   LOCKOUT_DURATION: { default: '900', doc: 'First lockout in seconds; each next one doubles.' },

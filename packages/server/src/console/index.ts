@@ -1,5 +1,4 @@
 import { type Context, Hono } from 'hono';
-import { identityOf } from '../security/identities.js';
 import type { ServerContext } from '../server-context.js';
 import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
@@ -7,6 +6,7 @@ import type { ConsoleDeps, ConsoleOptions } from './deps.js';
 import { consoleErrorHandler } from './error-page.js';
 import { loggingEvents } from './events.js';
 import { consoleError } from './http/errors.js';
+import { formEmail } from './http/form.js';
 import { createMailer } from './mail/mailer.js';
 import { accountView, changePasswordAction, resendVerificationAction } from './pages/account.js';
 import {
@@ -94,8 +94,8 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   const app = new Hono<ConsoleEnv>();
   app.use('*', loadSession(deps));
   // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md).
-  app.post('/login', ctx.security.limits.middleware('console_login', identityOf.email));
-  app.post('/signup', ctx.security.limits.middleware('console_signup', identityOf.email));
+  app.post('/login', ctx.security.limits.middleware('console_login', formEmail));
+  app.post('/signup', ctx.security.limits.middleware('console_signup', formEmail));
   app.route('/security', securityLogRoutes(ctx));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {

@@ -1,4 +1,4 @@
-import { pbkdf2 as pbkdf2Callback, randomBytes, timingSafeEqual } from 'node:crypto';
+import { pbkdf2 as pbkdf2Callback, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { Semaphore } from './semaphore.js';
 
@@ -18,56 +18,66 @@ const threadPoolSize = Math.max(1, Number(process.env.UV_THREADPOOL_SIZE) || 4);
  * is nothing to keep free; then PBKDF2 gets it, one at a time.)
  */
 export const PBKDF2_IN_FLIGHT = Math.max(1, threadPoolSize - 1);
-const slots = new Semaphore(PBKDF2_IN_FLIGHT);
+/**
+ * Derivations allowed to wait for a thread. Beyond this the work is refused at once
+ * (QueueFull, answered 503 with Retry-After) instead of queueing: with 100,000 iterations a
+ * derivation takes ~20 ms, so a full queue is about half a second of work (docs/security.md).
+ */
+export const PBKDF2_MAX_QUEUED = 64;
+const slots = new Semaphore(PBKDF2_IN_FLIGHT, PBKDF2_MAX_QUEUED);
 
 async function derive(secret: string, salt: Buffer, iterations: number): Promise<Buffer> {
   return slots.run(() => pbkdf2(secret.normalize('NFC'), salt, iterations, KEY_BYTES, 'sha256'));
 }
 
-/** Stored format: `pbkdf2-sha256$<iterations>$<salt>$<hash>`, so the cost can be raised later. */
+/**
+ * Stored format: `pbkdf2-sha256$<iterations>$<salt>$<hash>`, so the cost can be raised later.
+ * Everything before the last `$` is the hash's parameters; the database hands out only
+ * those (migrations/functions/02-principals.sql).
+ */
 export async function hashSecret(secret: string, iterations: number): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const hash = await derive(secret, salt, iterations);
   return [SCHEME, iterations, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
-interface ParsedHash {
+interface HashParams {
   iterations: number;
   salt: Buffer;
-  hash: Buffer;
 }
 
-function parse(stored: string): ParsedHash | undefined {
-  const [scheme, iterations, salt, hash] = stored.split('$');
-  if (scheme !== SCHEME || !iterations || !salt || !hash) return undefined;
+function parseParams(params: string): HashParams | undefined {
+  const [scheme, iterations, salt, ...rest] = params.split('$');
+  if (scheme !== SCHEME || !iterations || !salt || rest.length > 0) return undefined;
   const count = Number(iterations);
   if (!Number.isInteger(count) || count < 1) return undefined;
-  return {
-    iterations: count,
-    salt: Buffer.from(salt, 'base64url'),
-    hash: Buffer.from(hash, 'base64url'),
-  };
-}
-
-export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const parsed = parse(stored);
-  if (!parsed) return false;
-  const candidate = await derive(secret, parsed.salt, parsed.iterations);
-  return candidate.length === parsed.hash.length && timingSafeEqual(candidate, parsed.hash);
-}
-
-/** True when the stored hash uses fewer iterations than configured and should be re-hashed. */
-export function needsRehash(stored: string, iterations: number): boolean {
-  const parsed = parse(stored);
-  return !parsed || parsed.iterations < iterations;
+  return { iterations: count, salt: Buffer.from(salt, 'base64url') };
 }
 
 /**
- * A hash of a random secret, used when an id is unknown so that the answer takes as long
- * as a real verification (no id enumeration by timing).
+ * The proof of a secret: its PBKDF2 output under the stored hash's parameters, which the
+ * database compares with the stored hash. Parameters it cannot read (a corrupt row) yield a
+ * proof that matches nothing, after the same work.
  */
-let decoy: Promise<string> | undefined;
-export function decoyHash(iterations: number): Promise<string> {
-  decoy ??= hashSecret(randomBytes(32).toString('base64url'), iterations);
-  return decoy;
+export async function deriveProof(
+  secret: string,
+  params: string,
+  iterations: number,
+): Promise<string> {
+  const parsed = parseParams(params) ?? { iterations, salt: randomBytes(SALT_BYTES) };
+  return (await derive(secret, parsed.salt, parsed.iterations)).toString('base64url');
+}
+
+/**
+ * Parameters for an identifier that does not exist, so that its answer takes as long as a
+ * real check (no enumeration by timing). Fresh salt each time: nothing to match against.
+ */
+export function decoyParams(iterations: number): string {
+  return [SCHEME, iterations, randomBytes(SALT_BYTES).toString('base64url')].join('$');
+}
+
+/** True when stored parameters use fewer iterations than configured (re-hash on success). */
+export function needsRehash(params: string, iterations: number): boolean {
+  const parsed = parseParams(params);
+  return !parsed || parsed.iterations < iterations;
 }

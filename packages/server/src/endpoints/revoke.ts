@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
-import { authenticateClient } from '../client-auth/authenticate-client.js';
-import { bodyParams, required } from '../http/params.js';
-import { findToken } from '../oauth/token-lookup.js';
+import { authenticatingClient } from '../auth/client.js';
+import { required } from '../http/params.js';
+import { inputOf } from '../http/request-input.js';
+import { tokenReference } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
 
 /**
@@ -11,27 +12,18 @@ import type { ServerContext } from '../server-context.js';
  */
 export function revokeEndpoint(ctx: ServerContext) {
   return async (c: Context): Promise<Response> => {
-    const params = await bodyParams(c, { allowJson: false });
-    const { client } = await authenticateClient(c, params, ctx, { allowPublic: true });
+    const input = inputOf(c);
+    const params = await input.params();
+    const client = authenticatingClient(ctx, await input.client());
     const token = required(params, 'token');
-    const found = await findToken(ctx, token, params.get('token_type_hint'));
-    if (found?.kind === 'refresh_token') {
-      await ctx.store.revokeRefreshFamily(found.tokenHash, client.id);
-    } else if (found?.kind === 'access_token') {
-      const { claims } = found;
-      await ctx.store.revokeAccessToken(
-        claims.jti,
-        claims.gid,
-        client.id,
-        new Date(claims.exp * 1000),
-      );
-    }
-    if (found)
+    const { reference } = await tokenReference(ctx, token);
+    const result = await client.run((proof) => ctx.store.revoke(proof, reference));
+    if (result.revoked)
       ctx.security.record({
         event: 'token.revoked',
         outcome: 'success',
         actor: { type: 'client', id: client.clientId },
-        target: { type: found.kind },
+        target: { type: result.revoked },
         clientId: client.clientId,
       });
     return c.body(null, 200, { 'Cache-Control': 'no-store' });

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { PrincipalChanged } from '../client-auth/authenticate-client.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
 import { parseParams } from '../http/validate.js';
 import { isValidVerifier, s256 } from '../oauth/pkce.js';
 import type { SecurityEventInput } from '../security/events.js';
-import type { ExchangeOutcome } from '../storage/oauth-store.js';
+import type { ExchangeRefusal } from '../storage/oauth-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { tokenResponse } from './issue-tokens.js';
 
@@ -18,7 +17,7 @@ const schema = z.object({
 
 // RFC 6749 §5.2: every failure of the grant itself is invalid_grant. The descriptions
 // differ only where the client can act on the difference.
-const FAILURES: Record<Exclude<ExchangeOutcome, 'ok' | 'principal_changed'>, string> = {
+const FAILURES: Record<ExchangeRefusal, string> = {
   invalid: 'The authorization code is invalid.',
   expired: 'The authorization code has expired.',
   replayed: 'The authorization code was already used; tokens issued from it are revoked.',
@@ -30,7 +29,7 @@ const FAILURES: Record<Exclude<ExchangeOutcome, 'ok' | 'principal_changed'>, str
 /** A replayed code is its own event (RFC 9700 §4.2.4: the grant it produced is revoked). */
 function exchangeEvent(
   clientId: string,
-  outcome: ExchangeOutcome,
+  outcome: ExchangeRefusal | 'ok',
   agentId: string | null,
 ): SecurityEventInput {
   return {
@@ -47,7 +46,7 @@ function exchangeEvent(
 /** authorization_code grant: RFC 6749 §4.1.3 with PKCE verification (RFC 7636 §4.6). */
 export const authorizationCodeGrant: GrantHandler = {
   type: 'authorization_code',
-  async handle(ctx, caller, params) {
+  async handle(ctx, client, params) {
     const input = parseParams(schema, params);
     if (!isValidVerifier(input.code_verifier)) {
       throw oauthError.invalidRequest(
@@ -55,24 +54,18 @@ export const authorizationCodeGrant: GrantHandler = {
       );
     }
     const refreshToken = randomToken(32);
-    const result = await ctx.store.exchangeCode({
-      codeHash: sha256(input.code),
-      client: caller.binding,
-      redirectUri: input.redirect_uri,
-      verifierChallenge: s256(input.code_verifier),
-      refreshHash: sha256(refreshToken),
-      refreshTtl: ctx.config.refreshTokenTtl,
-    });
-    if (result.outcome === 'principal_changed') throw new PrincipalChanged();
-    caller.confirmed();
-    ctx.security.record(
-      exchangeEvent(
-        caller.clientId,
-        result.outcome,
-        result.outcome === 'ok' ? result.agentId : null,
-      ),
+    const result = await client.run((proof) =>
+      ctx.store.exchangeCode(proof, {
+        codeHash: sha256(input.code),
+        redirectUri: input.redirect_uri,
+        verifierChallenge: s256(input.code_verifier),
+        refreshHash: sha256(refreshToken),
+        refreshTtl: ctx.config.refreshTokenTtl,
+      }),
     );
+    const agentId = result.outcome === 'ok' ? result.agentId : null;
+    ctx.security.record(exchangeEvent(client.clientId, result.outcome, agentId));
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    return tokenResponse(ctx, caller.clientId, result, refreshToken);
+    return tokenResponse(ctx, client.clientId, result, refreshToken);
   },
 };

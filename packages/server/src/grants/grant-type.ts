@@ -1,4 +1,4 @@
-import type { ClientCaller } from '../client-auth/authenticate-client.js';
+import type { AuthenticatingClient } from '../auth/client.js';
 import type { Params } from '../http/params.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -12,11 +12,10 @@ export interface TokenResponse {
 }
 
 /**
- * One grant type of the token endpoint. `handle` throws PrincipalChanged when the caller was
- * a remembered client the database no longer confirms (nothing was done); otherwise it calls
- * `caller.confirmed()` as soon as its database call has answered.
+ * One grant type of the token endpoint. The grant runs its database call through
+ * `client.run`, which checks the client's credentials in that same call (auth/client.ts).
  */
 export interface GrantHandler {
   readonly type: string;
-  handle(ctx: ServerContext, caller: ClientCaller, params: Params): Promise<TokenResponse>;
+  handle(ctx: ServerContext, client: AuthenticatingClient, params: Params): Promise<TokenResponse>;
 }

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { PrincipalChanged } from '../client-auth/authenticate-client.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
 import { parseParams } from '../http/validate.js';
 import { parseScope } from '../oauth/scopes.js';
 import type { SecurityEventInput, SecurityEventName } from '../security/events.js';
-import type { RotateOutcome } from '../storage/oauth-store.js';
+import type { RotateRefusal } from '../storage/oauth-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { tokenResponse } from './issue-tokens.js';
 
@@ -15,10 +14,7 @@ const schema = z.object({
   scope: z.string().optional(),
 });
 
-const FAILURES: Record<
-  Exclude<RotateOutcome, 'ok' | 'invalid_scope' | 'principal_changed'>,
-  string
-> = {
+const FAILURES: Record<Exclude<RotateRefusal, 'invalid_scope'>, string> = {
   invalid: 'The refresh token is invalid.',
   reused: 'The refresh token was already used; the whole token family is revoked.',
   revoked: 'The refresh token has been revoked.',
@@ -26,7 +22,7 @@ const FAILURES: Record<
   agent_disabled: 'The agent or website is disabled.',
 };
 
-const SPECIAL_EVENTS: Partial<Record<RotateOutcome, SecurityEventName>> = {
+const SPECIAL_EVENTS: Partial<Record<RotateRefusal, SecurityEventName>> = {
   reused: 'token.refresh_reuse',
   revoked: 'token.revoked_use',
   expired: 'token.expired_use',
@@ -35,10 +31,10 @@ const SPECIAL_EVENTS: Partial<Record<RotateOutcome, SecurityEventName>> = {
 /** Reuse of a rotated token is its own event (RFC 9700 §4.14.2: the family is revoked). */
 function refreshEvent(
   clientId: string,
-  outcome: RotateOutcome,
+  outcome: Exclude<RotateRefusal, 'invalid_scope'> | 'ok',
   agentId: string | null,
 ): SecurityEventInput {
-  const event = SPECIAL_EVENTS[outcome] ?? 'token.refresh';
+  const event = (outcome !== 'ok' && SPECIAL_EVENTS[outcome]) || 'token.refresh';
   return {
     event,
     outcome: outcome === 'ok' ? 'success' : outcome === 'reused' ? 'denied' : 'failure',
@@ -53,29 +49,23 @@ function refreshEvent(
 /** refresh_token grant: RFC 6749 §6, rotated on every use (OAuth 2.1 §4.3.1, RFC 9700 §4.14). */
 export const refreshTokenGrant: GrantHandler = {
   type: 'refresh_token',
-  async handle(ctx, caller, params) {
+  async handle(ctx, client, params) {
     const input = parseParams(schema, params);
     const scope = input.scope === undefined ? undefined : parseScope(input.scope);
     const nextToken = randomToken(32);
-    const result = await ctx.store.rotateRefresh({
-      tokenHash: sha256(input.refresh_token),
-      client: caller.binding,
-      scope,
-      newHash: sha256(nextToken),
-      ttl: ctx.config.refreshTokenTtl,
-    });
-    if (result.outcome === 'principal_changed') throw new PrincipalChanged();
-    caller.confirmed();
+    const result = await client.run((proof) =>
+      ctx.store.rotateRefresh(proof, {
+        tokenHash: sha256(input.refresh_token),
+        scope,
+        newHash: sha256(nextToken),
+        ttl: ctx.config.refreshTokenTtl,
+      }),
+    );
     if (result.outcome === 'invalid_scope')
       throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
-    ctx.security.record(
-      refreshEvent(
-        caller.clientId,
-        result.outcome,
-        result.outcome === 'ok' ? result.agentId : null,
-      ),
-    );
+    const agentId = result.outcome === 'ok' ? result.agentId : null;
+    ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId));
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    return tokenResponse(ctx, caller.clientId, result, nextToken);
+    return tokenResponse(ctx, client.clientId, result, nextToken);
   },
 };

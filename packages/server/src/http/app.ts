@@ -18,14 +18,17 @@ import { requestContext } from '../security/request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { errorResponse } from './error-response.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
+import { requestInput } from './request-input.js';
 
 type Route = {
   path: string;
   methods: string[];
   handler: (c: Context) => Response | Promise<Response>;
-  /** Runs before the handler: CORS, then rate limits (src/security). */
+  /** Runs before the handler: CORS, the parameters parsed once, then rate limits. */
   guards?: MiddlewareHandler[];
 };
+
+const FORM = requestInput({ allowJson: false });
 
 /** Builds the HTTP application. Web-standard Request/Response in, so any runtime can host it. */
 export function createApp(ctx: ServerContext, options: { console?: ConsoleOptions } = {}): Hono {
@@ -52,37 +55,48 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       path: '/authorize',
       methods: ['GET'],
       handler: authorizeEndpoint(ctx),
-      guards: [limit.middleware('authorize', identityOf.query('client_id'))],
+      guards: [requestInput('query'), limit.middleware('authorize', identityOf.param('client_id'))],
     },
     {
       path: '/api/agent/authenticate',
       methods: ['POST'],
       handler: agentAuthenticateEndpoint(ctx),
-      guards: [apiCors, limit.middleware('authenticate', identityOf.agent)],
+      guards: [
+        apiCors,
+        requestInput({ allowJson: true, preferJson: true }),
+        limit.middleware('authenticate', identityOf.agent),
+      ],
     },
     {
       path: '/api/check-status',
       methods: ['GET'],
       handler: checkStatusEndpoint(ctx),
-      guards: [limit.middleware('check_status', identityOf.query('request_id'))],
+      guards: [
+        requestInput('query'),
+        limit.middleware('check_status', identityOf.param('request_id')),
+      ],
     },
     {
       path: '/token',
       methods: ['POST'],
       handler: tokenEndpoint(ctx),
-      guards: [publicClientCors, limit.middleware('token', identityOf.client)],
+      guards: [
+        publicClientCors,
+        requestInput({ allowJson: true }),
+        limit.middleware('token', identityOf.client),
+      ],
     },
     {
       path: '/introspect',
       methods: ['POST'],
       handler: introspectEndpoint(ctx),
-      guards: [apiCors, limit.middleware('introspect', identityOf.client)],
+      guards: [apiCors, FORM, limit.middleware('introspect', identityOf.client)],
     },
     {
       path: '/revoke',
       methods: ['POST'],
       handler: revokeEndpoint(ctx),
-      guards: [publicClientCors, limit.middleware('revoke', identityOf.client)],
+      guards: [publicClientCors, FORM, limit.middleware('revoke', identityOf.client)],
     },
     {
       path: '/userinfo',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { OAuthError, oauthError } from '../errors.js';
+import { oauthError } from '../errors.js';
+import type { Params } from '../http/params.js';
 import { isValidS256Challenge } from './pkce.js';
 import { parseScope } from './scopes.js';
 
@@ -15,7 +16,7 @@ const authorizeSchema = z.object({
 });
 
 /** Throws an OAuthError naming the first problem; the caller reports it to the client. */
-export function validateRequest(params: Map<string, string>) {
+export function validateRequest(params: Params) {
   if (!params.has('response_type'))
     throw oauthError.invalidRequest('The response_type parameter is missing.');
   if (params.get('response_type') !== 'code') {
@@ -41,13 +42,3 @@ export function validateRequest(params: Map<string, string>) {
 }
 
 export type AuthorizeRequest = ReturnType<typeof validateRequest>;
-
-/** The request if it is well-formed, undefined otherwise (its error is reported later). */
-export function validRequestOrUndefined(params: Map<string, string>) {
-  try {
-    return validateRequest(params);
-  } catch (error) {
-    if (error instanceof OAuthError) return undefined;
-    throw error;
-  }
-}

@@ -16,7 +16,7 @@ import {
   rotateSecret,
   unlockSubject,
 } from './incident-response.js';
-import { Lockout, type LockoutSubject } from './lockout.js';
+import type { LockoutSubject } from './lockout.js';
 import { SecurityLog } from './security-log.js';
 
 export const INCIDENT_USAGE = `Incident response (each writes a security event):
@@ -80,7 +80,7 @@ export function incidentStep(
 ): Step | undefined {
   const unlock = (subject: LockoutSubject, what: string): Step => {
     const id = onePositional(args, what);
-    return (db) => unlockSubject(new Lockout(db, config.lockout), subject, id);
+    return (db) => unlockSubject(db, subject, id);
   };
   const key = `${command} ${sub}`;
   switch (key) {

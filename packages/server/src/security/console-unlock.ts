@@ -28,7 +28,7 @@ export async function unlockAsUser(
     ctx.security.rlsViolation({ userId, targetType: subject, targetId: id, action: 'unlock' });
     return 'not_found';
   }
-  const { result, event } = await unlockSubject(ctx.security.lockout, subject, id, userId);
+  const { result, event } = await unlockSubject(ctx.db, subject, id, userId);
   ctx.security.record({ ...event, actor: { type: 'user', id: userId } });
   return result.unlocked ? 'unlocked' : 'not_locked';
 }

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { normalizeEmail } from '../accounts/email.js';
+import { generated } from '../accounts/generated.js';
 import { hashSecret } from '../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import type { SecurityEventInput } from './events.js';
-import type { Lockout, LockoutSubject } from './lockout.js';
+import { clearLockout, type LockoutSubject } from './lockout.js';
 import { rotateSigningKey } from './signing-keys.js';
 
 /**
@@ -84,10 +85,6 @@ export async function revokeSessions(
   };
 }
 
-function newSecret(prefix: string): string {
-  return `${prefix}_${randomBytes(32).toString('base64url')}`;
-}
-
 /** New secret for an agent or confidential client; the old one stops working at once. */
 export async function rotateSecret(
   db: SqlExecutor,
@@ -95,7 +92,7 @@ export async function rotateSecret(
   id: string,
   iterations: number,
 ): Promise<IncidentResult<Record<string, string>>> {
-  const secret = newSecret(kind === 'agent' ? 'aa_sk' : 'aa_cs');
+  const secret = kind === 'agent' ? generated.agentSecret() : generated.clientSecret();
   const fn = kind === 'agent' ? 'security_set_agent_secret' : 'security_set_client_secret';
   const [row] = await db.query<{ ok: boolean }>(`SELECT ${fn}($1, $2) AS ok`, [
     id,
@@ -123,12 +120,12 @@ export async function rotateSecret(
 }
 
 export async function unlockSubject(
-  lockout: Lockout,
+  db: SqlExecutor,
   subject: LockoutSubject,
   id: string,
   userId?: string,
 ): Promise<IncidentResult<{ unlocked: boolean }>> {
-  const unlocked = await lockout.unlock(subject, id);
+  const unlocked = await clearLockout(db, subject, subject === 'user' ? normalizeEmail(id) : id);
   return {
     result: { unlocked },
     event: {

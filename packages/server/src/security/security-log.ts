@@ -68,7 +68,7 @@ export class SecurityLog {
 
   private async insertEach(batch: SecurityEvent[]): Promise<void> {
     for (const event of batch) {
-      await this.insert(event).catch((error: unknown) => {
+      await this.insertBatch([event]).catch((error: unknown) => {
         this.logger.error(
           { err: error, security_event: event.event },
           'security event could not be stored',
@@ -99,27 +99,6 @@ export class SecurityLog {
         details: event.details,
       },
       `security event ${event.event}`,
-    );
-  }
-
-  private async insert(event: SecurityEvent): Promise<void> {
-    await this.db.query(
-      `SELECT security_log_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, ($13::text)::jsonb)`,
-      [
-        event.event,
-        event.outcome,
-        event.actor?.type ?? 'anonymous',
-        event.actor?.id ?? null,
-        event.target?.type ?? null,
-        event.target?.id ?? null,
-        event.ip ?? null,
-        event.userAgent ?? null,
-        event.requestId ?? null,
-        event.agentId ?? null,
-        event.clientId ?? null,
-        event.userId ?? null,
-        JSON.stringify(event.details ?? {}),
-      ],
     );
   }
 }

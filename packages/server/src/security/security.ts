@@ -4,7 +4,6 @@ import type { SqlExecutor } from '../storage/driver.js';
 import { AlertEngine, alertRules } from './alerts.js';
 import { CounterStore } from './counter-store.js';
 import type { SecurityEventInput } from './events.js';
-import { Lockout, type LockoutState, type LockoutSubject, type SecretCheck } from './lockout.js';
 import { SecurityMetrics } from './metrics.js';
 import { RateLimiters } from './rate-limit.js';
 import { SecurityLog } from './security-log.js';
@@ -17,7 +16,6 @@ import { WebhookSender } from './webhook.js';
 export class Security {
   readonly log: SecurityLog;
   readonly metrics: SecurityMetrics;
-  readonly lockout: Lockout;
   readonly limits: RateLimiters;
   readonly counters: CounterStore;
   private readonly alerts: AlertEngine;
@@ -27,7 +25,6 @@ export class Security {
     this.counters = new CounterStore(config.redisUrl, config.redisKeyPrefix, logger);
     this.log = new SecurityLog(db, logger);
     this.metrics = new SecurityMetrics(db);
-    this.lockout = new Lockout(db, config.lockout);
     this.limits = new RateLimiters(config, this.counters, this.log);
     this.webhook = new WebhookSender(
       config.alerts.webhookUrl,
@@ -48,42 +45,6 @@ export class Security {
   /** Records a security event (never blocks; see SecurityLog). */
   record(event: SecurityEventInput): void {
     this.log.record(event);
-  }
-
-  /**
-   * Checks a secret under lockout and records the failure (and any lockout) as security
-   * events. The caller records success once every other check has passed too.
-   */
-  async checkSecret(
-    subject: LockoutSubject,
-    id: string,
-    verify: () => Promise<boolean>,
-    known?: LockoutState | null,
-  ): Promise<SecretCheck> {
-    const checked = await this.lockout.check(subject, id, verify, known);
-    if (checked.outcome === 'ok') return checked;
-    const ids =
-      subject === 'agent' ? { agentId: id } : subject === 'client' ? { clientId: id } : {};
-    const actor = { type: subject, id: subject === 'user' ? undefined : id } as const;
-    this.record({
-      event: `${subject}.authentication`,
-      outcome: checked.outcome === 'locked' ? 'denied' : 'failure',
-      actor,
-      target: { type: subject, id },
-      ...ids,
-      details: { reason: checked.outcome === 'locked' ? 'locked' : 'invalid_secret' },
-    });
-    if (checked.outcome === 'failed' && checked.lockedNow) {
-      this.record({
-        event: 'lockout.locked',
-        outcome: 'denied',
-        actor,
-        target: { type: subject, id },
-        ...ids,
-        details: { seconds: checked.retryAfter ?? 0 },
-      });
-    }
-    return checked;
   }
 
   /**

@@ -1,24 +1,6 @@
-import type { LockoutState } from '../security/lockout.js';
+import type { OperationResult, PrincipalOutcome } from '../auth/principal-call.js';
 
 /** The shapes the OAuth store takes and returns (oauth-store.ts). */
-
-export interface ClientRecord {
-  id: string;
-  clientId: string;
-  secretHash: string | null;
-  secretVersion: number;
-  name: string;
-  redirectUris: string[];
-  disabled: boolean;
-}
-
-export interface AgentRecord {
-  id: string;
-  agentId: string;
-  secretHash: string;
-  secretVersion: number;
-  disabled: boolean;
-}
 
 export type RequestStatus = 'pending' | 'authenticated' | 'expired' | 'denied';
 
@@ -31,9 +13,9 @@ export interface RequestState {
 }
 
 export interface NewRequest {
-  requestHash: string;
-  clientRef: string;
+  clientId: string;
   redirectUri: string;
+  requestHash: string;
   state: string;
   codeChallenge: string;
   scope: string;
@@ -41,13 +23,17 @@ export interface NewRequest {
   ttlSeconds: number;
 }
 
-export type CompleteOutcome = 'ok' | 'not_found' | 'expired' | 'authenticated' | 'denied';
+/** Why an authorization request's client or redirect URI cannot be used. */
+export type ClientCheck = 'ok' | 'unknown_client' | 'redirect_mismatch';
 
-/** A principal row with its lockout state, fetched together for a secret check. */
-export interface ForAuthentication<Row> {
-  row: Row | undefined;
-  lock: LockoutState | null;
-}
+export type CreatedRequest =
+  | { outcome: 'ok'; expiresAt: Date; clientName: string }
+  | { outcome: Exclude<ClientCheck, 'ok'> };
+
+/** An operation's own outcome, or the principal check's (auth/principal-call.ts). */
+export type Outcome<Own extends string> = OperationResult & { outcome: Own | PrincipalOutcome };
+
+export type SignInOutcome = Outcome<'ok' | 'not_found' | RequestStatus>;
 
 /** A live grant as the token endpoint needs it to mint tokens. */
 export interface IssuedGrant {
@@ -58,27 +44,11 @@ export interface IssuedGrant {
 }
 
 /** Either the grant, or the reason there is none. */
-export type GrantResult<Outcome extends string> =
-  | ({ outcome: 'ok' } & IssuedGrant)
-  | { outcome: Exclude<Outcome, 'ok'> };
+export type GrantResult<Refusal extends string> =
+  | (OperationResult & { outcome: 'ok' } & IssuedGrant)
+  | (OperationResult & { outcome: Refusal | PrincipalOutcome });
 
-/**
- * A principal whose presented secret this process verified before (SecretVerifier). The
- * database re-checks its secret_version, `disabled` and lockout in the same call as the
- * work, and answers 'principal_changed' without doing anything when one no longer holds.
- */
-export interface RememberedPrincipal {
-  publicId: string;
-  lockoutKey: string;
-  secretVersion: number;
-}
-
-/** Which client a grant call acts for: a row already authenticated, or a remembered one. */
-export type ClientBinding = { ref: string } | { remembered: RememberedPrincipal };
-
-export type ExchangeOutcome =
-  | 'ok'
-  | 'principal_changed'
+export type ExchangeRefusal =
   | 'invalid'
   | 'expired'
   | 'replayed'
@@ -86,9 +56,7 @@ export type ExchangeOutcome =
   | 'pkce_mismatch'
   | 'agent_disabled';
 
-export type RotateOutcome =
-  | 'ok'
-  | 'principal_changed'
+export type RotateRefusal =
   | 'invalid'
   | 'invalid_scope'
   | 'reused'
@@ -105,12 +73,22 @@ export interface AccessTokenState {
   emailVerified: boolean;
 }
 
-export interface RefreshTokenState {
-  active: boolean;
-  clientId: string;
-  agentId: string;
-  scope: string;
-  model: string;
-  issuedAt: Date;
-  expiresAt: Date;
+/** Introspection's view of a token that belongs to the asking client (RFC 7662 §2.2). */
+export type IntrospectedToken =
+  | { tokenType: 'access_token'; active: boolean; agentId: string }
+  | {
+      tokenType: 'refresh_token';
+      active: boolean;
+      agentId: string;
+      scope: string;
+      model: string;
+      issuedAt: Date;
+      expiresAt: Date;
+    };
+
+/** Identifies a token the way the database can find it: an access token by its verified
+ * `jti` and `gid` claims, a refresh token by its hash. */
+export interface TokenReference {
+  access?: { jti: string; grantId: string; expiresAt: Date } | undefined;
+  refreshHash?: string | undefined;
 }

@@ -3,7 +3,6 @@ import type { SqlDriver, SqlExecutor } from './driver.js';
 export interface UserRecord {
   id: string;
   email: string;
-  passwordHash: string;
   role: 'user' | 'admin';
   disabled: boolean;
 }
@@ -57,22 +56,8 @@ export async function findUserByEmail(
   db: SqlExecutor,
   email: string,
 ): Promise<UserRecord | undefined> {
-  const [row] = await db.query<{
-    id: string;
-    email: string;
-    password_hash: string;
-    role: 'user' | 'admin';
-    disabled: boolean;
-  }>('SELECT * FROM app_user_by_email($1)', [email]);
-  return (
-    row && {
-      id: row.id,
-      email: row.email,
-      passwordHash: row.password_hash,
-      role: row.role,
-      disabled: row.disabled,
-    }
-  );
+  const [row] = await db.query<UserRecord>('SELECT * FROM app_user_by_email($1)', [email]);
+  return row;
 }
 
 /** Inserts under the owner's RLS context; the policy's WITH CHECK rejects any other owner. */

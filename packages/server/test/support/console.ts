@@ -84,6 +84,13 @@ export class ConsoleBrowser {
   }
 }
 
+/** A log-in from a fresh browser: the response (303 on success). */
+export async function consoleLogin(h: Harness, email: string, password: string): Promise<Response> {
+  const browser = new ConsoleBrowser(h);
+  await browser.get('/console/login');
+  return browser.post('/console/login', { email, password });
+}
+
 export interface ConsoleUser {
   browser: ConsoleBrowser;
   email: string;

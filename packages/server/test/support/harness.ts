@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
+import { provisionAgent, provisionClient, provisionUser } from '../../src/accounts/provisioning.js';
 import { createServerContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/load.js';
 import { randomToken } from '../../src/crypto/random.js';
@@ -7,7 +8,6 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_RATE_LIMITS } from '../../src/security/rate-limit-policies.js';
 import type { ServerContext } from '../../src/server-context.js';
-import { provisionAgent, provisionClient, provisionUser } from '../../src/services/provisioning.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export const ISSUER = 'http://auth.test';
@@ -32,7 +32,7 @@ export interface Harness {
   /** Every log line the server wrote, raw. */
   logs: string[];
   request(path: string, init?: RequestInit): Promise<Response>;
-  createUser(email?: string): Promise<{ id: string; email: string }>;
+  createUser(email?: string): Promise<{ id: string; email: string; password: string }>;
   createClient(
     ownerEmail: string,
     options?: { public?: boolean; redirectUris?: string[]; name?: string },
@@ -80,13 +80,9 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
     logs,
     request: async (path, init) => app.request(new URL(path, ISSUER).href, init),
     async createUser(email = `owner${++counter}-${randomToken(16).slice(0, 8)}@example.com`) {
-      const user = await provisionUser(db.driver, {
-        email,
-        password: randomToken(16),
-        admin: false,
-        iterations,
-      });
-      return { id: user.id, email };
+      const password = randomToken(16);
+      const user = await provisionUser(db.driver, { email, password, admin: false, iterations });
+      return { id: user.id, email: user.email, password };
     },
     async createClient(ownerEmail, options = {}) {
       return provisionClient(db.driver, {

@@ -1,11 +1,11 @@
-import { hashSecret, verifySecret } from '../../crypto/pbkdf2.js';
+import { passwordProblem } from '../../accounts/password-policy.js';
+import { hashSecret } from '../../crypto/pbkdf2.js';
 import { html } from '../../views/html.js';
-import { passwordProblem } from '../accounts/password-policy.js';
+import { withPassword } from '../accounts/password-check.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { sendVerificationMail } from '../mail/verification.js';
-import { passwordHashOf, setPasswordHash } from '../queries/users.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { createSession, endOtherSessions } from '../session/sessions.js';
 import { actionButton, notice, postForm } from '../views/components.js';
@@ -51,16 +51,14 @@ export function changePasswordAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
     const current = form.get('current') ?? '';
     const next = form.get('next') ?? '';
-    const stored = await asSession(deps, session, (tx) => passwordHashOf(tx, session.userId));
-    if (!stored || !(await verifySecret(current, stored)))
-      return accountPage(c, session, 'The current password is wrong.');
     const problem = passwordProblem(next, session.email);
     if (problem) return accountPage(c, session, problem);
     const hash = await hashSecret(next, config.pbkdf2Iterations);
-    await asSession(deps, session, async (tx) => {
-      await setPasswordHash(tx, session.userId, hash);
-      await endOtherSessions(tx, session.userId, undefined);
-    });
+    const changed = await withPassword(deps.ctx, session.email, current, (user) =>
+      deps.ctx.accounts.changePassword(user, hash),
+    );
+    if (changed.outcome !== 'ok') return accountPage(c, session, 'The current password is wrong.');
+    await asSession(deps, session, (tx) => endOtherSessions(tx, session.userId, undefined));
     const sessionId = await createSession(db, session.userId, config.consoleSessionLifetime);
     writeCookie(c, 'session', config.issuer, sessionId);
     deps.ctx.logger.info(

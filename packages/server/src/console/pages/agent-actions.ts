@@ -1,3 +1,4 @@
+import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
@@ -13,7 +14,6 @@ import {
   updateAgentProfile,
 } from '../queries/agents.js';
 import { revokeAgentGrants, revokeGrant } from '../queries/grants.js';
-import { newAgentSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
@@ -75,7 +75,7 @@ export function agentDeleteAction(deps: ConsoleDeps) {
 export function agentRotateAction(deps: ConsoleDeps) {
   const { config } = deps.ctx;
   return action(deps, async (c, session) => {
-    const agentSecret = newAgentSecret();
+    const agentSecret = generated.agentSecret();
     const hash = await hashSecret(agentSecret, config.pbkdf2Iterations);
     const id = await changeAgent(deps, c, session, (tx, ref) => replaceAgentSecret(tx, ref, hash));
     const { agent } = await loadAgent(deps, c, session, id);

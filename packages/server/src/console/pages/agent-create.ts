@@ -1,9 +1,9 @@
+import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { insertAgent } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
-import { newAgentId, newAgentSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
 import { page } from '../views/shell.js';
@@ -54,8 +54,8 @@ export function createAgentAction(deps: ConsoleDeps) {
         },
         profile,
       );
-    const agentId = newAgentId();
-    const agentSecret = newAgentSecret();
+    const agentId = generated.agentId();
+    const agentSecret = generated.agentSecret();
     const secretHash = await hashSecret(agentSecret, config.pbkdf2Iterations);
     const id = await asSession(deps, session, (tx) =>
       insertAgent(tx, session.userId, { agentId, secretHash, ...profile }),

@@ -1,5 +1,5 @@
+import { isEmail, normalizeEmail } from '../../accounts/email.js';
 import { html, type SafeHtml } from '../../views/html.js';
-import { isEmail } from '../accounts/credentials.js';
 import { type Form, field } from '../http/form.js';
 
 export interface AgentProfile {
@@ -14,7 +14,7 @@ export function readAgentProfile(form: Form): AgentProfile | string {
   const userEmail = field(form, 'user_email');
   const userName = field(form, 'user_name');
   if (label.length > 100) return 'The agent name must be at most 100 characters.';
-  if (!isEmail(userEmail) || userEmail.length > 320)
+  if (!isEmail(normalizeEmail(userEmail)))
     return 'Enter a valid email address for the person the agent acts for.';
   if (userName.length > 200) return 'The name must be at most 200 characters.';
   if (/\p{Cc}/u.test(label + userName)) return 'Names must not contain control characters.';

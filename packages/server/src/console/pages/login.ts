@@ -1,15 +1,21 @@
 import type { Context } from 'hono';
+import { isEmail, normalizeEmail } from '../../accounts/email.js';
+import type { PrincipalOutcome } from '../../auth/principal-call.js';
+import { sha256 } from '../../crypto/digest.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
+import { randomToken } from '../../crypto/random.js';
+import { authenticationRefused } from '../../security/auth-events.js';
+import type { LoginResult } from '../../storage/account-store.js';
 import { asUser } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
-import { checkCredentials } from '../accounts/credentials.js';
+import { withPassword } from '../accounts/password-check.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
 import { field, readForm } from '../http/form.js';
 import { setPasswordHash } from '../queries/users.js';
 import type { ConsoleEnv } from '../session/middleware.js';
-import { createSession, endSession } from '../session/sessions.js';
+import { endSession } from '../session/sessions.js';
 import { notice, postForm } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page, seeOther } from '../views/shell.js';
@@ -45,46 +51,48 @@ export function loginView(deps: ConsoleDeps) {
 
 /** POST /console/login — a new session id on every log-in (no session fixation). */
 export function loginAction(deps: ConsoleDeps) {
-  const { config, db } = deps.ctx;
+  const { ctx } = deps;
+  const { config, db } = ctx;
   return async (c: Context<ConsoleEnv>) => {
     const form = await readForm(c);
     assertCsrf(c, config.issuer, form, readAnonymousCsrf(c, config.issuer));
-    const email = field(form, 'email');
-    const found: { user?: Awaited<ReturnType<typeof checkCredentials>> } = {};
-    // Lockout is keyed on the email as typed, so unknown and real accounts lock alike.
-    const checked = await deps.ctx.security.checkSecret('user', email.toLowerCase(), async () => {
-      found.user = await checkCredentials(
-        db,
-        email,
-        form.get('password') ?? '',
-        config.pbkdf2Iterations,
-      );
-      return found.user !== undefined;
-    });
-    const user = found.user;
-    if (checked.outcome === 'locked') {
-      c.header('Retry-After', String(checked.retryAfter));
-      return loginPage(c, deps, 'Too many failed attempts. Try again later.', email);
+    const typed = field(form, 'email');
+    const email = normalizeEmail(typed);
+    const password = form.get('password') ?? '';
+    if (!isEmail(email)) return loginPage(c, deps, 'The email or password is wrong.', typed);
+    const sessionId = randomToken(32);
+    const result = await withPassword(ctx, email, password, (user) =>
+      ctx.accounts.login(user, {
+        idHash: sha256(sessionId),
+        lifetimeSeconds: config.consoleSessionLifetime,
+      }),
+    );
+    if (result.outcome !== 'ok') {
+      const refused = result.outcome as Exclude<PrincipalOutcome, 'principal_retry'>;
+      for (const event of authenticationRefused('user', email, refused, result.retryAfter))
+        ctx.security.record(event);
+      if (refused === 'principal_locked' || refused === 'principal_busy') {
+        c.header('Retry-After', String(result.retryAfter));
+        return loginPage(c, deps, 'Too many failed attempts. Try again later.', typed);
+      }
+      return loginPage(c, deps, 'The email or password is wrong.', typed);
     }
-    if (checked.outcome !== 'ok' || !user) {
-      return loginPage(c, deps, 'The email or password is wrong.', email);
-    }
-    deps.ctx.security.record({
+    const { userId } = result as LoginResult & { outcome: 'ok' };
+    ctx.security.record({
       event: 'user.authentication',
       outcome: 'success',
-      actor: { type: 'user', id: user.id },
-      target: { type: 'user', id: user.id },
-      userId: user.id,
+      actor: { type: 'user', id: userId },
+      target: { type: 'user', id: userId },
+      userId,
     });
     const previous = c.get('session');
     if (previous) await asUser(db, previous.userId, (tx) => endSession(tx, previous.id));
-    if (user.rehash) {
-      const hash = await hashSecret(form.get('password') ?? '', config.pbkdf2Iterations);
-      await asUser(db, user.id, (tx) => setPasswordHash(tx, user.id, hash));
+    if ((result as { iterations: number }).iterations < config.pbkdf2Iterations) {
+      const hash = await hashSecret(password, config.pbkdf2Iterations);
+      await asUser(db, userId, (tx) => setPasswordHash(tx, userId, hash));
     }
-    const sessionId = await createSession(db, user.id, config.consoleSessionLifetime);
     writeCookie(c, 'session', config.issuer, sessionId);
-    deps.ctx.logger.info({ event: 'console.login', user_id: user.id }, 'console log-in');
+    ctx.logger.info({ event: 'console.login', user_id: userId }, 'console log-in');
     return seeOther(c, '/console');
   };
 }

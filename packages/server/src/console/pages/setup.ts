@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
+import { isEmail, normalizeEmail } from '../../accounts/email.js';
+import { passwordProblem } from '../../accounts/password-policy.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { html } from '../../views/html.js';
-import { isEmail } from '../accounts/credentials.js';
-import { passwordProblem } from '../accounts/password-policy.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
@@ -60,10 +60,11 @@ export function setupAction(deps: ConsoleDeps) {
     const form = await readForm(c);
     assertCsrf(c, config.issuer, form, readAnonymousCsrf(c, config.issuer));
     const token = form.get('token') ?? '';
-    const email = field(form, 'email');
+    const typed = field(form, 'email');
+    const email = normalizeEmail(typed);
     const password = form.get('password') ?? '';
     if (!TOKEN.test(token) || !(await setupTokenValid(db, token))) return invalidLink(c);
-    if (!isEmail(email)) return setupPage(c, deps, token, 'Enter a valid email address.', email);
+    if (!isEmail(email)) return setupPage(c, deps, token, 'Enter a valid email address.', typed);
     const problem = passwordProblem(password, email);
     if (problem) return setupPage(c, deps, token, problem, email);
     const hash = await hashSecret(password, config.pbkdf2Iterations);

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
+import { isEmail, normalizeEmail } from '../../accounts/email.js';
+import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../accounts/password-policy.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { findUserByEmail, registerUser } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
-import { isEmail } from '../accounts/credentials.js';
-import { MIN_PASSWORD_LENGTH, passwordProblem } from '../accounts/password-policy.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
@@ -58,10 +58,10 @@ export function signupAction(deps: ConsoleDeps) {
     assertSignupOpen(deps);
     const form = await readForm(c);
     assertCsrf(c, config.issuer, form, readAnonymousCsrf(c, config.issuer));
-    const email = field(form, 'email');
+    const typed = field(form, 'email');
+    const email = normalizeEmail(typed);
     const password = form.get('password') ?? '';
-    if (!isEmail(email) || email.length > 320)
-      return signupPage(c, deps, 'Enter a valid email address.', email);
+    if (!isEmail(email)) return signupPage(c, deps, 'Enter a valid email address.', typed);
     const problem = passwordProblem(password, email);
     if (problem) return signupPage(c, deps, problem, email);
     if (await findUserByEmail(db, email))

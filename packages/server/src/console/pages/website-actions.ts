@@ -1,3 +1,4 @@
+import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
@@ -11,7 +12,6 @@ import {
   setClientDisabled,
   updateClient,
 } from '../queries/clients.js';
-import { newClientSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
@@ -70,7 +70,7 @@ export function websiteRotateAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
     const { client } = await loadWebsite(deps, c, session, c.req.param('id'));
     if (!client.confidential) return seeOther(c, `/console/websites/${client.id}`);
-    const clientSecret = newClientSecret();
+    const clientSecret = generated.clientSecret();
     const hash = await hashSecret(clientSecret, config.pbkdf2Iterations);
     await changeWebsite(deps, c, session, (tx, ref) => replaceClientSecret(tx, ref, hash));
     return page(c, {

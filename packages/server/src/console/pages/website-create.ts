@@ -1,9 +1,9 @@
+import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { insertClient } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
-import { newClientId, newClientSecret } from '../queries/new-credentials.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
 import { page } from '../views/shell.js';
@@ -55,8 +55,8 @@ export function createWebsiteAction(deps: ConsoleDeps) {
         { name: form.get('name') ?? '', redirectUris: form.get('redirect_uris') ?? '', type },
         input,
       );
-    const clientId = newClientId();
-    const clientSecret = type === 'public' ? null : newClientSecret();
+    const clientId = generated.clientId();
+    const clientSecret = type === 'public' ? null : generated.clientSecret();
     const secretHash = clientSecret
       ? await hashSecret(clientSecret, config.pbkdf2Iterations)
       : null;

@@ -43,14 +43,14 @@ export async function updateAgentProfile(
   return rows.length === 1;
 }
 
-/** A new hash and a bumped secret_version: cached verifications of the old secret die at once. */
+/** A new hash: the database compares every presented proof with it, so the old secret stops at once. */
 export async function replaceAgentSecret(
   tx: SqlExecutor,
   id: string,
   secretHash: string,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE agents SET secret_hash = $2, secret_version = secret_version + 1, updated_at = now()
+    `UPDATE agents SET secret_hash = $2, updated_at = now()
      WHERE id = $1 RETURNING id`,
     [id, secretHash],
   );
@@ -63,8 +63,7 @@ export async function setAgentDisabled(
   disabled: boolean,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE agents SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END,
-       secret_version = secret_version + 1, updated_at = now()
+    `UPDATE agents SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now()
      WHERE id = $1 RETURNING id`,
     [id, disabled],
   );

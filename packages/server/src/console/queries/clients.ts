@@ -46,7 +46,7 @@ export async function replaceClientSecret(
   secretHash: string,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE clients SET secret_hash = $2, secret_version = secret_version + 1, updated_at = now()
+    `UPDATE clients SET secret_hash = $2, updated_at = now()
      WHERE id = $1 AND secret_hash IS NOT NULL RETURNING id`,
     [id, secretHash],
   );
@@ -59,8 +59,7 @@ export async function setClientDisabled(
   disabled: boolean,
 ): Promise<boolean> {
   const rows = await tx.query(
-    `UPDATE clients SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END,
-       secret_version = secret_version + 1, updated_at = now()
+    `UPDATE clients SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now()
      WHERE id = $1 RETURNING id`,
     [id, disabled],
   );

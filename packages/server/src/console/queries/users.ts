@@ -1,13 +1,5 @@
 import type { SqlExecutor } from '../../storage/driver.js';
 
-export async function passwordHashOf(tx: SqlExecutor, userId: string): Promise<string | undefined> {
-  const [row] = await tx.query<{ password_hash: string }>(
-    'SELECT password_hash FROM users WHERE id = $1',
-    [userId],
-  );
-  return row?.password_hash;
-}
-
 export async function setPasswordHash(tx: SqlExecutor, userId: string, hash: string) {
   await tx.query('UPDATE users SET password_hash = $2 WHERE id = $1', [userId, hash]);
 }

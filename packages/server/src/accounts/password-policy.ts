@@ -8,7 +8,7 @@ let common: ReadonlySet<string> | undefined;
 /** The shipped list (assets/common-passwords.txt), loaded once on first use. */
 function commonPasswords(): ReadonlySet<string> {
   common ??= new Set(
-    readFileSync(new URL('../../../assets/common-passwords.txt', import.meta.url), 'utf8')
+    readFileSync(new URL('../../assets/common-passwords.txt', import.meta.url), 'utf8')
       .split('\n')
       .filter(Boolean),
   );

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { hashSecret } from '../crypto/pbkdf2.js';
 import { redirectUriProblem } from '../oauth/redirect-uri.js';
 import type { SqlDriver } from '../storage/driver.js';
@@ -9,29 +8,23 @@ import {
   insertClient,
   registerUser,
 } from '../storage/owner-store.js';
+import { isEmail, normalizeEmail } from './email.js';
+import { generated } from './generated.js';
 
 export class ProvisioningError extends Error {
   override readonly name = 'ProvisioningError';
 }
 
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}$/;
 const PUBLIC_ID = /^[A-Za-z0-9._~-]{3,128}$/;
 
-/** Secrets carry a recognisable prefix (for secret scanners) and 256 random bits. */
-function newSecret(prefix: string): string {
-  return `${prefix}_${randomBytes(32).toString('base64url')}`;
-}
-
-function newPublicId(prefix: string): string {
-  return `${prefix}_${randomBytes(16).toString('hex')}`;
-}
-
-function assertEmail(email: string): void {
-  if (!EMAIL.test(email)) throw new ProvisioningError(`"${email}" is not a valid email address.`);
+function checkedEmail(raw: string): string {
+  const email = normalizeEmail(raw);
+  if (!isEmail(email)) throw new ProvisioningError(`"${raw}" is not a valid email address.`);
+  return email;
 }
 
 async function requireOwner(db: SqlDriver, email: string) {
-  const owner = await findUserByEmail(db, email);
+  const owner = await findUserByEmail(db, normalizeEmail(email));
   if (!owner)
     throw new ProvisioningError(
       `No user with email ${email}. Create it first with \`auth-agent user create\`.`,
@@ -47,18 +40,18 @@ export async function provisionUser(
   db: SqlDriver,
   input: { email: string; password: string; admin: boolean; iterations: number },
 ) {
-  assertEmail(input.email);
+  const email = checkedEmail(input.email);
   if (input.password.length < 12)
     throw new ProvisioningError('The password must be at least 12 characters.');
-  if (await findUserByEmail(db, input.email))
-    throw new ProvisioningError(`A user with email ${input.email} already exists.`);
+  if (await findUserByEmail(db, email))
+    throw new ProvisioningError(`A user with email ${email} already exists.`);
   const id = await registerUser(
     db,
-    input.email,
+    email,
     await hashSecret(input.password, input.iterations),
     input.admin ? 'admin' : 'user',
   );
-  return { id, email: input.email, role: input.admin ? 'admin' : 'user' };
+  return { id, email, role: input.admin ? 'admin' : 'user' };
 }
 
 export async function provisionAgent(
@@ -71,14 +64,14 @@ export async function provisionAgent(
     iterations: number;
   },
 ) {
-  assertEmail(input.userEmail);
-  const agentId = input.agentId ?? newPublicId('agent');
+  checkedEmail(input.userEmail);
+  const agentId = input.agentId ?? generated.agentId();
   if (!PUBLIC_ID.test(agentId))
     throw new ProvisioningError(
       'An agent id is 3 to 128 characters of A-Z, a-z, 0-9, ".", "_", "~" or "-".',
     );
   const owner = await requireOwner(db, input.ownerEmail);
-  const agentSecret = newSecret('aa_sk');
+  const agentSecret = generated.agentSecret();
   const secretHash = await hashSecret(agentSecret, input.iterations);
   try {
     await asUser(db, owner.id, (tx) =>
@@ -121,8 +114,8 @@ export async function provisionClient(
     if (problem) throw new ProvisioningError(`Redirect URI ${uri} ${problem}.`);
   }
   const owner = await requireOwner(db, input.ownerEmail);
-  const clientId = newPublicId('client');
-  const clientSecret = input.public ? null : newSecret('aa_cs');
+  const clientId = generated.clientId();
+  const clientSecret = input.public ? null : generated.clientSecret();
   const secretHash = clientSecret ? await hashSecret(clientSecret, input.iterations) : null;
   await asUser(db, owner.id, (tx) =>
     insertClient(tx, owner.id, {

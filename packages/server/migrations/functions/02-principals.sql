@@ -1,0 +1,147 @@
+-- Authenticating agents, clients and console users. The stored PBKDF2 hash never leaves the
+-- database: a caller gets the hash's parameters (scheme, iterations, salt), derives the
+-- candidate in Node (crypto/pbkdf2.ts), and presents that derived value, the "proof", to
+-- the very function that does the work, which compares it with the stored hash. So the
+-- decision "is this the right secret" is made here and only here, and SQL running as the
+-- application role cannot read a hash to attack offline.
+--
+-- A proof is `fresh` when it was derived for this request, after auth_begin reserved an
+-- attempt; otherwise it is one the server derived earlier for the same secret
+-- (src/auth/proof-cache.ts). A stale remembered proof (the secret was rotated) answers
+-- 'principal_retry' and nothing is counted; the server then derives a fresh one.
+
+-- The stored form is 'pbkdf2-sha256$<iterations>$<salt>$<hash>'.
+CREATE OR REPLACE FUNCTION auth_hash_params(p_hash text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT regexp_replace(p_hash, '\$[^$]*$', '') $$;
+
+-- Both sides are hashed again before comparing, so the time taken says nothing about how
+-- many leading characters matched.
+CREATE OR REPLACE FUNCTION auth_proof_matches(p_hash text, p_proof text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT coalesce(
+    sha256(convert_to(substring(p_hash FROM '[^$]*$'), 'UTF8'))
+      = sha256(convert_to(p_proof, 'UTF8')),
+    false)
+$$;
+
+-- SHA-256, base64url: the form the server uses for every stored digest (crypto/digest.ts).
+CREATE OR REPLACE FUNCTION auth_digest(p_value text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT rtrim(translate(encode(sha256(convert_to(p_value, 'UTF8')), 'base64'), '+/', '-_'), '=')
+$$;
+
+-- Lockout rows are keyed by a digest of the identifier as presented, so an id that does not
+-- exist is counted and locked exactly like one that does.
+CREATE OR REPLACE FUNCTION auth_subject_key(p_kind text, p_public_id text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT auth_digest(p_kind || ':' || p_public_id) $$;
+
+-- The principal an identifier names: its row, its stored hash (NULL for a public client)
+-- and whether it may act (enabled, and so is its owner). No row: unknown.
+CREATE OR REPLACE FUNCTION auth_principal(p_kind text, p_public_id text,
+  OUT ref uuid, OUT secret_hash text, OUT usable boolean)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+  IF p_kind = 'client' THEN
+    SELECT c.id, c.secret_hash, auth_enabled(c.disabled_at, u.disabled_at)
+    INTO ref, secret_hash, usable
+    FROM clients c JOIN users u ON u.id = c.owner_id WHERE c.client_id = p_public_id;
+  ELSIF p_kind = 'agent' THEN
+    SELECT a.id, a.secret_hash, auth_enabled(a.disabled_at, u.disabled_at)
+    INTO ref, secret_hash, usable
+    FROM agents a JOIN users u ON u.id = a.owner_id WHERE a.agent_id = p_public_id;
+  ELSIF p_kind = 'user' THEN
+    SELECT u.id, u.password_hash, u.disabled_at IS NULL
+    INTO ref, secret_hash, usable FROM users u WHERE lower(u.email) = lower(p_public_id);
+  END IF;
+END
+$$;
+
+-- Before a secret is derived: reserves the attempt (03-lockout.sql) and answers the hash's
+-- parameters. outcome: 'ok' | 'locked' | 'busy'. hash_params is NULL for an unknown id or a
+-- public client; the server then derives against a decoy so the answer takes as long.
+-- `known` lets the server budget decoy work separately (docs/security.md).
+CREATE OR REPLACE FUNCTION auth_begin(p_kind text, p_public_id text, p_source text,
+  p_policy integer[])
+RETURNS TABLE (outcome text, hash_params text, known boolean, retry_after integer)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  reserved record;
+  p record;
+BEGIN
+  IF p_kind NOT IN ('agent', 'client', 'user') THEN
+    RAISE EXCEPTION 'unknown principal kind' USING ERRCODE = '22023';
+  END IF;
+  SELECT * INTO reserved
+  FROM auth_attempt_reserve(p_kind, auth_subject_key(p_kind, p_public_id), p_source, p_policy);
+  IF reserved.outcome <> 'ok' THEN
+    RETURN QUERY SELECT reserved.outcome, NULL::text, NULL::boolean, reserved.retry_after;
+    RETURN;
+  END IF;
+  SELECT * INTO p FROM auth_principal(p_kind, p_public_id);
+  RETURN QUERY SELECT 'ok'::text, auth_hash_params(p.secret_hash), p.ref IS NOT NULL, 0;
+END
+$$;
+
+-- The check inside every authenticated operation. outcome: 'ok', or one of
+-- 'principal_retry' (a remembered proof no longer holds: nothing counted, derive afresh),
+-- 'principal_invalid' (counted; retry_after > 0 when this failure locked the subject),
+-- 'principal_locked', 'principal_disabled'. A public client (no stored hash) passes with
+-- no proof at all; a proof presented for one fails.
+CREATE OR REPLACE FUNCTION auth_verify(p_kind text, p_public_id text, p_proof text,
+  p_fresh boolean, p_source text, p_policy integer[],
+  OUT ref uuid, OUT outcome text, OUT retry_after integer)
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  p record;
+  subject text := auth_subject_key(p_kind, p_public_id);
+  public_client boolean;
+BEGIN
+  retry_after := 0;
+  SELECT * INTO p FROM auth_principal(p_kind, p_public_id);
+  public_client := p.ref IS NOT NULL AND p.secret_hash IS NULL AND p_kind = 'client';
+  IF public_client AND p_proof IS NULL THEN
+    NULL;
+  ELSIF p_proof IS NULL THEN
+    outcome := 'principal_invalid';
+    RETURN;
+  ELSIF NOT p_fresh THEN
+    IF NOT auth_proof_matches(p.secret_hash, p_proof)
+       OR auth_source_blocked(p_kind, subject, p_source, p_policy) THEN
+      outcome := 'principal_retry';
+      RETURN;
+    END IF;
+    PERFORM auth_forget_failures(p_kind, subject, p_source);
+  ELSIF auth_proof_matches(p.secret_hash, p_proof) THEN
+    PERFORM auth_attempt_succeeded(p_kind, subject, p_source);
+  ELSE
+    retry_after := auth_attempt_failed(p_kind, subject, p_source, p_policy);
+    outcome := 'principal_invalid';
+    RETURN;
+  END IF;
+  IF NOT p.usable THEN
+    outcome := 'principal_disabled';
+    RETURN;
+  END IF;
+  ref := p.ref;
+  outcome := 'ok';
+END
+$$;
+
+REVOKE ALL ON FUNCTION
+  auth_hash_params(text), auth_proof_matches(text, text), auth_digest(text),
+  auth_subject_key(text, text), auth_principal(text, text),
+  auth_begin(text, text, text, integer[]),
+  auth_verify(text, text, text, boolean, text, integer[])
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION auth_begin(text, text, text, integer[]) TO auth_agent_app;

@@ -1,0 +1,180 @@
+-- Lockout after repeated wrong secrets (docs/security.md, "Lockout"). Failures are counted
+-- per identity AND source (an address, or a device where there is one), so a stranger who
+-- knows a public client_id or agent_id can lock only their own source out, never the real
+-- client or agent. A second row per identity (source_key '*') counts failures from every
+-- source: past its own, higher threshold the identity is "under attack" and only sources
+-- that succeeded recently may still try, with the same doubling back-off.
+--
+-- An attempt is counted when it is reserved (auth_begin), before the secret is derived, and
+-- released if it succeeds: N concurrent guesses get at most LOCKOUT_MAX_FAILURES checks.
+--
+-- p_policy: {max failures per source, window seconds, first lockout seconds,
+--            longest lockout seconds, max failures per identity, trusted-source seconds}.
+
+CREATE OR REPLACE FUNCTION auth_source_key(p_source text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT auth_digest('source:' || coalesce(p_source, 'unknown')) $$;
+
+-- The row for (subject, source), created if missing, locked for this transaction, with its
+-- window restarted if it ran out (a lock in force is kept).
+CREATE OR REPLACE FUNCTION auth_lock_row(p_kind text, p_subject text, p_source_key text,
+  p_window_seconds integer)
+RETURNS TABLE (failures integer, locked_until timestamptz)
+LANGUAGE sql VOLATILE
+AS $$
+  INSERT INTO lockouts AS t (subject_type, subject_key, source_key)
+  VALUES (p_kind, p_subject, p_source_key)
+  ON CONFLICT (subject_type, subject_key, source_key) DO UPDATE
+  SET failures = CASE WHEN t.window_started_at <= now() - make_interval(secs => p_window_seconds)
+                      THEN 0 ELSE t.failures END,
+      window_started_at = CASE WHEN t.window_started_at <= now() - make_interval(secs => p_window_seconds)
+                               THEN now() ELSE t.window_started_at END,
+      updated_at = now()
+  RETURNING t.failures, t.locked_until
+$$;
+
+CREATE OR REPLACE FUNCTION auth_source_trusted(p_kind text, p_subject text, p_source_key text,
+  p_trusted_seconds integer)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM auth_trusted_sources s
+    WHERE s.subject_type = p_kind AND s.subject_key = p_subject AND s.source_key = p_source_key
+      AND s.last_success_at > now() - make_interval(secs => p_trusted_seconds))
+$$;
+
+-- Locked for this source: its own lock, or the identity's while the source is not trusted.
+CREATE OR REPLACE FUNCTION auth_source_blocked(p_kind text, p_subject text, p_source text,
+  p_policy integer[])
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM lockouts l
+    WHERE l.subject_type = p_kind AND l.subject_key = p_subject
+      AND auth_locked(l.locked_until)
+      AND (l.source_key = auth_source_key(p_source)
+           OR (l.source_key = '*'
+               AND NOT auth_source_trusted(p_kind, p_subject, auth_source_key(p_source), p_policy[6]))))
+$$;
+
+-- Counts an attempt before its secret is derived. 'locked': this source (or, for an
+-- untrusted source, the identity) is locked; 'busy': the source already has as many
+-- attempts counted as it may fail, some still being checked; 'ok': reserved.
+CREATE OR REPLACE FUNCTION auth_attempt_reserve(p_kind text, p_subject text, p_source text,
+  p_policy integer[])
+RETURNS TABLE (outcome text, retry_after integer)
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  this_source text := auth_source_key(p_source);
+  g record;
+  l record;
+  trusted boolean;
+BEGIN
+  -- Always the identity's row first, then the source's: concurrent callers lock in one order.
+  SELECT * INTO g FROM auth_lock_row(p_kind, p_subject, '*', p_policy[2]);
+  trusted := auth_source_trusted(p_kind, p_subject, this_source, p_policy[6]);
+  IF NOT trusted AND auth_locked(g.locked_until) THEN
+    RETURN QUERY SELECT 'locked'::text, auth_seconds_until(g.locked_until);
+    RETURN;
+  END IF;
+  IF NOT trusted AND g.failures >= p_policy[5] THEN
+    RETURN QUERY SELECT 'busy'::text, 1;
+    RETURN;
+  END IF;
+  SELECT * INTO l FROM auth_lock_row(p_kind, p_subject, this_source, p_policy[2]);
+  IF auth_locked(l.locked_until) THEN
+    RETURN QUERY SELECT 'locked'::text, auth_seconds_until(l.locked_until);
+    RETURN;
+  END IF;
+  IF l.failures >= p_policy[1] THEN
+    RETURN QUERY SELECT 'busy'::text, 1;
+    RETURN;
+  END IF;
+  UPDATE lockouts SET failures = failures + 1
+  WHERE subject_type = p_kind AND subject_key = p_subject AND source_key IN ('*', this_source);
+  RETURN QUERY SELECT 'ok'::text, 0;
+END
+$$;
+
+-- The reserved attempt failed: it stays counted. The row that reaches its threshold is locked
+-- for base * 2^(its earlier lockouts), capped. Returns the lock's length in seconds if this
+-- failure locked the source or the identity, else 0.
+CREATE OR REPLACE FUNCTION auth_attempt_failed(p_kind text, p_subject text, p_source text,
+  p_policy integer[])
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  locked_for integer;
+BEGIN
+  WITH locked AS (
+    UPDATE lockouts AS t
+    SET locked_until = now() + make_interval(secs => least(p_policy[4]::double precision,
+                         p_policy[3] * power(2, least(t.lockout_count, 30)))),
+        lockout_count = t.lockout_count + 1, failures = 0, window_started_at = now(),
+        updated_at = now()
+    WHERE t.subject_type = p_kind AND t.subject_key = p_subject
+      AND ((t.source_key = auth_source_key(p_source) AND t.failures >= p_policy[1])
+           OR (t.source_key = '*' AND t.failures >= p_policy[5]))
+    RETURNING t.locked_until
+  )
+  SELECT max(auth_seconds_until(locked_until)) INTO locked_for FROM locked;
+  RETURN coalesce(locked_for, 0);
+END
+$$;
+
+-- The reserved attempt succeeded: the source starts again (a lock in force stays), the
+-- identity's count gives the attempt back, and the source is trusted from now on.
+CREATE OR REPLACE FUNCTION auth_attempt_succeeded(p_kind text, p_subject text, p_source text)
+RETURNS void
+LANGUAGE sql VOLATILE
+AS $$
+  DELETE FROM lockouts
+  WHERE subject_type = p_kind AND subject_key = p_subject
+    AND source_key = auth_source_key(p_source) AND NOT auth_locked(locked_until);
+  UPDATE lockouts SET failures = greatest(failures - 1, 0)
+  WHERE subject_type = p_kind AND subject_key = p_subject AND source_key = '*';
+  INSERT INTO auth_trusted_sources (subject_type, subject_key, source_key)
+  VALUES (p_kind, p_subject, auth_source_key(p_source))
+  ON CONFLICT (subject_type, subject_key, source_key) DO UPDATE SET last_success_at = now();
+$$;
+
+-- A remembered secret was used again: earlier failures of this source are forgotten, as
+-- after a fresh success (a lock in force stays). Nothing to do in the common case.
+CREATE OR REPLACE FUNCTION auth_forget_failures(p_kind text, p_subject text, p_source text)
+RETURNS void
+LANGUAGE sql VOLATILE
+AS $$
+  DELETE FROM lockouts
+  WHERE subject_type = p_kind AND subject_key = p_subject
+    AND source_key = auth_source_key(p_source) AND NOT auth_locked(locked_until)
+$$;
+
+-- Unlock every source of a subject (CLI, or the console after its ownership check). True if
+-- anything was locked.
+CREATE OR REPLACE FUNCTION security_lockout_clear(p_kind text, p_public_id text)
+RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  WITH gone AS (
+    DELETE FROM lockouts
+    WHERE subject_type = p_kind AND subject_key = auth_subject_key(p_kind, p_public_id)
+    RETURNING locked_until
+  )
+  SELECT coalesce(bool_or(auth_locked(locked_until)), false) FROM gone
+$$;
+
+REVOKE ALL ON FUNCTION
+  auth_source_key(text), auth_lock_row(text, text, text, integer),
+  auth_source_trusted(text, text, text, integer),
+  auth_source_blocked(text, text, text, integer[]),
+  auth_attempt_reserve(text, text, text, integer[]),
+  auth_attempt_failed(text, text, text, integer[]),
+  auth_attempt_succeeded(text, text, text), auth_forget_failures(text, text, text),
+  security_lockout_clear(text, text)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION security_lockout_clear(text, text) TO auth_agent_app;

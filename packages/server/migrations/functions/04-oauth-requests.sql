@@ -1,0 +1,152 @@
+-- Authorization requests (RFC 6749 §4.1.1) and the agent sign-in that completes them.
+
+-- The client an authorization request names, and whether its redirect_uri may be used.
+-- outcome: 'ok' | 'unknown_client' (unknown, or it or its owner disabled) | 'redirect_mismatch'.
+CREATE OR REPLACE FUNCTION oauth_authorize_client(p_client_id text, p_redirect_uri text,
+  OUT ref uuid, OUT client_name text, OUT outcome text)
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+  uris text[];
+BEGIN
+  SELECT c.id, c.name, c.redirect_uris INTO ref, client_name, uris
+  FROM clients c JOIN users u ON u.id = c.owner_id
+  WHERE c.client_id = p_client_id AND auth_enabled(c.disabled_at, u.disabled_at);
+  IF ref IS NULL THEN
+    outcome := 'unknown_client';
+  ELSIF NOT oauth_redirect_uri_allowed(uris, p_redirect_uri) THEN
+    ref := NULL;
+    outcome := 'redirect_mismatch';
+  ELSE
+    outcome := 'ok';
+  END IF;
+END
+$$;
+
+-- Whether errors about an authorization request may be sent to its redirect_uri
+-- (RFC 6749 §4.1.2.1): only once the client and that exact URI are verified.
+CREATE OR REPLACE FUNCTION oauth_redirect_trusted(p_client_id text, p_redirect_uri text)
+RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$ SELECT (oauth_authorize_client(p_client_id, p_redirect_uri)).outcome $$;
+
+-- Stores a well-formed authorization request for a verified client and redirect URI, in the
+-- same call as the check. Nothing is stored unless outcome is 'ok'.
+CREATE OR REPLACE FUNCTION oauth_create_request(p_client_id text, p_redirect_uri text,
+  p_request_hash text, p_state text, p_code_challenge text, p_scope text, p_browser_hash text,
+  p_ttl_seconds integer)
+RETURNS TABLE (outcome text, expires_at timestamptz, client_name text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  c record;
+  expiry timestamptz;
+BEGIN
+  SELECT * INTO c FROM oauth_authorize_client(p_client_id, p_redirect_uri);
+  IF c.outcome <> 'ok' THEN
+    RETURN QUERY SELECT c.outcome, NULL::timestamptz, NULL::text;
+    RETURN;
+  END IF;
+  INSERT INTO auth_requests (request_hash, client_ref, redirect_uri, state, code_challenge, scope,
+                             browser_hash, expires_at)
+  VALUES (p_request_hash, c.ref, p_redirect_uri, p_state, p_code_challenge, p_scope,
+          p_browser_hash, now() + make_interval(secs => p_ttl_seconds))
+  RETURNING auth_requests.expires_at INTO expiry;
+  RETURN QUERY SELECT 'ok'::text, expiry, c.client_name;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION oauth_request_status(p_request_hash text)
+RETURNS TABLE (status text, redirect_uri text, state text, browser_hash text, expires_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  SELECT oauth_request_status_of(r.status, r.expires_at), r.redirect_uri, r.state,
+         r.browser_hash, r.expires_at
+  FROM auth_requests r
+  WHERE r.request_hash = p_request_hash;
+END
+$$;
+
+-- Before an agent's secret is derived: the request must be pending (else its status comes
+-- back, 'not_found' for an unknown one, and no attempt is counted), then as auth_begin.
+CREATE OR REPLACE FUNCTION oauth_sign_in_begin(p_request_hash text, p_agent_id text,
+  p_source text, p_policy integer[])
+RETURNS TABLE (request_status text, outcome text, hash_params text, known boolean,
+               retry_after integer)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  status text;
+BEGIN
+  SELECT oauth_request_status_of(r.status, r.expires_at) INTO status
+  FROM auth_requests r WHERE r.request_hash = p_request_hash;
+  IF status IS DISTINCT FROM 'pending' THEN
+    RETURN QUERY SELECT coalesce(status, 'not_found'), NULL::text, NULL::text, NULL::boolean, 0;
+    RETURN;
+  END IF;
+  RETURN QUERY SELECT 'pending'::text, b.outcome, b.hash_params, b.known, b.retry_after
+  FROM auth_begin('agent', p_agent_id, p_source, p_policy) AS b;
+END
+$$;
+
+-- The agent signs in: its proof is checked, then the pending request becomes authenticated
+-- and gets its single code, all in one call, so two agents racing on one request cannot
+-- both win. A wrong secret also counts against the request, which is denied after
+-- p_max_attempts. outcome: 'ok', a principal_* outcome (02-principals.sql), or the request's
+-- status ('not_found', 'expired', 'authenticated', 'denied').
+CREATE OR REPLACE FUNCTION oauth_complete_request(p_agent_id text, p_proof text,
+  p_fresh boolean, p_source text, p_policy integer[], p_request_hash text, p_model text,
+  p_code_hash text, p_code_ttl_seconds integer, p_max_attempts integer)
+RETURNS TABLE (outcome text, retry_after integer)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  v record;
+  r auth_requests%ROWTYPE;
+BEGIN
+  SELECT * INTO v FROM auth_verify('agent', p_agent_id, p_proof, p_fresh, p_source, p_policy);
+  IF v.outcome = 'principal_invalid' THEN
+    UPDATE auth_requests
+    SET failed_attempts = failed_attempts + 1,
+        status = CASE WHEN failed_attempts + 1 >= p_max_attempts THEN 'denied' ELSE status END,
+        completed_at = CASE WHEN failed_attempts + 1 >= p_max_attempts THEN now() ELSE completed_at END
+    WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
+  END IF;
+  IF v.outcome <> 'ok' THEN
+    RETURN QUERY SELECT v.outcome, v.retry_after;
+    RETURN;
+  END IF;
+  UPDATE auth_requests
+  SET status = 'authenticated', agent_ref = v.ref, model = p_model, completed_at = now()
+  WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now()
+  RETURNING * INTO r;
+  IF NOT FOUND THEN
+    RETURN QUERY
+    SELECT coalesce((SELECT oauth_request_status_of(q.status, q.expires_at)
+                     FROM auth_requests q WHERE q.request_hash = p_request_hash), 'not_found'), 0;
+    RETURN;
+  END IF;
+  INSERT INTO auth_codes (code_hash, request_hash, client_ref, agent_ref, redirect_uri,
+                          code_challenge, scope, model, expires_at)
+  VALUES (p_code_hash, p_request_hash, r.client_ref, v.ref, r.redirect_uri, r.code_challenge,
+          r.scope, p_model, now() + make_interval(secs => p_code_ttl_seconds));
+  RETURN QUERY SELECT 'ok'::text, 0;
+END
+$$;
+
+REVOKE ALL ON FUNCTION
+  oauth_authorize_client(text, text), oauth_redirect_trusted(text, text),
+  oauth_create_request(text, text, text, text, text, text, text, integer),
+  oauth_request_status(text), oauth_sign_in_begin(text, text, text, integer[]),
+  oauth_complete_request(text, text, boolean, text, integer[], text, text, text, integer, integer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+  oauth_redirect_trusted(text, text),
+  oauth_create_request(text, text, text, text, text, text, text, integer),
+  oauth_request_status(text), oauth_sign_in_begin(text, text, text, integer[]),
+  oauth_complete_request(text, text, boolean, text, integer[], text, text, text, integer, integer)
+TO auth_agent_app;

@@ -1,0 +1,147 @@
+-- The token endpoint's grants (RFC 6749 §4.1.3 and §6). Each takes the calling client as
+-- (client_id, proof, fresh, source, policy) and checks it first (02-principals.sql); outcome is
+-- then 'ok', a principal_* outcome, or the grant's own reason for refusing.
+
+-- Redeems a code (RFC 6749 §4.1.3, RFC 7636 §4.6) atomically: consumption, PKCE and
+-- redirect_uri checks and the new grant with its first refresh token happen in one call.
+-- A second redemption revokes the grant the first one created (RFC 6749 §4.1.2,
+-- RFC 9700 §4.2.4). p_verifier_challenge is BASE64URL(SHA256(code_verifier)).
+CREATE OR REPLACE FUNCTION oauth_exchange_code(p_client_id text, p_proof text, p_fresh boolean,
+  p_source text, p_policy integer[], p_code_hash text, p_redirect_uri text,
+  p_verifier_challenge text, p_refresh_hash text, p_refresh_ttl_seconds integer)
+RETURNS TABLE (outcome text, retry_after integer, grant_id uuid, agent_id text, scope text,
+               model text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v record;
+  c auth_codes%ROWTYPE;
+  a agents%ROWTYPE;
+  new_grant uuid;
+BEGIN
+  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  IF v.outcome <> 'ok' THEN
+    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  UPDATE auth_codes SET consumed_at = now()
+  WHERE code_hash = p_code_hash AND client_ref = v.ref AND consumed_at IS NULL
+  RETURNING * INTO c;
+  IF NOT FOUND THEN
+    IF EXISTS (SELECT 1 FROM auth_codes WHERE code_hash = p_code_hash AND client_ref = v.ref) THEN
+      UPDATE grants SET revoked_at = now(), revoke_reason = 'code_replay'
+      WHERE code_hash = p_code_hash AND revoked_at IS NULL;
+      RETURN QUERY SELECT 'replayed'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    ELSE
+      RETURN QUERY SELECT 'invalid'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    END IF;
+    RETURN;
+  END IF;
+  IF c.expires_at <= now() THEN
+    RETURN QUERY SELECT 'expired'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  IF c.redirect_uri <> p_redirect_uri THEN
+    RETURN QUERY SELECT 'redirect_mismatch'::text, 0, NULL::uuid, NULL::text, NULL::text,
+                        NULL::text;
+    RETURN;
+  END IF;
+  IF c.code_challenge <> p_verifier_challenge THEN
+    RETURN QUERY SELECT 'pkce_mismatch'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  SELECT * INTO a FROM agents WHERE id = c.agent_ref;
+  IF NOT auth_enabled(a.disabled_at, (SELECT u.disabled_at FROM users u WHERE u.id = a.owner_id)) THEN
+    RETURN QUERY SELECT 'agent_disabled'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  INSERT INTO grants (agent_ref, client_ref, agent_owner_id, client_owner_id, code_hash, scope,
+                      model, expires_at)
+  SELECT c.agent_ref, c.client_ref, a.owner_id, cl.owner_id, c.code_hash, c.scope, c.model,
+         now() + make_interval(secs => p_refresh_ttl_seconds)
+  FROM clients cl WHERE cl.id = c.client_ref
+  RETURNING id INTO new_grant;
+  INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
+  VALUES (p_refresh_hash, new_grant, now() + make_interval(secs => p_refresh_ttl_seconds));
+  RETURN QUERY SELECT 'ok'::text, 0, new_grant, a.agent_id, c.scope, c.model;
+END
+$$;
+
+-- Rotates a refresh token (RFC 6749 §6, RFC 9700 §4.14.2). Presenting a token that was
+-- already rotated is reuse: the whole family (the grant) is revoked. The token and its grant
+-- are read by primary key and the client compared afterwards: a plan joining on client_ref
+-- scanned every grant of a busy client (bench/ANALYSIS.md).
+CREATE OR REPLACE FUNCTION oauth_rotate_refresh(p_client_id text, p_proof text,
+  p_fresh boolean, p_source text, p_policy integer[], p_token_hash text, p_scope text,
+  p_new_hash text, p_ttl_seconds integer)
+RETURNS TABLE (outcome text, retry_after integer, grant_id uuid, agent_id text, scope text,
+               model text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v record;
+  t refresh_tokens%ROWTYPE;
+  g grants%ROWTYPE;
+  agent_public_id text;
+BEGIN
+  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  IF v.outcome <> 'ok' THEN
+    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  SELECT * INTO t FROM refresh_tokens WHERE token_hash = p_token_hash;
+  IF FOUND THEN
+    SELECT * INTO g FROM grants WHERE id = t.grant_id;
+  END IF;
+  -- Another client's token is answered exactly like an unknown one (RFC 6749 §5.2).
+  IF g.id IS NULL OR g.client_ref IS DISTINCT FROM v.ref THEN
+    RETURN QUERY SELECT 'invalid'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  -- RFC 6749 §6: a refresh may narrow the scope, never widen it; the token stays unspent.
+  IF p_scope IS NOT NULL AND NOT (string_to_array(p_scope, ' ') <@ string_to_array(g.scope, ' ')) THEN
+    RETURN QUERY SELECT 'invalid_scope'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  UPDATE refresh_tokens SET rotated_at = now()
+  WHERE token_hash = p_token_hash AND rotated_at IS NULL;
+  IF NOT FOUND THEN
+    UPDATE grants SET revoked_at = now(), revoke_reason = 'refresh_reuse'
+    WHERE id = t.grant_id AND revoked_at IS NULL;
+    RETURN QUERY SELECT 'reused'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  -- Locked after the token is spent, so a concurrent family revocation either lands first
+  -- (seen here) or waits for this rotation to commit.
+  SELECT * INTO g FROM grants WHERE id = t.grant_id FOR UPDATE;
+  IF g.revoked_at IS NOT NULL THEN
+    RETURN QUERY SELECT 'revoked'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  IF t.expires_at <= now() OR g.expires_at <= now() THEN
+    RETURN QUERY SELECT 'expired'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  SELECT a.agent_id INTO agent_public_id FROM agents a JOIN users u ON u.id = a.owner_id
+  WHERE a.id = g.agent_ref AND auth_enabled(a.disabled_at, u.disabled_at);
+  IF agent_public_id IS NULL THEN
+    RETURN QUERY SELECT 'agent_disabled'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    RETURN;
+  END IF;
+  INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
+  VALUES (p_new_hash, g.id, least(g.expires_at, now() + make_interval(secs => p_ttl_seconds)));
+  UPDATE grants SET last_used_at = now() WHERE id = g.id;
+  RETURN QUERY SELECT 'ok'::text, 0, g.id, agent_public_id, coalesce(p_scope, g.scope), g.model;
+END
+$$;
+
+REVOKE ALL ON FUNCTION
+  oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer),
+  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer)
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+  oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer),
+  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer)
+TO auth_agent_app;

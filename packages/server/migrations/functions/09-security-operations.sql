@@ -1,0 +1,154 @@
+-- Incident response, signing keys and housekeeping (the security guide's operations).
+
+CREATE OR REPLACE FUNCTION security_signing_keys()
+RETURNS TABLE (kid text, wrapped_key text, created_at timestamptz, revoked boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT k.kid, k.wrapped_key, k.created_at, k.revoked_at IS NOT NULL FROM signing_keys k
+  ORDER BY k.created_at DESC, k.kid
+$$;
+
+-- Adds a new current key; with p_revoke_others every other key (and the JWT_SECRET key,
+-- named by p_env_kid) stops verifying at once.
+CREATE OR REPLACE FUNCTION security_rotate_signing_key(p_kid text, p_wrapped_key text,
+  p_revoke_others boolean, p_env_kid text)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  revoked integer := 0;
+BEGIN
+  INSERT INTO signing_keys (kid, wrapped_key) VALUES (p_kid, p_wrapped_key);
+  IF p_revoke_others THEN
+    UPDATE signing_keys SET revoked_at = now() WHERE kid <> p_kid AND revoked_at IS NULL;
+    GET DIAGNOSTICS revoked = ROW_COUNT;
+    INSERT INTO signing_keys (kid, wrapped_key, created_at, revoked_at)
+    VALUES (p_env_kid, NULL, '-infinity', now())
+    ON CONFLICT (kid) DO UPDATE SET revoked_at = coalesce(signing_keys.revoked_at, now());
+    revoked := revoked + 1;
+  END IF;
+  RETURN revoked;
+END
+$$;
+
+-- Incident response: revoke every live grant (and so its refresh tokens and access tokens)
+-- of everything, one agent, one client, or everything one owner owns.
+CREATE OR REPLACE FUNCTION security_revoke_grants(p_scope text, p_value text)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  n integer;
+BEGIN
+  UPDATE grants g SET revoked_at = now(), revoke_reason = 'incident_response'
+  WHERE g.revoked_at IS NULL AND CASE p_scope
+    WHEN 'all' THEN true
+    WHEN 'agent' THEN g.agent_ref = (SELECT a.id FROM agents a WHERE a.agent_id = p_value)
+    WHEN 'client' THEN g.client_ref = (SELECT c.id FROM clients c WHERE c.client_id = p_value)
+    WHEN 'user' THEN (SELECT u.id FROM users u WHERE lower(u.email) = lower(p_value))
+                     IN (g.agent_owner_id, g.client_owner_id)
+    ELSE false END;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$$;
+
+-- Ends every console session: every console user must log in again.
+CREATE OR REPLACE FUNCTION security_revoke_sessions()
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  n integer;
+BEGIN
+  DELETE FROM console_sessions;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION security_set_agent_secret(p_agent_id text, p_secret_hash text)
+RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  WITH changed AS (
+    UPDATE agents SET secret_hash = p_secret_hash, updated_at = now()
+    WHERE agent_id = p_agent_id RETURNING id
+  )
+  SELECT EXISTS (SELECT 1 FROM changed)
+$$;
+
+-- Public clients have no secret and keep none.
+CREATE OR REPLACE FUNCTION security_set_client_secret(p_client_id text, p_secret_hash text)
+RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  WITH changed AS (
+    UPDATE clients SET secret_hash = p_secret_hash, updated_at = now()
+    WHERE client_id = p_client_id AND secret_hash IS NOT NULL RETURNING id
+  )
+  SELECT EXISTS (SELECT 1 FROM changed)
+$$;
+
+-- Redirect URIs of enabled public clients: their origins may call the token endpoint
+-- from a browser (CORS).
+CREATE OR REPLACE FUNCTION security_public_client_redirect_uris()
+RETURNS SETOF text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT DISTINCT unnest(c.redirect_uris) FROM clients c
+  JOIN users u ON u.id = c.owner_id
+  WHERE c.secret_hash IS NULL AND auth_enabled(c.disabled_at, u.disabled_at)
+$$;
+
+CREATE OR REPLACE FUNCTION security_active_grants()
+RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT count(*) FROM grants WHERE revoked_at IS NULL AND expires_at > now()
+$$;
+
+-- Housekeeping. Expired rows are kept a grace period first: consumed codes for a day so a
+-- late replay is still recognised (RFC 6749 §4.1.2), dead grants for a week for
+-- investigation. Only one instance purges at a time; the others skip (NULL).
+CREATE OR REPLACE FUNCTION security_purge_expired()
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  r jsonb := '{}';
+  n integer;
+BEGIN
+  IF NOT pg_try_advisory_xact_lock(727275) THEN RETURN NULL; END IF;
+  DELETE FROM auth_requests WHERE expires_at < now() - interval '1 hour';
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('requests', n);
+  DELETE FROM auth_codes WHERE expires_at < now() - interval '1 day';
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('codes', n);
+  DELETE FROM refresh_tokens WHERE expires_at < now();
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('refresh_tokens', n);
+  DELETE FROM revoked_access_tokens WHERE expires_at < now();
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('revoked_access_tokens', n);
+  DELETE FROM grants WHERE expires_at < now() - interval '7 days';
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('grants', n);
+  DELETE FROM lockouts WHERE NOT auth_locked(locked_until) AND updated_at < now() - interval '1 day';
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('lockouts', n);
+  DELETE FROM auth_trusted_sources WHERE last_success_at < now() - interval '90 days';
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('trusted_sources', n);
+  DELETE FROM console_sessions WHERE expires_at < now();
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('sessions', n);
+  RETURN r;
+END
+$$;
+
+REVOKE ALL ON FUNCTION
+  security_signing_keys(), security_rotate_signing_key(text, text, boolean, text),
+  security_revoke_grants(text, text), security_revoke_sessions(),
+  security_set_agent_secret(text, text), security_set_client_secret(text, text),
+  security_public_client_redirect_uris(), security_active_grants(), security_purge_expired()
+FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION
+  security_signing_keys(), security_rotate_signing_key(text, text, boolean, text),
+  security_revoke_grants(text, text), security_revoke_sessions(),
+  security_set_agent_secret(text, text), security_set_client_secret(text, text),
+  security_public_client_redirect_uris(), security_active_grants(), security_purge_expired()
+TO auth_agent_app;

@@ -1,0 +1,12 @@
+import { randomId, randomToken } from '../crypto/random.js';
+
+/**
+ * Identifiers and secrets the server makes for agents and websites. Secrets carry a
+ * recognisable prefix (for secret scanners) and 256 random bits; public ids 128.
+ */
+export const generated = {
+  agentId: () => randomId('agent'),
+  clientId: () => randomId('client'),
+  agentSecret: () => `aa_sk_${randomToken(32)}`,
+  clientSecret: () => `aa_cs_${randomToken(32)}`,
+};

@@ -1,0 +1,115 @@
+import { decoyParams, deriveProof } from '../crypto/pbkdf2.js';
+import type { PrincipalKind, ProofCache } from './proof-cache.js';
+
+/** A principal as a request presents it; `secret` undefined: none was sent (public client). */
+export interface PresentedPrincipal {
+  kind: PrincipalKind;
+  id: string;
+  secret: string | undefined;
+  /** Where the attempt comes from, for lockout (auth/source.ts). */
+  source: string;
+}
+
+/** What an authenticated operation sends the database in place of a secret. */
+export interface ProofArgs {
+  id: string;
+  /** The PBKDF2 output of the presented secret; null when no secret was presented. */
+  proof: string | null;
+  /** Derived for this request after an attempt was reserved; false: remembered. */
+  fresh: boolean;
+  source: string;
+}
+
+/** The outcomes of the principal check every authenticated operation starts with. */
+export type PrincipalOutcome =
+  | 'principal_retry'
+  | 'principal_invalid'
+  | 'principal_locked'
+  | 'principal_busy'
+  | 'principal_disabled';
+
+export interface OperationResult {
+  outcome: string;
+  /** Seconds until a lock ends (locked, or a failure that just locked); else 0. */
+  retryAfter: number;
+}
+
+/** An attempt the database would not reserve (auth_begin): the source is locked or busy. */
+export interface Refused {
+  outcome: 'principal_locked' | 'principal_busy';
+  retryAfter: number;
+}
+
+/**
+ * The database's answer before a secret is derived (auth_begin): either the stored hash's
+ * parameters (null: unknown id, derive against a decoy), or a result that ends the call
+ * (locked, busy, or an operation-specific refusal such as an expired sign-in request).
+ */
+export type BeginResult<R> =
+  | { proceed: true; hashParams: string | null; known: boolean }
+  | { proceed: false; result: R };
+
+/**
+ * Runs an authenticated operation as a presented principal: the one place that decides how
+ * a secret becomes a proof. A remembered proof is tried first, in the operation's own single
+ * database call; if the database answers principal_retry (the secret changed, or the source
+ * is locked), the proof is forgotten and the call is made once more with a fresh proof:
+ * reserve an attempt, derive, then the operation. Identical concurrent fresh derivations
+ * share one (so an honest burst reserves one attempt, not many).
+ */
+export class PrincipalCalls {
+  private readonly inFlight = new Map<string, Promise<BeginResult<never> | string>>();
+
+  constructor(
+    private readonly proofs: ProofCache,
+    private readonly iterations: number,
+  ) {}
+
+  async call<R extends OperationResult>(
+    presented: PresentedPrincipal,
+    begin: () => Promise<BeginResult<R | Refused>>,
+    run: (args: ProofArgs) => Promise<R>,
+    options: { remember: boolean } = { remember: true },
+  ): Promise<R | Refused> {
+    const { kind, id, secret, source } = presented;
+    if (secret === undefined) return run({ id, proof: null, fresh: false, source });
+    const remembered = options.remember ? this.proofs.get(kind, id, secret) : undefined;
+    if (remembered !== undefined) {
+      const result = await run({ id, proof: remembered, fresh: false, source });
+      if (result.outcome !== 'principal_retry') return result;
+      this.proofs.forget(kind, id, secret);
+    }
+    const derived = await this.derive(presented, secret, begin);
+    if (typeof derived !== 'string') return derived.result;
+    const result = await run({ id, proof: derived, fresh: true, source });
+    if (options.remember && !result.outcome.startsWith('principal_'))
+      this.proofs.remember(kind, id, secret, derived);
+    return result;
+  }
+
+  private async derive<R>(
+    presented: PresentedPrincipal,
+    secret: string,
+    begin: () => Promise<BeginResult<R>>,
+  ): Promise<{ proceed: false; result: R } | string> {
+    const key = `${this.proofs.cacheKey(presented.kind, presented.id, secret)}\0${presented.source}`;
+    let pending = this.inFlight.get(key) as Promise<BeginResult<R> | string> | undefined;
+    if (!pending) {
+      pending = this.reserveAndDerive(secret, begin);
+      this.inFlight.set(key, pending as Promise<BeginResult<never> | string>);
+      void pending.finally(() => this.inFlight.delete(key)).catch(() => {});
+    }
+    const derived = await pending;
+    if (typeof derived === 'string') return derived;
+    return derived as { proceed: false; result: R };
+  }
+
+  private async reserveAndDerive<R>(
+    secret: string,
+    begin: () => Promise<BeginResult<R>>,
+  ): Promise<BeginResult<R> | string> {
+    const begun = await begin();
+    if (!begun.proceed) return begun;
+    return deriveProof(secret, begun.hashParams ?? decoyParams(this.iterations), this.iterations);
+  }
+}

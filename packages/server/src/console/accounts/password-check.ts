@@ -1,0 +1,24 @@
+import type { ProofArgs, Refused } from '../../auth/principal-call.js';
+import { currentSource } from '../../auth/source.js';
+import type { ServerContext } from '../../server-context.js';
+import type { Outcome } from '../../storage/oauth-records.js';
+
+/**
+ * Runs an account operation that a password allows (log-in, changing the password): the
+ * password becomes a proof the database checks in the operation's own call, under the same
+ * lockout as agents and clients (auth/principal-call.ts). Passwords are never remembered.
+ */
+export function withPassword<R extends Outcome<string>>(
+  ctx: ServerContext,
+  email: string,
+  password: string,
+  operation: (user: ProofArgs) => Promise<R>,
+): Promise<R | Refused> {
+  const source = currentSource();
+  return ctx.principals.call(
+    { kind: 'user', id: email, secret: password, source },
+    () => ctx.principalStore.begin('user', email, source),
+    operation,
+    { remember: false },
+  );
+}

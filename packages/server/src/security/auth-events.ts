@@ -1,0 +1,65 @@
+import type { PrincipalOutcome } from '../auth/principal-call.js';
+import type { PrincipalKind } from '../auth/proof-cache.js';
+import type { SecurityEventInput } from './events.js';
+
+/**
+ * The security events of a refused authentication: `<kind>.authentication` (failure, or
+ * denied while locked) and, when this failure locked the subject, `lockout.locked`.
+ * `retryAfter` is the lock's length when the outcome is principal_invalid and the failure
+ * locked the subject, or the time left when it is principal_locked.
+ */
+export function authenticationRefused(
+  kind: PrincipalKind,
+  id: string,
+  outcome: Exclude<PrincipalOutcome, 'principal_retry'>,
+  retryAfter: number,
+): SecurityEventInput[] {
+  const ids = kind === 'agent' ? { agentId: id } : kind === 'client' ? { clientId: id } : {};
+  const actor = { type: kind, id: kind === 'user' ? undefined : id } as const;
+  const target = { type: kind, id };
+  const reason =
+    outcome === 'principal_locked'
+      ? 'locked'
+      : outcome === 'principal_disabled'
+        ? 'disabled'
+        : outcome === 'principal_busy'
+          ? 'busy'
+          : 'invalid_secret';
+  const events: SecurityEventInput[] = [
+    {
+      event: `${kind}.authentication`,
+      outcome: outcome === 'principal_invalid' ? 'failure' : 'denied',
+      actor,
+      target,
+      ...ids,
+      details: { reason },
+    },
+  ];
+  if (outcome === 'principal_invalid' && retryAfter > 0)
+    events.push({
+      event: 'lockout.locked',
+      outcome: 'denied',
+      actor,
+      target,
+      ...ids,
+      details: { seconds: retryAfter },
+    });
+  return events;
+}
+
+/** `<kind>.authentication` succeeded. */
+export function authenticationSucceeded(
+  kind: 'agent' | 'client',
+  id: string,
+  details: Record<string, string>,
+): SecurityEventInput {
+  const actor = { type: kind, id } as const;
+  return {
+    event: `${kind}.authentication`,
+    outcome: 'success',
+    actor,
+    target: actor,
+    ...(kind === 'agent' ? { agentId: id } : { clientId: id }),
+    details,
+  };
+}
