@@ -43,6 +43,8 @@ async function spawnCli(dataDir: string, args: string[], options: SpawnOptions) 
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  // A wrapper that cannot be run (no `unshare`) fails the test with this, not a hang.
+  child.on('error', (error) => (output += `could not run ${command}: ${error.message}`));
   child.stdin.end();
   return { child, output: () => output };
 }
@@ -80,7 +82,8 @@ export async function runToExit(
   const { child, output } = await spawnCli(dataDir, args, options);
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => {
-    child.once('exit', (exitCode, signal) => resolve(signal ? null : exitCode));
+    // 'close', which also follows a failed spawn (where 'exit' never comes).
+    child.once('close', (exitCode, signal) => resolve(signal ? null : exitCode));
   });
   clearTimeout(timer);
   return { code, output: output() };
