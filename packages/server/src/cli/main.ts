@@ -2,7 +2,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { INCIDENT_USAGE, runIncidentCommand } from '../security/cli-commands.js';
-import { DataDirLockedError } from '../storage/data-dir-lock.js';
+import { DataDirLockedError, DataDirLockUnavailableError } from '../storage/data-dir-lock.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
@@ -56,7 +56,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`auth-agent: ${error.message}\n\n${USAGE}`);
       return 2;
     }
-    if (error instanceof ConfigError || error instanceof DataDirLockedError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof DataDirLockedError ||
+      error instanceof DataDirLockUnavailableError
+    ) {
       console.error(`auth-agent: ${error.message}`);
       return 1;
     }
