@@ -116,10 +116,22 @@ describe('the packed @auth-agent/sdk tarball', () => {
     }
   });
 
-  it('type-checks the docs examples and every export path in a strict consumer project', () => {
+  it('type-checks the docs examples and every export path in a strict NodeNext project', () => {
     expect(compiled.output).toBe('');
     expect(compiled.code).toBe(0);
   });
+
+  it('type-checks them with bundler resolution too (Vite, Next.js and the like)', async () => {
+    const bundler = await project.compile(
+      '--noEmit',
+      '--module',
+      'preserve',
+      '--moduleResolution',
+      'bundler',
+    );
+    expect(bundler.output).toBe('');
+    expect(bundler.code).toBe(0);
+  }, 30_000);
 });
 
 describe('the docs examples, run from the installed tarball', () => {
@@ -163,6 +175,8 @@ describe('the docs examples, run from the installed tarball', () => {
     log.clear();
     const stdout = await runExample('agents-playwright', agentVars());
     expect(stdout.trim()).toBe(`back on ${WEBSITE}`);
-    expect(log.requests.filter((r) => r.path === '/token').map((r) => r.status)).toContain(200);
+    const calls = (path: string) => log.requests.filter((r) => r.path === path);
+    expect(calls('/api/agent/authenticate').map((r) => r.status)).toEqual([200]);
+    expect(calls('/token').map((r) => r.status)).toContain(200);
   });
 });

@@ -20,7 +20,7 @@ export interface ConsumerProject {
   /** The files `npm pack` put in the tarball. */
   packedFiles: string[];
   /** Runs the repository's TypeScript compiler on the project (emits to `out/`). */
-  compile(): Promise<Finished>;
+  compile(...extraArgs: string[]): Promise<Finished>;
   remove(): Promise<void>;
 }
 
@@ -118,7 +118,8 @@ export async function createConsumerProject(
     return {
       dir,
       packedFiles: report.files.map((file) => file.path),
-      compile: () => run(process.execPath, [tsc, '-p', 'tsconfig.json'], compileOptions),
+      compile: (...extraArgs) =>
+        run(process.execPath, [tsc, '-p', 'tsconfig.json', ...extraArgs], compileOptions),
       remove,
     };
   } catch (error) {
