@@ -22,6 +22,10 @@ export const PORTS = {
   exampleWebsite: 18110,
   /** A phishing clone of the sign-in page, in examples/python-agent tests. */
   pythonEvil: 18111,
+  /** The server of packed-install.test.ts (its own: short-lived access tokens, request log). */
+  packedServer: 18112,
+  /** The README's website, run from the packed tarball by packed-install.test.ts. */
+  packedWebsite: 18113,
 } as const;
 
 /** Redirect URIs registered for every test website. */

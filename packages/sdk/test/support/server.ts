@@ -40,11 +40,22 @@ export interface TestServer extends ServerFixtures {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  /** Settings on top of the test defaults, e.g. `{ ACCESS_TOKEN_TTL: '60' }`. */
+  env?: Record<string, string>;
+  /** Receives the server's log at level info (one JSON line per request); silent without. */
+  log?: Parameters<typeof createLogger>[1];
+}
+
 /**
  * A real Auth Agent server on `port`: embedded PGlite in a fresh temp data dir, provisioned
  * through the same service the CLI uses, then started with `startServer`.
  */
-export async function startTestServer(port: number, redirectUris: string[]): Promise<TestServer> {
+export async function startTestServer(
+  port: number,
+  redirectUris: string[],
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'auth-agent-sdk-'));
   const config = loadConfig({
     PORT: String(port),
@@ -57,6 +68,7 @@ export async function startTestServer(port: number, redirectUris: string[]): Pro
     // in packages/server/test/security-rate-limit.test.ts.
     RATE_LIMITS:
       'authenticate=100000/100000,token=100000/100000,authorize=100000/100000,check_status=100000/100000,introspect=100000/100000,revoke=100000/100000',
+    ...options.env,
   });
   const iterations = config.pbkdf2Iterations;
   const db = await openDatabase(config);
@@ -85,7 +97,8 @@ export async function startTestServer(port: number, redirectUris: string[]): Pro
   } finally {
     await db.close();
   }
-  const server = await startServer(config, createLogger('silent'));
+  const logger = options.log ? createLogger('info', options.log) : createLogger('silent');
+  const server = await startServer(config, logger);
   return {
     issuer: config.issuer,
     owner,
