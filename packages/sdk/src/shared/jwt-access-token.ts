@@ -158,6 +158,9 @@ export class JwtAccessTokenVerifier {
       throw invalidDPoPProof(
         `The DPoP proof must be a dpop+jwt signed with ${this.#options.dpopAlgorithms.join(', ')}.`,
       );
+    // RFC 9449 §4.3 check 6 (oauth4webapi refuses it too, without saying why).
+    if (typeof header.jwk !== 'object' || header.jwk === null || 'd' in header.jwk)
+      throw invalidDPoPProof('The jwk header of the DPoP proof must be a public key.');
     const jti = decoded(() => decodeJwt(proof))?.jti;
     if (typeof jti !== 'string' || jti.length === 0 || jti.length > 256)
       throw invalidDPoPProof('The DPoP proof needs a jti of at most 256 characters.');

@@ -30,7 +30,11 @@ export async function serveFetch(): Promise<ServedHandler> {
   const server: Server = createServer(async (req, res) => {
     try {
       const response = await served.handle(await toRequest(req, served.origin));
-      res.writeHead(response.status, Object.fromEntries(response.headers));
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      res.writeHead(response.status, headers);
       res.end(Buffer.from(await response.arrayBuffer()));
     } catch (error) {
       res.writeHead(500);
