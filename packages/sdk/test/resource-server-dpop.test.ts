@@ -4,8 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DPoPKey } from '../src/agent/index.js';
 import {
   createResourceServer,
-  type DPoPReplayStore,
-  MemoryReplayStore,
   type ResourceServer,
   ResourceServerError,
 } from '../src/resource-server/index.js';
@@ -246,43 +244,6 @@ describe('an unbound token', () => {
       'This resource accepts DPoP-bound access tokens only.',
     );
     expect(strict.metadata.dpop_bound_access_tokens_required).toBe(true);
-  });
-});
-
-describe('replay stores', () => {
-  it('uses a pluggable store, keyed by key thumbprint and jti', async () => {
-    const seen: string[] = [];
-    const store: DPoPReplayStore = {
-      markUsed: (id) => {
-        const fresh = !seen.includes(id);
-        seen.push(id);
-        return fresh;
-      },
-    };
-    const custom = createResourceServer({
-      issuer: issuer.issuer,
-      resource: RESOURCE,
-      replayStore: store,
-    });
-    const token = await boundToken(raw.thumbprint);
-    const proof = await rawProof(token, { jti: 'jti-1' });
-    const request = () =>
-      new Request(URL_TOOLS, { headers: { authorization: `DPoP ${token}`, dpop: proof } });
-    await expect(custom.verify(request())).resolves.toBeTruthy();
-    await expect(custom.verify(request())).rejects.toMatchObject({ code: 'invalid_dpop_proof' });
-    expect(seen).toEqual([`${raw.thumbprint}:jti-1`, `${raw.thumbprint}:jti-1`]);
-  });
-
-  it('the memory store stays bounded and forgets expired ids', () => {
-    const store = new MemoryReplayStore({ maxEntries: 2 });
-    const inFiveMinutes = nowSeconds() + 300;
-    expect(store.markUsed('a', inFiveMinutes)).toBe(true);
-    expect(store.markUsed('a', inFiveMinutes)).toBe(false);
-    expect(store.markUsed('b', inFiveMinutes)).toBe(true);
-    expect(store.markUsed('c', inFiveMinutes)).toBe(true);
-    expect(store.size).toBe(2);
-    expect(store.markUsed('expired', nowSeconds() - 1)).toBe(true);
-    expect(store.markUsed('expired', nowSeconds() + 300)).toBe(true);
   });
 });
 
