@@ -1,5 +1,5 @@
 import { base64url } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createResourceServer,
   type ResourceServer,
@@ -225,6 +225,35 @@ describe('requests without a usable token', () => {
     flaky.jwksStatus = 200;
     await expect(server.verify(request(`Bearer ${token}`))).resolves.toBeTruthy();
     await flaky.close();
+  });
+
+  it('answers 503 while discovery fails, retries it after 10 s (not per request), then verifies', async () => {
+    let discoveries = 0;
+    let up = false;
+    const flakyFetch: typeof fetch = (input, init) => {
+      if (String(input).endsWith('/oauth-authorization-server')) discoveries++;
+      return up ? fetch(input, init) : Promise.reject(new TypeError('connection refused'));
+    };
+    const server = createResourceServer({
+      issuer: issuer.issuer,
+      resource: RESOURCE,
+      fetch: flakyFetch,
+      retry: { retries: 0 },
+    });
+    const token = await issuer.sign(claims(), 'es');
+    for (let i = 0; i < 3; i++) {
+      const error = await refusalOf(server.verify(request(`Bearer ${token}`)));
+      expect(error.refusal.status).toBe(503);
+    }
+    expect(discoveries).toBe(1);
+    up = true;
+    const realNow = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(realNow + 9_000);
+    await expect(server.verify(request(`Bearer ${token}`))).rejects.toMatchObject({ status: 503 });
+    clock.mockReturnValue(realNow + 10_001);
+    await expect(server.verify(request(`Bearer ${token}`))).resolves.toBeTruthy();
+    clock.mockRestore();
+    expect(discoveries).toBe(2);
   });
 
   it('cannot verify for an issuer that signs symmetrically: ready() fails, requests get 503', async () => {

@@ -14,6 +14,9 @@ import {
 } from './metadata.js';
 import { checkScopes, type ResourceServerOptions, resolveOptions } from './options.js';
 
+/** How long a failed discovery is answered from memory before it is tried again. */
+const DISCOVERY_RETRY_MS = 10_000;
+
 /** Per-route requirements. */
 export interface ProtectOptions {
   /** Scopes the token must all carry; a missing one gets 403 `insufficient_scope`. */
@@ -82,9 +85,14 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
   const location = metadataLocation(config.resourceUrl);
   const document = protectedResourceMetadata(config);
   let verifier: Promise<JwtAccessTokenVerifier> | undefined;
+  let failedAt: number | undefined;
 
   const loadVerifier = (): Promise<JwtAccessTokenVerifier> => {
-    if (verifier) return verifier;
+    // A failed discovery is kept for a while, then tried again: the issuer may come up
+    // or change its keys, but every request must not become a metadata request.
+    const retry = failedAt !== undefined && Date.now() - failedAt >= DISCOVERY_RETRY_MS;
+    if (verifier && !retry) return verifier;
+    failedAt = undefined;
     const loading = discoverAuthorizationServer(config.issuerUrl, config.http, config.retry).then(
       (as) =>
         new JwtAccessTokenVerifier(as, {
@@ -96,9 +104,8 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
           http: config.http,
         }),
     );
-    // A failed discovery is tried again on the next request.
     loading.catch(() => {
-      if (verifier === loading) verifier = undefined;
+      if (verifier === loading) failedAt = Date.now();
     });
     verifier = loading;
     return loading;
@@ -119,6 +126,8 @@ export function createResourceServer(options: ResourceServerOptions): ResourceSe
     try {
       if (credentials.kind === 'none')
         throw new AuthAgentError('missing_token', 'An access token is required.');
+      if (!incoming.pathAndQuery.startsWith('/'))
+        throw new AuthAgentError('invalid_request', 'The request target must be a path.');
       if (credentials.kind === 'malformed')
         throw new AuthAgentError(
           'invalid_request',
