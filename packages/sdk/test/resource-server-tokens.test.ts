@@ -210,6 +210,14 @@ describe('requests without a usable token', () => {
       expect(error.refusal.status).toBe(400);
       expect(error.refusal.body.error).toBe('invalid_request');
     }
+    const token = await issuer.sign(claims(), 'es');
+    const absoluteTarget = api.verifyIncoming({
+      method: 'GET',
+      pathAndQuery: 'http://evil.example/mcp',
+      authorization: `Bearer ${token}`,
+      dpop: null,
+    });
+    expect((await refusalOf(absoluteTarget)).refusal.status).toBe(400);
   });
 
   it('answers 503 without a challenge while the JWKS is down, then recovers', async () => {
