@@ -1,5 +1,6 @@
 /**
- * Agent side of Auth Agent: sign an AI agent in to websites with its own credentials.
+ * Agent side of Auth Agent: sign an AI agent in to websites with its own credentials, and
+ * hold a DPoP key to use sender-constrained access tokens (RFC 9449).
  *
  * @packageDocumentation
  */
@@ -17,5 +18,7 @@ export {
   type SignInOptions,
   type SignInResult,
 } from './auth-agent.js';
+export { createDPoPFetch, type DPoPFetch, type DPoPFetchOptions } from './dpop-fetch.js';
+export { type DPoPAlgorithm, DPoPKey, type DPoPProofRequest } from './dpop-key.js';
 export type { PlaywrightPageLike } from './page.js';
 export { requestIdFrom } from './request-id.js';

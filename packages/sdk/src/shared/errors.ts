@@ -37,6 +37,12 @@ export type AuthAgentErrorCode =
   | 'oauth_error'
   /** An access token is missing, malformed, expired, revoked or meant for someone else. */
   | 'invalid_token'
+  /** A request to a protected resource carried no access token (RFC 6750 §3.1). */
+  | 'missing_token'
+  /** The DPoP proof with a DPoP-bound token is missing, invalid or replayed (RFC 9449 §7.1). */
+  | 'invalid_dpop_proof'
+  /** The access token is valid but lacks a scope the resource requires (RFC 6750 §3.1). */
+  | 'insufficient_scope'
   /** Token verification needs introspection, which needs a confidential client. */
   | 'introspection_unavailable'
   /** The issuer's metadata could not be fetched or does not match the issuer. */

@@ -1,7 +1,7 @@
 import { AuthAgentError } from './errors.js';
 
 /** Loopback hosts, where plain http never leaves the machine. */
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
   return (
     hostname === 'localhost' ||
     hostname.endsWith('.localhost') ||

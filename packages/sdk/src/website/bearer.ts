@@ -1,4 +1,5 @@
 import { AuthAgentError } from '../shared/errors.js';
+import type { Refusal } from '../shared/refusal.js';
 import type { WebsiteClient } from './client.js';
 import { type VerifiedAccessToken, verifyAccessToken } from './verify.js';
 
@@ -11,10 +12,8 @@ export interface BearerAuthOptions {
 }
 
 /** A refusal: the HTTP answer a middleware sends instead of calling the route. */
-export interface BearerRefusal {
+export interface BearerRefusal extends Refusal {
   status: 401 | 403 | 503;
-  headers: Record<string, string>;
-  body: { error: string; error_description: string };
 }
 
 // RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
@@ -82,25 +81,4 @@ export async function authenticateBearer(
   }
 }
 
-const verifiedByRequest = new WeakMap<object, VerifiedAccessToken>();
-
-/** @internal Remembers the verified token of a request for {@link getAccessToken}. */
-export function rememberToken(request: object, token: VerifiedAccessToken): void {
-  verifiedByRequest.set(request, token);
-}
-
-/**
- * The verified access token of a request that passed a Bearer middleware.
- *
- * @param request - Hono: `c` or `c.req.raw`; Express: `req`
- * @returns the token, or undefined when the request did not pass the middleware
- */
-export function getAccessToken(
-  request: object | { req: { raw: Request } },
-): VerifiedAccessToken | undefined {
-  const raw =
-    'req' in request && typeof request.req === 'object' && request.req && 'raw' in request.req
-      ? (request.req.raw as object)
-      : request;
-  return verifiedByRequest.get(raw);
-}
+export { getAccessToken, rememberToken } from '../shared/request-token.js';

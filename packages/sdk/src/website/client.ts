@@ -1,7 +1,12 @@
 import * as oauth from 'oauth4webapi';
+import {
+  discoverAuthorizationServer,
+  type HttpOptions,
+  httpOptionsFor,
+} from '../shared/discovery.js';
 import { AuthAgentError } from '../shared/errors.js';
-import { isInsecure, issuerString, parseIssuer } from '../shared/issuer.js';
-import { type RetryPolicy, withRetry } from '../shared/retry.js';
+import { parseIssuer } from '../shared/issuer.js';
+import type { RetryPolicy } from '../shared/retry.js';
 
 /** Options for {@link discover}. */
 export interface WebsiteClientOptions {
@@ -50,15 +55,6 @@ export interface ClientInternals {
   http: HttpOptions;
 }
 
-/** The transport options passed to every oauth4webapi request. */
-interface HttpOptions {
-  [oauth.allowInsecureRequests]?: boolean;
-  [oauth.customFetch]?: (
-    url: string,
-    options: oauth.CustomFetchOptions<string, URLSearchParams | undefined>,
-  ) => Promise<Response>;
-}
-
 const internals = new WeakMap<WebsiteClient, ClientInternals>();
 
 /** @internal Looks up the private half of a client made by {@link discover}. */
@@ -95,28 +91,8 @@ export async function discover(options: WebsiteClientOptions): Promise<WebsiteCl
   } catch {
     throw new AuthAgentError('invalid_config', 'redirectUri must be an absolute URL.');
   }
-  const customFetch = options.fetch;
-  const http: HttpOptions = {
-    [oauth.allowInsecureRequests]: isInsecure(issuerUrl),
-    ...(customFetch
-      ? { [oauth.customFetch]: (url: string, init: RequestInit) => customFetch(url, init) }
-      : {}),
-  };
-  let as: oauth.AuthorizationServer;
-  try {
-    // Discovery is a safe GET, typically made at start-up, possibly before the server is up.
-    const response = await withRetry(
-      () => oauth.discoveryRequest(issuerUrl, { ...http, algorithm: 'oauth2' }),
-      options.retry,
-    );
-    as = await oauth.processDiscoveryResponse(new URL(issuerString(issuerUrl)), response);
-  } catch (error) {
-    throw new AuthAgentError(
-      'discovery_failed',
-      `Could not read the metadata of ${issuerString(issuerUrl)}.`,
-      { cause: error },
-    );
-  }
+  const http = httpOptionsFor(issuerUrl, options.fetch);
+  const as = await discoverAuthorizationServer(issuerUrl, http, options.retry);
   const client: WebsiteClient = Object.freeze({
     issuer: as.issuer,
     clientId: options.clientId,

@@ -1,5 +1,8 @@
+import { type ExpressResponseLike, refusalResponse, sendRefusal } from '../shared/refusal.js';
 import { authenticateBearer, type BearerAuthOptions, rememberToken } from './bearer.js';
 import type { WebsiteClient } from './client.js';
+
+export type { ExpressResponseLike } from '../shared/refusal.js';
 
 /** The part of a Hono `Context` the middleware uses (no dependency on Hono). */
 export interface HonoContextLike {
@@ -9,13 +12,6 @@ export interface HonoContextLike {
 /** The part of an Express (or node:http) request the middleware uses. */
 export interface ExpressRequestLike {
   headers: { authorization?: string | undefined };
-}
-
-/** The part of an Express (or node:http) response the middleware uses. */
-export interface ExpressResponseLike {
-  statusCode: number;
-  setHeader(name: string, value: string): unknown;
-  end(body?: string): unknown;
 }
 
 /**
@@ -38,13 +34,7 @@ export function honoBearerAuth(client: WebsiteClient, options: BearerAuthOptions
       c.req.raw.headers.get('authorization'),
       options,
     );
-    if ('refusal' in outcome) {
-      const { status, headers, body } = outcome.refusal;
-      return new Response(JSON.stringify(body), {
-        status,
-        headers: { ...headers, 'Content-Type': 'application/json' },
-      });
-    }
+    if ('refusal' in outcome) return refusalResponse(outcome.refusal);
     rememberToken(c.req.raw, outcome.token);
     await next();
     return undefined;
@@ -72,14 +62,7 @@ export function expressBearerAuth(client: WebsiteClient, options: BearerAuthOpti
   ): Promise<void> => {
     try {
       const outcome = await authenticateBearer(client, req.headers.authorization, options);
-      if ('refusal' in outcome) {
-        const { status, headers, body } = outcome.refusal;
-        res.statusCode = status;
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-        res.setHeader('Content-Type', 'application/json');
-        res.end(JSON.stringify(body));
-        return;
-      }
+      if ('refusal' in outcome) return sendRefusal(res, outcome.refusal);
       rememberToken(req, outcome.token);
       next();
     } catch (error) {

@@ -1,34 +1,12 @@
 import * as oauth from 'oauth4webapi';
+import { asymmetricAlgorithms } from '../shared/algorithms.js';
 import { AuthAgentError } from '../shared/errors.js';
+import { JwtAccessTokenVerifier } from '../shared/jwt-access-token.js';
+import { toVerifiedAccessToken, type VerifiedAccessToken } from '../shared/verified-token.js';
 import { type ClientInternals, internalsOf, type WebsiteClient } from './client.js';
 import { toAuthAgentError } from './oauth-errors.js';
 
-/** A verified access token: who the agent is, for which website, until when. */
-export interface VerifiedAccessToken {
-  /** The agent id (`sub`). */
-  agentId: string;
-  /** The website the token was issued to. */
-  clientId: string;
-  /** Granted scopes. */
-  scopes: string[];
-  /** The model the agent declared, when the server reports it. */
-  model: string | undefined;
-  /** Expiry, in seconds since the epoch. */
-  expiresAt: number;
-  /** How the token was checked. */
-  verifiedBy: 'jwks' | 'introspection';
-  /** Every claim the server returned. */
-  claims: Readonly<Record<string, unknown>>;
-}
-
-const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
-
-function asymmetricAlgorithms(client: WebsiteClient): string[] {
-  const algs = client.metadata.access_token_signing_alg_values_supported;
-  return Array.isArray(algs)
-    ? algs.filter((a): a is string => typeof a === 'string' && ASYMMETRIC.test(a))
-    : [];
-}
+export type { VerifiedAccessToken } from '../shared/verified-token.js';
 
 function invalid(message: string): AuthAgentError {
   return new AuthAgentError('invalid_token', message);
@@ -38,19 +16,37 @@ function audienceIncludes(aud: unknown, clientId: string): boolean {
   return aud === clientId || (Array.isArray(aud) && aud.includes(clientId));
 }
 
+// One verifier per client: it owns the JWKS fetch that oauth4webapi's cache is keyed on.
+const verifiers = new WeakMap<WebsiteClient, JwtAccessTokenVerifier>();
+
 /** RFC 9068 JWT access token, verified locally against the server's JWKS. */
 async function viaJwks(client: WebsiteClient, inner: ClientInternals, token: string) {
-  const request = new Request(client.issuer, { headers: { authorization: `Bearer ${token}` } });
-  try {
-    const claims = await oauth.validateJwtAccessToken(inner.as, request, client.clientId, {
-      ...inner.http,
-      signingAlgorithms: asymmetricAlgorithms(client) as oauth.JWSAlgorithm[],
+  let verifier = verifiers.get(client);
+  if (!verifier) {
+    verifier = new JwtAccessTokenVerifier(inner.as, {
+      audience: client.clientId,
+      // A bare token string carries no proof, so a DPoP-bound token is refused here.
+      dpopAlgorithms: [],
+      requireDPoP: false,
+      replayStore: undefined,
+      clockToleranceSeconds: 30,
+      http: inner.http,
     });
-    return claims as unknown as Record<string, unknown>;
+    verifiers.set(client, verifier);
+  }
+  try {
+    return await verifier.verify({
+      scheme: 'bearer',
+      token,
+      proof: null,
+      method: 'GET',
+      url: client.issuer,
+    });
   } catch (error) {
-    const converted = toAuthAgentError(error, 'Token verification');
-    if (converted.code === 'network_error') throw converted;
-    throw new AuthAgentError('invalid_token', 'The access token is not valid.', { cause: error });
+    if (error instanceof AuthAgentError && error.code === 'network_error') throw error;
+    // The verifier's messages are safe to show; its DPoP codes mean "not usable here".
+    const message = error instanceof Error ? error.message : 'The access token is not valid.';
+    throw new AuthAgentError('invalid_token', message);
   }
 }
 
@@ -91,7 +87,9 @@ async function viaIntrospection(client: WebsiteClient, inner: ClientInternals, t
  * When the server signs asymmetrically (it advertises RS/PS/ES/EdDSA algorithms), the token
  * is checked locally against its JWKS (RFC 9068); otherwise — the server signs HS256 today —
  * it is checked by introspection (RFC 7662), which also sees revocation. Either way the
- * audience must be this website and the token must not have expired.
+ * audience must be this website and the token must not have expired. The JWKS path shares
+ * the resource-server verifier; a DPoP-bound token is refused, since a bare token string
+ * comes without its proof (use `@auth-agent/sdk/resource-server` for DPoP).
  *
  * @param client - from {@link discover}
  * @param token - the bearer token, without the `Bearer ` prefix
@@ -103,21 +101,14 @@ export async function verifyAccessToken(
 ): Promise<VerifiedAccessToken> {
   if (typeof token !== 'string' || token === '') throw invalid('No access token was given.');
   const inner = internalsOf(client);
-  const useJwks = asymmetricAlgorithms(client).length > 0 && client.metadata.jwks_uri;
-  const claims = useJwks
-    ? await viaJwks(client, inner, token)
-    : await viaIntrospection(client, inner, token);
+  const algorithms = asymmetricAlgorithms(
+    client.metadata.access_token_signing_alg_values_supported,
+  );
+  if (algorithms.length > 0 && client.metadata.jwks_uri) return viaJwks(client, inner, token);
+  const claims = await viaIntrospection(client, inner, token);
   const exp = claims.exp;
   if (typeof exp !== 'number' || exp <= Math.floor(Date.now() / 1000))
     throw invalid('The access token has expired.');
   if (typeof claims.sub !== 'string') throw invalid('The access token names no agent.');
-  return {
-    agentId: claims.sub,
-    clientId: typeof claims.client_id === 'string' ? claims.client_id : client.clientId,
-    scopes: typeof claims.scope === 'string' ? claims.scope.split(' ').filter(Boolean) : [],
-    model: typeof claims.model === 'string' ? claims.model : undefined,
-    expiresAt: exp,
-    verifiedBy: useJwks ? 'jwks' : 'introspection',
-    claims: Object.freeze({ ...claims }),
-  };
+  return toVerifiedAccessToken(claims, 'introspection', client.clientId);
 }
