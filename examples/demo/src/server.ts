@@ -3,10 +3,10 @@ import {
   provisionClient,
   provisionUser,
 } from '@auth-agent/server/dist/accounts/provisioning.js';
-import { createServerContext } from '@auth-agent/server/dist/app-context.js';
 import { loadConfig } from '@auth-agent/server/dist/config/load.js';
 import { createApp } from '@auth-agent/server/dist/http/app.js';
 import { createLogger } from '@auth-agent/server/dist/logger.js';
+import { createServerContext } from '@auth-agent/server/dist/server-context.js';
 import type { SqlDriver } from '@auth-agent/server/dist/storage/driver.js';
 import { openDatabase } from '@auth-agent/server/dist/storage/open.js';
 import { resolveJwtSecret } from '@auth-agent/server/dist/tokens/signing-key.js';

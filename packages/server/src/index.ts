@@ -4,10 +4,10 @@
  */
 
 export { provisionAgent, provisionClient, provisionUser } from './accounts/provisioning.js';
-export { createServerContext } from './app-context.js';
 export { type Config, ConfigError, loadConfig } from './config/load.js';
 export { settings } from './config/settings.js';
 export { createApp } from './http/app.js';
 export { createLogger } from './logger.js';
-export { type RunningServer, startServer } from './server.js';
+export { createServerContext } from './server-context.js';
+export { type RunningServer, startServer } from './start-server.js';
 export { openDatabase } from './storage/open.js';

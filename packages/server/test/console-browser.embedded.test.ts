@@ -8,7 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../src/config/load.js';
 import { createLogger } from '../src/logger.js';
-import { type RunningServer, startServer } from '../src/server.js';
+import { type RunningServer, startServer } from '../src/start-server.js';
 import { strongPassword } from './support/console.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });

@@ -1,20 +1,22 @@
-import { Hono } from 'hono';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/crypto/digest.js';
-import { securityConsoleRoutes } from '../src/security/console-routes.js';
-import { purgeExpired } from '../src/security/housekeeping.js';
-import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+import { purgeExpired } from '../src/operations/housekeeping.js';
+import {
+  ADMIN_PASSWORD,
+  HOOK_TIMEOUT,
+  type SecurityHarness,
+  securityHarness,
+} from './security-helpers.js';
+import { ConsoleBrowser, privileged } from './support/console.js';
 import { authenticate, obtainTokens, startAuthorization } from './support/flow.js';
 import type { AgentFixture, ClientFixture } from './support/harness.js';
 
 let h: SecurityHarness;
-let console_: Hono;
-let owner: { id: string; email: string };
-let other: { id: string; email: string };
+let owner: { id: string; email: string; password: string };
+let other: { id: string; email: string; password: string };
 let client: ClientFixture;
 let agent: AgentFixture;
-const CSRF = 'csrf-token-of-this-session';
 
 beforeAll(async () => {
   h = await securityHarness({ LOCKOUT_MAX_FAILURES: '2' });
@@ -22,21 +24,6 @@ beforeAll(async () => {
   other = await h.createUser();
   client = await h.createClient(owner.email);
   agent = await h.createAgent(owner.email);
-  // Mounted as the console would: its session decides who is signed in (here a header).
-  const users: Record<string, { id: string; role: 'user' | 'admin' }> = {
-    owner: { id: owner.id, role: 'user' },
-    other: { id: other.id, role: 'user' },
-    admin: { id: h.adminId, role: 'admin' },
-  };
-  console_ = new Hono();
-  console_.route(
-    '/console/security',
-    securityConsoleRoutes(h.ctx, {
-      currentUser: async (c) => users[c.req.header('x-test-user') ?? ''],
-      csrfToken: () => CSRF,
-      verifyCsrf: (_c, submitted) => submitted === CSRF,
-    }),
-  );
   for (let i = 0; i < 2; i++) {
     const started = await startAuthorization(h, client);
     await authenticate(h, {
@@ -50,66 +37,91 @@ beforeAll(async () => {
 }, HOOK_TIMEOUT);
 afterAll(() => h.dispose());
 
-const as = (user: string, path: string, init: RequestInit = {}) =>
-  console_.request(`http://auth.test/console/security${path}`, {
-    ...init,
-    headers: { ...(init.headers as Record<string, string>), 'x-test-user': user },
-  });
+/** A browser logged in to the console as this user. */
+async function loggedIn(email: string, password: string): Promise<ConsoleBrowser> {
+  const browser = new ConsoleBrowser(h);
+  await browser.get('/console/login');
+  const response = await browser.post('/console/login', { email, password });
+  expect(response.status).toBe(303);
+  return browser;
+}
 
 describe('the console security-log page', () => {
   it('shows an owner their entries, filtered, and nothing of others', async () => {
-    const page = await as('owner', '?event=agent.authentication&outcome=failure');
+    const mine = await loggedIn(owner.email, owner.password);
+    const page = await mine.get('/console/security?event=agent.authentication&outcome=failure');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'nonce-/);
-    const html = await page.text();
-    expect(html).toContain(agent.agent_id);
-    expect(html.match(/<tr>/g)?.length).toBe(1 + 2);
+    expect(mine.lastHtml).toContain(agent.agent_id);
+    expect(mine.lastHtml).toContain('aria-current="page"'); // inside the console's navigation
+    expect(mine.lastHtml.match(/<tr>/g)?.length).toBe(1 + 2);
 
-    const json = (await (await as('other', '/events')).json()) as { events: unknown[] };
-    expect(json.events).toEqual([]);
-    const admin = (await (await as('admin', `/events?subject=${agent.agent_id}`)).json()) as {
+    const stranger = await loggedIn(other.email, other.password);
+    const theirs = await stranger.get('/console/security/events');
+    const json = (await theirs.json()) as { events: { targetId: string | null }[] };
+    // Only their own log-in; nothing about the owner's agent.
+    expect(json.events.map((e) => e.targetId)).toEqual([other.id]);
+    const admin = await loggedIn((await adminEmail()) ?? '', ADMIN_PASSWORD);
+    const all = (await (
+      await admin.get(`/console/security/events?subject=${agent.agent_id}`)
+    ).json()) as {
       events: { targetId: string }[];
     };
-    expect(admin.events.length).toBeGreaterThanOrEqual(3);
-    expect((await as('nobody', '')).status).toBe(303);
+    expect(all.events.length).toBeGreaterThanOrEqual(3);
+    expect((await new ConsoleBrowser(h).get('/console/security')).status).toBe(303);
   });
 
-  it('unlocks for the owner with a valid CSRF token only', async () => {
-    const unlock = (user: string, token: string) =>
-      as(user, '/unlock', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ subject: 'agent', id: agent.agent_id, csrf_token: token }),
+  it("unlocks from the page's own form, for the owner only", async () => {
+    const signInStatus = async () => {
+      const started = await startAuthorization(h, client);
+      const response = await authenticate(h, {
+        request_id: started.requestId,
+        agent_id: agent.agent_id,
+        agent_secret: agent.agent_secret,
+        model: 'm',
       });
-    expect((await unlock('owner', 'forged')).status).toBe(403);
-    const stranger = await unlock('other', CSRF);
-    expect(stranger.status).toBe(404);
-    expect(await stranger.json()).toEqual({ outcome: 'not_found' });
-    const ok = await unlock('owner', CSRF);
-    expect(await ok.json()).toEqual({ outcome: 'unlocked' });
-
-    const started = await startAuthorization(h, client);
-    const signIn = await authenticate(h, {
-      request_id: started.requestId,
-      agent_id: agent.agent_id,
-      agent_secret: agent.agent_secret,
-      model: 'm',
+      return response.status;
+    };
+    expect(await signInStatus()).toBe(403); // locked by the two wrong secrets
+    const stranger = await loggedIn(other.email, other.password);
+    await stranger.get('/console/security');
+    const refused = await stranger.post('/console/security/unlock', {
+      subject: 'agent',
+      id: agent.agent_id,
     });
-    expect(signIn.status).toBe(200);
+    expect(refused.headers.get('location')).toBe('/console/security?done=not-yours');
+    expect(await signInStatus()).toBe(403);
 
-    const form = await as('owner', '/unlock', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        subject: 'agent',
-        id: agent.agent_id,
-        csrf_token: CSRF,
-      }).toString(),
+    const mine = await loggedIn(owner.email, owner.password);
+    await mine.get('/console/security');
+    const forged = await mine.post(
+      '/console/security/unlock',
+      { subject: 'agent', id: agent.agent_id },
+      { csrf: 'forged' },
+    );
+    expect(forged.status).toBe(403);
+    const unlocked = await mine.post('/console/security/unlock', {
+      subject: 'agent',
+      id: agent.agent_id,
     });
-    expect(form.status).toBe(303);
-    expect(form.headers.get('location')).toMatch(/notice=.*was%20not%20locked/);
+    expect(unlocked.status).toBe(303);
+    expect(unlocked.headers.get('location')).toBe('/console/security?done=unlocked');
+    expect(await signInStatus()).toBe(200);
+    await mine.get('/console/security');
+    const again = await mine.post('/console/security/unlock', {
+      subject: 'agent',
+      id: agent.agent_id,
+    });
+    expect(again.headers.get('location')).toBe('/console/security?done=not-locked');
   });
 });
+
+async function adminEmail(): Promise<string | undefined> {
+  const [row] = await privileged<{ email: string }>(h, 'SELECT email FROM users WHERE id = $1', [
+    h.adminId,
+  ]);
+  return row?.email;
+}
 
 /** Runs SQL as the schema owner (the app role may not touch these tables directly). */
 async function asSchemaOwner(sql: string, params: unknown[] = []) {

@@ -1,7 +1,7 @@
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeIncident, incidentStep } from '../src/security/cli-commands.js';
+import { executeIncident, incidentStep } from '../src/cli/incident-commands.js';
 import { HOOK_TIMEOUT, runCli, type SecurityHarness, securityHarness } from './security-helpers.js';
 import { consoleLogin } from './support/console.js';
 import { backend } from './support/database.js';

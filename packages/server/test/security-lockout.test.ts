@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unlockAsUser } from '../src/security/console-unlock.js';
+import { unlockAsUser } from '../src/console/queries/unlock.js';
 import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
 import { authenticate, startAuthorization, tokenRequest } from './support/flow.js';
 import { type AgentFixture, type ClientFixture, REDIRECT_URI } from './support/harness.js';

@@ -9,7 +9,7 @@ import {
 } from '../../../server/src/accounts/provisioning.js';
 import { loadConfig } from '../../../server/src/config/load.js';
 import { createLogger } from '../../../server/src/logger.js';
-import { startServer } from '../../../server/src/server.js';
+import { startServer } from '../../../server/src/start-server.js';
 import { openDatabase } from '../../../server/src/storage/open.js';
 
 export interface ClientFixture {

@@ -5,7 +5,7 @@ import type { Config } from '../config/load.js';
 import { DataDirLockedError } from '../storage/data-dir-lock.js';
 import { openDatabase } from '../storage/open.js';
 import { type ControlRequest, executeControl, sendControl } from './control-socket.js';
-import { UsageError } from './main.js';
+import { UsageError } from './usage-error.js';
 
 type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
 

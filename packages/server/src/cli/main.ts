@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
-import { INCIDENT_USAGE, runIncidentCommand } from '../security/cli-commands.js';
 import { DataDirLockedError, DataDirLockUnavailableError } from '../storage/data-dir-lock.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
+import { INCIDENT_USAGE, runIncidentCommand } from './incident-commands.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand } from './serve-command.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = `Usage: auth-agent <command>
 
@@ -19,10 +20,6 @@ Commands:
 ${INCIDENT_USAGE}
 
 Settings come from the environment; see docs/configuration.md.`;
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** Entry point of the `auth-agent` bin. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {

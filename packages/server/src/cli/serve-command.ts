@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { assertWorkersSupported, runPrimary } from '../cluster/workers.js';
 import type { Config } from '../config/load.js';
-import { startServer } from '../server.js';
+import { startServer } from '../start-server.js';
 
 export async function serveCommand(config: Config, logger: Logger): Promise<number> {
   assertWorkersSupported(config);

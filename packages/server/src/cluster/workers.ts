@@ -2,7 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { type Config, ConfigError } from '../config/load.js';
 import { openDatabase } from '../storage/open.js';
-import { resolveJwtSecret } from '../tokens/signing-key.js';
+import { resolveJwtSecret } from '../tokens/jwt-secret.js';
 
 /** A worker that dies this many times within the window stops being replaced. */
 const CRASH_LIMIT = 5;

@@ -3,9 +3,8 @@ import type { ServerContext } from '../server-context.js';
 import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
 import type { ConsoleDeps, ConsoleOptions } from './deps.js';
-import { consoleErrorHandler } from './error-page.js';
-import { loggingEvents } from './events.js';
-import { consoleError } from './http/errors.js';
+import { consoleErrorHandler } from './error-handler.js';
+import { consoleError } from './http/console-error.js';
 import { formEmail } from './http/form.js';
 import { createMailer } from './mail/mailer.js';
 import { accountView, changePasswordAction, resendVerificationAction } from './pages/account.js';
@@ -24,6 +23,7 @@ import { agentsListView } from './pages/agents-list.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
 import { logoutAction } from './pages/logout.js';
+import { securityEventsJson, securityLogView, unlockAction } from './pages/security-log.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
@@ -36,8 +36,7 @@ import {
 import { createWebsiteAction, newWebsiteView } from './pages/website-create.js';
 import { websiteDetailView } from './pages/website-detail.js';
 import { websitesListView } from './pages/websites-list.js';
-import { securityLogEvents, securityLogRoutes } from './security-bridge.js';
-import { type ConsoleEnv, loadSession } from './session/middleware.js';
+import { type ConsoleEnv, loadSession } from './session/load-session.js';
 
 type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
 
@@ -48,7 +47,6 @@ type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
 export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}): Hono<ConsoleEnv> {
   const deps: ConsoleDeps = {
     ctx,
-    events: loggingEvents(ctx.logger, securityLogEvents(ctx, options.events)),
     mailer: options.mailer ?? createMailer(ctx.config, ctx.logger),
   };
   const routes: Array<[method: 'get' | 'post', path: string, handler: Handler]> = [
@@ -86,6 +84,9 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/websites/:id/disable', websiteToggleAction(deps, true)],
     ['post', '/websites/:id/enable', websiteToggleAction(deps, false)],
     ['post', '/websites/:id/delete', websiteDeleteAction(deps)],
+    ['get', '/security', securityLogView(deps)],
+    ['get', '/security/events', securityEventsJson(deps)],
+    ['post', '/security/unlock', unlockAction(deps)],
     ['get', '/admin', adminView(deps)],
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
     ['post', '/admin/:target/:id/disable', adminToggleAction(deps, true)],
@@ -96,7 +97,6 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md).
   app.post('/login', ctx.security.limits.middleware('console_login', formEmail));
   app.post('/signup', ctx.security.limits.middleware('console_signup', formEmail));
-  app.route('/security', securityLogRoutes(ctx));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {
     // `/console/` and friends: one canonical URL per page.

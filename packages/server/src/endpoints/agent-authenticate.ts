@@ -6,7 +6,7 @@ import { sha256 } from '../crypto/digest.js';
 import { OAuthError, oauthError } from '../errors.js';
 import { inputOf } from '../http/request-input.js';
 import { parseParams } from '../http/validate.js';
-import { codeForRequest } from '../oauth/authorization-code.js';
+import { codeForRequest } from '../oauth/code-derivation.js';
 import { authenticationRefused, authenticationSucceeded } from '../security/auth-events.js';
 import type { ServerContext } from '../server-context.js';
 import type { SignInOutcome } from '../storage/oauth-store.js';

@@ -5,11 +5,11 @@ import { OAuthError } from '../errors.js';
 import { browserBindingFor, setBrowserBinding } from '../http/browser-binding.js';
 import { cspNonce, pageCsp } from '../http/nonce.js';
 import { type Params, queryParams } from '../http/params.js';
-import { redirectWith } from '../oauth/authorization-code.js';
 import { type AuthorizeRequest, validateRequest } from '../oauth/authorize-request.js';
+import { redirectWith } from '../oauth/redirect-uri.js';
 import type { ServerContext } from '../server-context.js';
 import type { ClientCheck } from '../storage/oauth-store.js';
-import { errorPage } from '../views/error-page.js';
+import { errorPage } from '../views/authorize-error-page.js';
 import { signInPage } from '../views/signin-page.js';
 
 /** Errors shown on our own page: nothing is sent to a redirect URI not yet verified. */

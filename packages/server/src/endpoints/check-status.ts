@@ -3,7 +3,8 @@ import { constantTimeEqual, sha256 } from '../crypto/digest.js';
 import { oauthError } from '../errors.js';
 import { readBrowserBinding } from '../http/browser-binding.js';
 import { queryParams } from '../http/params.js';
-import { codeForRequest, redirectWith } from '../oauth/authorization-code.js';
+import { codeForRequest } from '../oauth/code-derivation.js';
+import { redirectWith } from '../oauth/redirect-uri.js';
 import type { ServerContext } from '../server-context.js';
 import type { RequestState } from '../storage/oauth-store.js';
 

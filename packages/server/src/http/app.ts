@@ -11,13 +11,13 @@ import { revokeEndpoint } from '../endpoints/revoke.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
-import { cors, PublicClientOrigins } from '../security/cors.js';
-import { requireHttps } from '../security/https.js';
 import { identityOf } from '../security/identities.js';
-import { requestContext } from '../security/request-context.js';
 import type { ServerContext } from '../server-context.js';
+import { cors, PublicClientOrigins } from './cors.js';
 import { errorResponse } from './error-response.js';
+import { requireHttps } from './https.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
+import { requestContext } from './request-context.js';
 import { requestInput } from './request-input.js';
 
 type Route = {

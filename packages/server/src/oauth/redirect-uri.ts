@@ -20,3 +20,10 @@ export function redirectUriProblem(raw: string): string | undefined {
   if (url.username || url.password) return 'must not contain credentials';
   return undefined;
 }
+
+/** The redirect back to the website, built with URL APIs (RFC 6749 §4.1.2, RFC 9207 §2). */
+export function redirectWith(redirectUri: string, params: Record<string, string>): string {
+  const url = new URL(redirectUri);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.href;
+}

@@ -2,9 +2,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { constantTimeEqual } from '../crypto/digest.js';
+import { currentRequest } from '../http/request-context.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import { SECURITY_EVENTS, SECURITY_OUTCOMES, type SecurityEvent } from './events.js';
-import { currentRequest } from './request-context.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 

@@ -3,10 +3,10 @@ import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible'
 import type { Config } from '../config/load.js';
 import { sha256 } from '../crypto/digest.js';
 import { OAuthError } from '../errors.js';
+import { currentRequest } from '../http/request-context.js';
 import type { CounterStore } from './counter-store.js';
 import type { IdentityOf } from './identities.js';
 import type { RateLimitName } from './rate-limit-policies.js';
-import { currentRequest } from './request-context.js';
 import type { SecurityLog } from './security-log.js';
 
 function isLimiterRes(value: unknown): value is RateLimiterRes {

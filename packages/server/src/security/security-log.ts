@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
+import { currentRequest } from '../http/request-context.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import { eventRecord, type SecurityEvent, type SecurityEventInput } from './events.js';
-import { currentRequest } from './request-context.js';
 
 export type EventListener = (event: SecurityEvent) => void;
 

@@ -11,7 +11,7 @@ import { WebhookSender } from './webhook.js';
 
 /**
  * Everything the endpoints (and the console) use for abuse resistance and the security log,
- * reachable as `ctx.security`. Built once per server in app-context.ts.
+ * reachable as `ctx.security`. Built once per server in server-context.ts.
  */
 export class Security {
   readonly log: SecurityLog;

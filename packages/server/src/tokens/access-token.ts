@@ -2,7 +2,7 @@ import { hkdfSync } from 'node:crypto';
 import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
-import type { SigningKeyRing } from '../security/signing-keys.js';
+import type { SigningKeyRing } from './signing-keys.js';
 
 export interface AccessTokenClaims {
   sub: string;

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import { provisionAgent, provisionClient, provisionUser } from '../../src/accounts/provisioning.js';
-import { createServerContext } from '../../src/app-context.js';
 import { loadConfig } from '../../src/config/load.js';
 import { randomToken } from '../../src/crypto/random.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { DEFAULT_RATE_LIMITS } from '../../src/security/rate-limit-policies.js';
 import type { ServerContext } from '../../src/server-context.js';
+import { createServerContext } from '../../src/server-context.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export const ISSUER = 'http://auth.test';

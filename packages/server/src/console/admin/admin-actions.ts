@@ -1,5 +1,5 @@
 import type { ConsoleDeps } from '../deps.js';
-import { consoleError, objectId } from '../http/errors.js';
+import { consoleError, objectId } from '../http/console-error.js';
 import { action, asSession } from '../http/handlers.js';
 import { notVisible, type ObjectKind } from '../http/owned.js';
 import { setUserDisabled } from '../queries/admin.js';

@@ -1,4 +1,4 @@
-import { consoleError } from '../http/errors.js';
+import { consoleError } from '../http/console-error.js';
 import type { ConsoleSession } from '../session/sessions.js';
 
 /**

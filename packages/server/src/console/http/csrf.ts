@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { constantTimeEqual, sha256 } from '../../crypto/digest.js';
 import { randomToken } from '../../crypto/random.js';
+import { consoleError } from './console-error.js';
 import { readCookie, writeCookie } from './cookies.js';
-import { consoleError } from './errors.js';
 import type { Form } from './form.js';
 
 /** Name of the hidden form field that carries the CSRF token. */

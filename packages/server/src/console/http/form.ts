@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { normalizeEmail } from '../../accounts/email.js';
-import { ConsoleError, consoleError } from './errors.js';
+import { ConsoleError, consoleError } from './console-error.js';
 
 export type Form = ReadonlyMap<string, string>;
 

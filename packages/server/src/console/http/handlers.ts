@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { asUser } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
-import { type ConsoleEnv, requireSession } from '../session/middleware.js';
+import { type ConsoleEnv, requireSession } from '../session/load-session.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { assertCsrf, sessionCsrfToken } from './csrf.js';
 import { type Form, readForm } from './form.js';

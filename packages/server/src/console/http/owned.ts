@@ -1,9 +1,8 @@
 import type { Context } from 'hono';
 import type { SqlExecutor } from '../../storage/driver.js';
 import type { ConsoleDeps } from '../deps.js';
-import { RLS_VIOLATION_ATTEMPT } from '../events.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { consoleError, objectId } from './errors.js';
+import { consoleError, objectId } from './console-error.js';
 import { asSession } from './handlers.js';
 
 export type ObjectKind = 'agent' | 'client' | 'grant' | 'user';
@@ -26,12 +25,11 @@ export async function notVisible(
     id,
   ]);
   if (row?.exists) {
-    deps.events.emit(RLS_VIOLATION_ATTEMPT, {
-      user_id: session.userId,
-      object_kind: kind,
-      object_id: id,
-      method: c.req.method,
-      path: c.req.path,
+    deps.ctx.security.rlsViolation({
+      userId: session.userId,
+      targetType: kind,
+      targetId: id,
+      action: `${c.req.method} ${c.req.path}`,
     });
   }
   throw consoleError.notFound();

@@ -3,7 +3,7 @@ import { randomToken } from '../../crypto/random.js';
 import type { SqlDriver } from '../../storage/driver.js';
 import { asUser } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
-import { ConsoleError } from '../http/errors.js';
+import { ConsoleError } from '../http/console-error.js';
 
 const LINK_TTL_SECONDS = 24 * 60 * 60;
 /** Verification mails one owner may trigger per hour: the console must not be a mail cannon. */

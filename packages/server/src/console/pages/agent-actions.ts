@@ -3,7 +3,7 @@ import { hashSecret } from '../../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
-import { objectId } from '../http/errors.js';
+import { objectId } from '../http/console-error.js';
 import { action, asSession, type ConsoleContext } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
 import { sendVerificationMail } from '../mail/verification.js';

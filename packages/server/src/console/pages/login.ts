@@ -14,7 +14,7 @@ import { writeCookie } from '../http/cookies.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
 import { field, readForm } from '../http/form.js';
 import { setPasswordHash } from '../queries/users.js';
-import type { ConsoleEnv } from '../session/middleware.js';
+import type { ConsoleEnv } from '../session/load-session.js';
 import { endSession } from '../session/sessions.js';
 import { notice, postForm } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';

@@ -4,7 +4,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { clearCookie } from '../http/cookies.js';
 import { assertCsrf, sessionCsrfToken } from '../http/csrf.js';
 import { readForm } from '../http/form.js';
-import type { ConsoleEnv } from '../session/middleware.js';
+import type { ConsoleEnv } from '../session/load-session.js';
 import { endSession } from '../session/sessions.js';
 import { seeOther } from '../views/shell.js';
 

@@ -8,7 +8,7 @@ import { writeCookie } from '../http/cookies.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
 import { field, readForm } from '../http/form.js';
 import { sendVerificationMail } from '../mail/verification.js';
-import type { ConsoleEnv } from '../session/middleware.js';
+import type { ConsoleEnv } from '../session/load-session.js';
 import { createSession } from '../session/sessions.js';
 import { completeSetup, setupTokenValid } from '../setup/setup-link.js';
 import { notice, postForm } from '../views/components.js';

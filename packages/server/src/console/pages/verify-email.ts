@@ -4,7 +4,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
 import { readForm } from '../http/form.js';
 import { confirmEmail } from '../mail/verification.js';
-import type { ConsoleEnv } from '../session/middleware.js';
+import type { ConsoleEnv } from '../session/load-session.js';
 import { postForm } from '../views/components.js';
 import { page } from '../views/shell.js';
 

@@ -14,6 +14,9 @@ const NOTICES: Record<string, string> = {
   'email-verified': 'Email address confirmed.',
   'logged-out': 'You are logged out.',
   'tokens-revoked': 'All tokens of all agents and websites were revoked.',
+  unlocked: 'Unlocked. It can sign in again from everywhere.',
+  'not-locked': 'That was not locked.',
+  'not-yours': 'Nothing of yours has that id or email.',
 };
 
 export function doneNotice(c: Context): string | undefined {

@@ -29,5 +29,7 @@ pre{overflow-x:auto;white-space:pre;font:.82rem/1.45 ui-monospace,SFMono-Regular
 .grid{display:grid;gap:1.25rem;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr))}
 .empty{color:var(--muted);font-style:italic}dl{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem}dt{color:var(--muted)}dd{margin:0}
 p code,td code,dd code{word-break:normal;overflow-wrap:anywhere}a.button+a{margin-left:.75rem}.card>.actions:last-child{margin-top:1rem}
+form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}form.filters label{margin:0;font-weight:400;font-size:.85rem}
+.outcome-failure,.outcome-denied,.outcome-alert{color:var(--bad);font-weight:600}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;

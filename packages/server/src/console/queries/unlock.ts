@@ -1,7 +1,7 @@
-import type { ServerContext } from '../server-context.js';
-import { asUser } from '../storage/owner-store.js';
-import { unlockSubject } from './incident-response.js';
-import type { LockoutSubject } from './lockout.js';
+import { unlockSubject } from '../../operations/incident-response.js';
+import type { LockoutSubject } from '../../security/lockout.js';
+import type { ServerContext } from '../../server-context.js';
+import { asUser } from '../../storage/owner-store.js';
 
 const VISIBLE: Record<LockoutSubject, string> = {
   agent: 'SELECT 1 FROM agents WHERE agent_id = $1',

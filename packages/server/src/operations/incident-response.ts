@@ -1,10 +1,10 @@
 import { normalizeEmail } from '../accounts/email.js';
 import { generated } from '../accounts/generated.js';
 import { hashSecret } from '../crypto/pbkdf2.js';
+import type { SecurityEventInput } from '../security/events.js';
+import { clearLockout, type LockoutSubject } from '../security/lockout.js';
 import type { SqlExecutor } from '../storage/driver.js';
-import type { SecurityEventInput } from './events.js';
-import { clearLockout, type LockoutSubject } from './lockout.js';
-import { rotateSigningKey } from './signing-keys.js';
+import { rotateSigningKey } from '../tokens/signing-keys.js';
 
 /**
  * The incident-response steps of the security guide, shared by the CLI and the console.

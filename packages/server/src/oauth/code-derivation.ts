@@ -9,10 +9,3 @@ import { hmacSha256 } from '../crypto/digest.js';
 export function codeForRequest(codeKey: Uint8Array, requestId: string): string {
   return hmacSha256(codeKey, `code\0${requestId}`);
 }
-
-/** The redirect back to the website, built with URL APIs (RFC 6749 §4.1.2, RFC 9207 §2). */
-export function redirectWith(redirectUri: string, params: Record<string, string>): string {
-  const url = new URL(redirectUri);
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-  return url.href;
-}

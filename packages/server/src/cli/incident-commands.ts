@@ -1,11 +1,7 @@
 import { parseArgs } from 'node:util';
 import pino, { type Logger } from 'pino';
-import { UsageError } from '../cli/main.js';
 import type { Config } from '../config/load.js';
 import { createLogger } from '../logger.js';
-import type { SqlDriver } from '../storage/driver.js';
-import { openDatabase } from '../storage/open.js';
-import { resolveJwtSecret } from '../tokens/signing-key.js';
 import {
   IncidentError,
   type IncidentResult,
@@ -15,9 +11,13 @@ import {
   rotateKeys,
   rotateSecret,
   unlockSubject,
-} from './incident-response.js';
-import type { LockoutSubject } from './lockout.js';
-import { SecurityLog } from './security-log.js';
+} from '../operations/incident-response.js';
+import type { LockoutSubject } from '../security/lockout.js';
+import { SecurityLog } from '../security/security-log.js';
+import type { SqlDriver } from '../storage/driver.js';
+import { openDatabase } from '../storage/open.js';
+import { resolveJwtSecret } from '../tokens/jwt-secret.js';
+import { UsageError } from './usage-error.js';
 
 export const INCIDENT_USAGE = `Incident response (each writes a security event):
   keys rotate [--revoke-all]              New signing key; --revoke-all invalidates every access token

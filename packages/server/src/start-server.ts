@@ -1,13 +1,13 @@
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
-import { createServerContext } from './app-context.js';
 import { listenControlSocket } from './cli/control-socket.js';
 import { type Config, productionWarnings } from './config/load.js';
 import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
-import { scheduleHousekeeping } from './security/housekeeping.js';
+import { scheduleHousekeeping } from './operations/housekeeping.js';
+import { createServerContext } from './server-context.js';
 import { openDatabase } from './storage/open.js';
-import { resolveJwtSecret } from './tokens/signing-key.js';
+import { resolveJwtSecret } from './tokens/jwt-secret.js';
 
 export interface RunningServer {
   url: string;

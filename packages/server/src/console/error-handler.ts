@@ -2,9 +2,9 @@ import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
 import { html } from '../views/html.js';
 import type { ConsoleDeps } from './deps.js';
-import { ConsoleError } from './http/errors.js';
-import type { ConsoleEnv } from './session/middleware.js';
-import { LoginRequired } from './session/middleware.js';
+import { ConsoleError } from './http/console-error.js';
+import type { ConsoleEnv } from './session/load-session.js';
+import { LoginRequired } from './session/load-session.js';
 import { page } from './views/shell.js';
 
 /** Console errors are HTML pages with fixed texts; unexpected ones are logged and hidden. */
