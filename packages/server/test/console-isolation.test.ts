@@ -80,7 +80,7 @@ describe("one owner cannot reach another owner's objects over HTTP", () => {
     // Reported as attempts on objects that exist but are not hers.
     const reported = violations().slice(before);
     expect(reported.length).toBeGreaterThanOrEqual(pages.length + actions.length);
-    expect(reported[0]).toMatchObject({ object_kind: 'agent', object_id: bobAgent.id });
+    expect(reported[0]).toMatchObject({ target_type: 'agent', target_id: bobAgent.id });
 
     // Bob's objects are untouched.
     await bob.browser.get(`/console/agents/${bobAgent.id}`);

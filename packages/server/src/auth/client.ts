@@ -1,9 +1,18 @@
 import { OAuthError, oauthError } from '../errors.js';
-import type { ClientAuthMethod, ClientCredentials } from '../http/client-credentials.js';
 import { authenticationRefused, authenticationSucceeded } from '../security/auth-events.js';
 import type { ServerContext } from '../server-context.js';
-import type { OperationResult, PrincipalOutcome, ProofArgs } from './principal-call.js';
+import type { OperationResult, PrincipalOutcome, ProofArgs } from '../storage/principal-store.js';
 import { currentSource } from './source.js';
+
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** The client a token, introspection or revocation request names, and how it authenticates. */
+export interface ClientCredentials {
+  clientId: string;
+  secret: string | undefined;
+  method: ClientAuthMethod;
+  usedBasic: boolean;
+}
 
 type Accepted<R extends OperationResult> = R & { outcome: Exclude<R['outcome'], PrincipalOutcome> };
 

@@ -1,5 +1,12 @@
 import { decoyParams, deriveProof } from '../crypto/pbkdf2.js';
-import type { PrincipalKind, ProofCache } from './proof-cache.js';
+import type {
+  BeginResult,
+  OperationResult,
+  PrincipalKind,
+  ProofArgs,
+  Refused,
+} from '../storage/principal-store.js';
+import type { ProofCache } from './proof-cache.js';
 
 /** A principal as a request presents it; `secret` undefined: none was sent (public client). */
 export interface PresentedPrincipal {
@@ -9,45 +16,6 @@ export interface PresentedPrincipal {
   /** Where the attempt comes from, for lockout (auth/source.ts). */
   source: string;
 }
-
-/** What an authenticated operation sends the database in place of a secret. */
-export interface ProofArgs {
-  id: string;
-  /** The PBKDF2 output of the presented secret; null when no secret was presented. */
-  proof: string | null;
-  /** Derived for this request after an attempt was reserved; false: remembered. */
-  fresh: boolean;
-  source: string;
-}
-
-/** The outcomes of the principal check every authenticated operation starts with. */
-export type PrincipalOutcome =
-  | 'principal_retry'
-  | 'principal_invalid'
-  | 'principal_locked'
-  | 'principal_busy'
-  | 'principal_disabled';
-
-export interface OperationResult {
-  outcome: string;
-  /** Seconds until a lock ends (locked, or a failure that just locked); else 0. */
-  retryAfter: number;
-}
-
-/** An attempt the database would not reserve (auth_begin): the source is locked or busy. */
-export interface Refused {
-  outcome: 'principal_locked' | 'principal_busy';
-  retryAfter: number;
-}
-
-/**
- * The database's answer before a secret is derived (auth_begin): either the stored hash's
- * parameters (null: unknown id, derive against a decoy), or a result that ends the call
- * (locked, busy, or an operation-specific refusal such as an expired sign-in request).
- */
-export type BeginResult<R> =
-  | { proceed: true; hashParams: string | null; known: boolean }
-  | { proceed: false; result: R };
 
 /**
  * Runs an authenticated operation as a presented principal: the one place that decides how

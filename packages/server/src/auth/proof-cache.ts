@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hmacSha256 } from '../crypto/digest.js';
-
-export type PrincipalKind = 'agent' | 'client' | 'user';
+import type { PrincipalKind } from '../storage/principal-store.js';
 
 /**
  * Proofs (PBKDF2 outputs, see crypto/pbkdf2.ts) this process derived for secrets that the

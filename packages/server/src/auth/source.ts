@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { currentRequest } from '../http/request-context.js';
+import { currentRequest } from '../request-info.js';
 
 /**
  * The source an authentication attempt is counted against (lockout, per identity AND source:

@@ -1,6 +1,15 @@
-import { parseRateLimits, type RateLimits } from '../security/rate-limit-policies.js';
-import type { LockoutPolicy } from '../storage/principal-store.js';
+import { parseRateLimits, type RateLimits } from './rate-limits.js';
 import { type SettingName, settings } from './settings.js';
+
+/** How lockout counts (migrations/functions/03-lockout.sql, `p_policy`). */
+export interface LockoutPolicy {
+  maxFailures: number;
+  windowSeconds: number;
+  baseSeconds: number;
+  maxSeconds: number;
+  identityMaxFailures: number;
+  trustedSourceSeconds: number;
+}
 
 export interface Config {
   readonly production: boolean;

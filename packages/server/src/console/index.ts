@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { rateLimit } from '../http/rate-limit.js';
 import type { ServerContext } from '../server-context.js';
 import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
@@ -95,8 +96,8 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   const app = new Hono<ConsoleEnv>();
   app.use('*', loadSession(deps));
   // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md).
-  app.post('/login', ctx.security.limits.middleware('console_login', formEmail));
-  app.post('/signup', ctx.security.limits.middleware('console_signup', formEmail));
+  app.post('/login', rateLimit(ctx.security.limits, 'console_login', formEmail));
+  app.post('/signup', rateLimit(ctx.security.limits, 'console_signup', formEmail));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {
     // `/console/` and friends: one canonical URL per page.

@@ -1,6 +1,5 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { PrincipalOutcome } from '../auth/principal-call.js';
 import { currentSource } from '../auth/source.js';
 import { sha256 } from '../crypto/digest.js';
 import { OAuthError, oauthError } from '../errors.js';
@@ -10,6 +9,7 @@ import { codeForRequest } from '../oauth/code-derivation.js';
 import { authenticationRefused, authenticationSucceeded } from '../security/auth-events.js';
 import type { ServerContext } from '../server-context.js';
 import type { SignInOutcome } from '../storage/oauth-store.js';
+import type { PrincipalOutcome } from '../storage/principal-store.js';
 
 const PRINTABLE = /^[^\p{Cc}]+$/u;
 

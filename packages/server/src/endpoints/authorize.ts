@@ -5,12 +5,12 @@ import { OAuthError } from '../errors.js';
 import { browserBindingFor, setBrowserBinding } from '../http/browser-binding.js';
 import { cspNonce, pageCsp } from '../http/nonce.js';
 import { type Params, queryParams } from '../http/params.js';
-import { type AuthorizeRequest, validateRequest } from '../oauth/authorize-request.js';
 import { redirectWith } from '../oauth/redirect-uri.js';
 import type { ServerContext } from '../server-context.js';
 import type { ClientCheck } from '../storage/oauth-store.js';
 import { errorPage } from '../views/authorize-error-page.js';
 import { signInPage } from '../views/signin-page.js';
+import { type AuthorizeRequest, validateRequest } from './authorize-request.js';
 
 /** Errors shown on our own page: nothing is sent to a redirect URI not yet verified. */
 function renderError(c: Context, error: string, description: string): Response {

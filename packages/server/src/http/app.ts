@@ -7,18 +7,21 @@ import { checkStatusEndpoint } from '../endpoints/check-status.js';
 import { discoveryEndpoint, jwksEndpoint } from '../endpoints/discovery.js';
 import { healthEndpoint, readinessEndpoint } from '../endpoints/health.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
+import { metricsEndpoint } from '../endpoints/metrics.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
-import { identityOf } from '../security/identities.js';
 import type { ServerContext } from '../server-context.js';
 import { cors, PublicClientOrigins } from './cors.js';
 import { errorResponse } from './error-response.js';
 import { requireHttps } from './https.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
+import { rateLimit } from './rate-limit.js';
+import { identityOf } from './rate-limit-identities.js';
 import { requestContext } from './request-context.js';
 import { requestInput } from './request-input.js';
+import { requestTiming } from './request-timing.js';
 
 type Route = {
   path: string;
@@ -36,7 +39,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
   const { config, security } = ctx;
   app.use('*', requestContext(config.trustProxy));
   app.use('*', requestLogging(ctx.logger));
-  app.use('*', security.metrics.timing());
+  app.use('*', requestTiming(security.metrics));
   app.use('*', securityHeaders(config.issuer, config.trustProxy));
   app.use('*', requireHttps(config.production, config.trustProxy));
   app.use(
@@ -55,7 +58,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       path: '/authorize',
       methods: ['GET'],
       handler: authorizeEndpoint(ctx),
-      guards: [requestInput('query'), limit.middleware('authorize', identityOf.param('client_id'))],
+      guards: [requestInput('query'), rateLimit(limit, 'authorize', identityOf.param('client_id'))],
     },
     {
       path: '/api/agent/authenticate',
@@ -64,7 +67,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       guards: [
         apiCors,
         requestInput({ allowJson: true, preferJson: true }),
-        limit.middleware('authenticate', identityOf.agent),
+        rateLimit(limit, 'authenticate', identityOf.agent),
       ],
     },
     {
@@ -73,7 +76,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       handler: checkStatusEndpoint(ctx),
       guards: [
         requestInput('query'),
-        limit.middleware('check_status', identityOf.param('request_id')),
+        rateLimit(limit, 'check_status', identityOf.param('request_id')),
       ],
     },
     {
@@ -83,20 +86,20 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       guards: [
         publicClientCors,
         requestInput({ allowJson: true }),
-        limit.middleware('token', identityOf.client),
+        rateLimit(limit, 'token', identityOf.client),
       ],
     },
     {
       path: '/introspect',
       methods: ['POST'],
       handler: introspectEndpoint(ctx),
-      guards: [apiCors, FORM, limit.middleware('introspect', identityOf.client)],
+      guards: [apiCors, FORM, rateLimit(limit, 'introspect', identityOf.client)],
     },
     {
       path: '/revoke',
       methods: ['POST'],
       handler: revokeEndpoint(ctx),
-      guards: [publicClientCors, FORM, limit.middleware('revoke', identityOf.client)],
+      guards: [publicClientCors, FORM, rateLimit(limit, 'revoke', identityOf.client)],
     },
     {
       path: '/userinfo',
@@ -124,7 +127,11 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
     },
     { path: '/health', methods: ['GET'], handler: healthEndpoint() },
     { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx) },
-    { path: '/metrics', methods: ['GET'], handler: security.metrics.endpoint(config.metricsToken) },
+    {
+      path: '/metrics',
+      methods: ['GET'],
+      handler: metricsEndpoint(security.metrics, config.metricsToken),
+    },
   ];
   for (const route of routes) {
     for (const guard of route.guards ?? []) app.use(route.path, guard);

@@ -1,15 +1,6 @@
+import type { ClientCredentials } from '../auth/client.js';
 import { oauthError } from '../errors.js';
 import type { Params } from './params.js';
-
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
-
-/** The client a token, introspection or revocation request names, and how it authenticates. */
-export interface ClientCredentials {
-  clientId: string;
-  secret: string | undefined;
-  method: ClientAuthMethod;
-  usedBasic: boolean;
-}
 
 // client_id is a public identifier of printable characters (RFC 6749 §2.2 leaves its form to
 // the server); refusing anything else here keeps NUL and control characters out of storage.

@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.js';
+import { currentRequest } from '../request-info.js';
 import { isHttps } from './https.js';
-import { currentRequest } from './request-context.js';
 
 /**
  * One log line per request: method, path (never the query string, which carries state and

@@ -1,21 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { randomId } from '../crypto/random.js';
-
-/** Who is asking, for the security log: filled once per request by `requestContext`. */
-export interface RequestInfo {
-  readonly requestId: string;
-  readonly ip: string;
-  readonly userAgent: string | undefined;
-}
-
-const storage = new AsyncLocalStorage<RequestInfo>();
-
-/** The current request, anywhere below the middleware (grants, stores, the security log). */
-export function currentRequest(): RequestInfo | undefined {
-  return storage.getStore();
-}
+import { type RequestInfo, runWithRequest } from '../request-info.js';
 
 function socketAddress(c: Context): string | undefined {
   try {
@@ -56,6 +42,6 @@ export function requestContext(trustProxy: boolean): MiddlewareHandler {
       ip: clientIp(c, trustProxy),
       userAgent: c.req.header('user-agent')?.slice(0, 512),
     };
-    await storage.run(info, next);
+    await runWithRequest(info, next);
   };
 }

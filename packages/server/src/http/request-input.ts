@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { type ClientCredentials, clientCredentials } from './client-credentials.js';
+import type { ClientCredentials } from '../auth/client.js';
+import { clientCredentials } from './client-credentials.js';
 import { bodyParams, type Params, queryParams } from './params.js';
 
 export type ParamSource = 'query' | { allowJson: boolean; preferJson?: boolean };

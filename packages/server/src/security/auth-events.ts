@@ -1,5 +1,4 @@
-import type { PrincipalOutcome } from '../auth/principal-call.js';
-import type { PrincipalKind } from '../auth/proof-cache.js';
+import type { PrincipalKind, PrincipalOutcome } from '../storage/principal-store.js';
 import type { SecurityEventInput } from './events.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { PrincipalKind } from '../auth/proof-cache.js';
 import type { SqlExecutor } from '../storage/driver.js';
+import type { PrincipalKind } from '../storage/principal-store.js';
 
 export type LockoutSubject = PrincipalKind;
 

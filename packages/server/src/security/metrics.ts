@@ -1,12 +1,6 @@
-import type { Context, MiddlewareHandler } from 'hono';
-import { routePath } from 'hono/route';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { constantTimeEqual } from '../crypto/digest.js';
-import { currentRequest } from '../http/request-context.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import { SECURITY_EVENTS, SECURITY_OUTCOMES, type SecurityEvent } from './events.js';
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Prometheus metrics on a registry of their own (several servers in one process, as in the
@@ -49,47 +43,12 @@ export class SecurityMetrics {
     this.events.inc({ event: event.event, outcome: event.outcome });
   }
 
-  /** Latency per matched route pattern (never the raw path, which would explode labels). */
-  timing(): MiddlewareHandler {
-    return async (c, next) => {
-      const stop = this.latency.startTimer();
-      await next();
-      const route = c.res.status === 404 ? 'unmatched' : routePath(c, -1);
-      stop({ method: c.req.method, route, status: String(c.res.status) });
-    };
+  /** Starts timing a request; the stop function records it under its route pattern. */
+  requestTimer(): (labels: { method: string; route: string; status: string }) => void {
+    return this.latency.startTimer();
   }
 
-  /** GET /metrics: with METRICS_TOKEN as a bearer token, or from loopback when none is set. */
-  endpoint(token: string | undefined) {
-    return async (c: Context): Promise<Response> => {
-      if (!this.allowed(c, token)) {
-        return c.json(
-          {
-            error: 'access_denied',
-            error_description: token
-              ? 'Send the METRICS_TOKEN as a Bearer token.'
-              : 'Metrics are served to loopback callers only; set METRICS_TOKEN to scrape remotely.',
-          },
-          token ? 401 : 403,
-          { 'Cache-Control': 'no-store', ...(token ? { 'WWW-Authenticate': 'Bearer' } : {}) },
-        );
-      }
-      const body = await this.registry.metrics();
-      return c.body(body, 200, {
-        'Content-Type': this.registry.contentType,
-        'Cache-Control': 'no-store',
-      });
-    };
-  }
-
-  private allowed(c: Context, token: string | undefined): boolean {
-    if (token) {
-      const presented = /^Bearer (.+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
-      return presented !== undefined && constantTimeEqual(presented, token);
-    }
-    // Behind a proxy on the same host every request comes from loopback: those carry
-    // X-Forwarded-For and are refused.
-    const ip = currentRequest()?.ip;
-    return ip !== undefined && LOOPBACK.has(ip) && !c.req.header('x-forwarded-for');
+  async render(): Promise<{ body: string; contentType: string }> {
+    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
   }
 }

@@ -1,12 +1,10 @@
-import type { MiddlewareHandler } from 'hono';
 import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config/load.js';
+import type { RateLimitName } from '../config/rate-limits.js';
 import { sha256 } from '../crypto/digest.js';
 import { OAuthError } from '../errors.js';
-import { currentRequest } from '../http/request-context.js';
+import { currentRequest } from '../request-info.js';
 import type { CounterStore } from './counter-store.js';
-import type { IdentityOf } from './identities.js';
-import type { RateLimitName } from './rate-limit-policies.js';
 import type { SecurityLog } from './security-log.js';
 
 function isLimiterRes(value: unknown): value is RateLimiterRes {
@@ -38,24 +36,22 @@ export class RateLimiters {
     private readonly log: SecurityLog,
   ) {}
 
-  middleware(name: RateLimitName, identityOf?: IdentityOf): MiddlewareHandler {
-    const budget = this.config.rateLimits[name];
-    const window = this.config.rateLimitWindow;
-    const perIp = this.limiter(`rl:${name}:ip`, budget.perIp, window);
-    const perIdentity = this.limiter(`rl:${name}:id`, budget.perIdentity, window);
-    return async (c, next) => {
-      const ip = currentRequest()?.ip ?? 'unknown';
-      await this.consume(perIp, ip, name, 'ip');
-      const identity = identityOf ? await identityOf(c) : undefined;
-      if (identity) await this.consume(perIdentity, sha256(identity), name, 'identity');
-      await next();
-    };
+  /** Counts one request from the current address; throws 429 past its budget. */
+  async perIp(name: RateLimitName): Promise<void> {
+    const limiter = this.limiter(`rl:${name}:ip`, this.config.rateLimits[name].perIp);
+    await this.consume(limiter, currentRequest()?.ip ?? 'unknown', name, 'ip');
   }
 
-  private limiter(key: string, points: number, duration: number): RateLimiterAbstract {
+  /** Counts one request naming this identity (hashed first); throws 429 past its budget. */
+  async perIdentity(name: RateLimitName, identity: string): Promise<void> {
+    const limiter = this.limiter(`rl:${name}:id`, this.config.rateLimits[name].perIdentity);
+    await this.consume(limiter, sha256(identity), name, 'identity');
+  }
+
+  private limiter(key: string, points: number): RateLimiterAbstract {
     let limiter = this.limiters.get(key);
     if (!limiter) {
-      limiter = this.store.limiter(key, points, duration);
+      limiter = this.store.limiter(key, points, this.config.rateLimitWindow);
       this.limiters.set(key, limiter);
     }
     return limiter;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { currentRequest } from '../http/request-context.js';
+import { currentRequest } from '../request-info.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import { eventRecord, type SecurityEvent, type SecurityEventInput } from './events.js';
 

@@ -1,7 +1,6 @@
-import type { ProofArgs } from '../auth/principal-call.js';
 import type { SqlExecutor } from './driver.js';
 import type { Outcome } from './oauth-records.js';
-import type { OutcomeColumns, PrincipalStore } from './principal-store.js';
+import type { OutcomeColumns, PrincipalStore, ProofArgs } from './principal-store.js';
 
 export type LoginResult =
   | (Outcome<'ok'> & { outcome: 'ok'; userId: string; role: 'user' | 'admin'; iterations: number })

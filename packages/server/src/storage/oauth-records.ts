@@ -1,4 +1,4 @@
-import type { OperationResult, PrincipalOutcome } from '../auth/principal-call.js';
+import type { OperationResult, PrincipalOutcome } from './principal-store.js';
 
 /** The shapes the OAuth store takes and returns (oauth-store.ts). */
 

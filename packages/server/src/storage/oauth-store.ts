@@ -1,4 +1,3 @@
-import type { BeginResult, ProofArgs } from '../auth/principal-call.js';
 import type { SqlExecutor } from './driver.js';
 import type {
   AccessTokenState,
@@ -15,6 +14,7 @@ import type {
   SignInOutcome,
   TokenReference,
 } from './oauth-records.js';
+import type { BeginResult, ProofArgs } from './principal-store.js';
 
 import {
   type BeginColumns,

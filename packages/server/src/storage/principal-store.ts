@@ -1,16 +1,47 @@
-import type { BeginResult, ProofArgs, Refused } from '../auth/principal-call.js';
-import type { PrincipalKind } from '../auth/proof-cache.js';
+import type { LockoutPolicy } from '../config/load.js';
 import type { SqlExecutor } from './driver.js';
 
-/** How lockout counts (migrations/functions/03-lockout.sql, `p_policy`). */
-export interface LockoutPolicy {
-  maxFailures: number;
-  windowSeconds: number;
-  baseSeconds: number;
-  maxSeconds: number;
-  identityMaxFailures: number;
-  trustedSourceSeconds: number;
+/** Who authenticates: an agent, a website or API (client), or a console user. */
+export type PrincipalKind = 'agent' | 'client' | 'user';
+
+/** What an authenticated operation sends the database in place of a secret. */
+export interface ProofArgs {
+  id: string;
+  /** The PBKDF2 output of the presented secret; null when no secret was presented. */
+  proof: string | null;
+  /** Derived for this request after an attempt was reserved; false: remembered. */
+  fresh: boolean;
+  source: string;
 }
+
+/** The outcomes of the principal check every authenticated operation starts with. */
+export type PrincipalOutcome =
+  | 'principal_retry'
+  | 'principal_invalid'
+  | 'principal_locked'
+  | 'principal_busy'
+  | 'principal_disabled';
+
+export interface OperationResult {
+  outcome: string;
+  /** Seconds until a lock ends (locked, or a failure that just locked); else 0. */
+  retryAfter: number;
+}
+
+/** An attempt the database would not reserve (auth_begin): the source is locked or busy. */
+export interface Refused {
+  outcome: 'principal_locked' | 'principal_busy';
+  retryAfter: number;
+}
+
+/**
+ * The database's answer before a secret is derived (auth_begin): either the stored hash's
+ * parameters (null: unknown id, derive against a decoy), or a result that ends the call
+ * (locked, busy, or an operation-specific refusal such as an expired sign-in request).
+ */
+export type BeginResult<R> =
+  | { proceed: true; hashParams: string | null; known: boolean }
+  | { proceed: false; result: R };
 
 export interface OutcomeColumns {
   outcome: string;

@@ -1,7 +1,7 @@
-import type { ProofArgs, Refused } from '../../auth/principal-call.js';
 import { currentSource } from '../../auth/source.js';
 import type { ServerContext } from '../../server-context.js';
 import type { Outcome } from '../../storage/oauth-records.js';
+import type { ProofArgs, Refused } from '../../storage/principal-store.js';
 
 /**
  * Runs an account operation that a password allows (log-in, changing the password): the

@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import { isEmail, normalizeEmail } from '../../accounts/email.js';
-import type { PrincipalOutcome } from '../../auth/principal-call.js';
 import { sha256 } from '../../crypto/digest.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { randomToken } from '../../crypto/random.js';
 import { authenticationRefused } from '../../security/auth-events.js';
 import type { LoginResult } from '../../storage/account-store.js';
 import { asUser } from '../../storage/owner-store.js';
+import type { PrincipalOutcome } from '../../storage/principal-store.js';
 import { html } from '../../views/html.js';
 import { withPassword } from '../accounts/password-check.js';
 import type { ConsoleDeps } from '../deps.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { inputOf } from '../http/request-input.js';
+import { inputOf } from './request-input.js';
 
 /**
  * Pulls the identity a request names (client, agent, sign-in request, email) for the

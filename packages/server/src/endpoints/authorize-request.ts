@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { oauthError } from '../errors.js';
 import type { Params } from '../http/params.js';
-import { isValidS256Challenge } from './pkce.js';
-import { parseScope } from './scopes.js';
+import { isValidS256Challenge } from '../oauth/pkce.js';
+import { parseScope } from '../oauth/scopes.js';
 
 // The parameters of an authorization request (RFC 6749 §4.1.1) beyond client_id and
 // redirect_uri, which src/endpoints/authorize.ts checks against the client first.

@@ -1,0 +1,22 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/**
+ * Who is asking, for the security log and lockout: set once per request by the HTTP layer
+ * (http/request-context.ts) and readable anywhere below it without passing it around.
+ */
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+}
+
+const storage = new AsyncLocalStorage<RequestInfo>();
+
+/** The current request, anywhere below the HTTP layer (grants, stores, the security log). */
+export function currentRequest(): RequestInfo | undefined {
+  return storage.getStore();
+}
+
+export function runWithRequest<T>(info: RequestInfo, work: () => T): T {
+  return storage.run(info, work);
+}

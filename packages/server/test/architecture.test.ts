@@ -1,0 +1,107 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The rules of docs/architecture.md, checked on the source as a newcomer reads it.
+const SERVER = fileURLToPath(new URL('..', import.meta.url));
+const SRC = join(SERVER, 'src');
+const MIGRATIONS = join(SERVER, 'migrations');
+
+function files(dir: string, ending: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path, ending);
+    return path.endsWith(ending) ? [path] : [];
+  });
+}
+
+interface Import {
+  from: string;
+  to: string;
+  typeOnly: boolean;
+}
+
+function imports(): Import[] {
+  return files(SRC, '.ts').flatMap((path) =>
+    [
+      ...readFileSync(path, 'utf8').matchAll(/import (type )?[^;]*?from '(\.{1,2}\/[^']+)\.js'/gs),
+    ].map((m) => ({
+      from: relative(SRC, path),
+      to: relative(SRC, normalize(join(dirname(path), `${m[2]}.ts`))),
+      typeOnly: m[1] !== undefined,
+    })),
+  );
+}
+
+/** 0 foundations, 1 storage, 2 domain, 3 the edges (HTTP, endpoints, console, CLI). */
+function layer(path: string): number {
+  const top = path.split('/')[0] ?? '';
+  if (['crypto', 'config'].includes(top)) return 0;
+  if (['errors.ts', 'logger.ts', 'request-info.ts'].includes(path)) return 0;
+  if (top === 'storage') return 1;
+  if (['accounts', 'auth', 'oauth', 'tokens', 'security', 'operations'].includes(top)) return 2;
+  return 3;
+}
+
+describe('imports go one way', () => {
+  it('no module imports a higher layer (the context interface excepted, as a type)', () => {
+    const upward = imports().filter(
+      (i) => layer(i.to) > layer(i.from) && !(i.to === 'server-context.ts' && i.typeOnly),
+    );
+    expect(upward.map((i) => `${i.from} -> ${i.to}`)).toEqual([]);
+  });
+
+  it('no import circle, counting type-only imports', () => {
+    const edges = new Map<string, string[]>();
+    for (const i of imports()) edges.set(i.from, [...(edges.get(i.from) ?? []), i.to]);
+    const circles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (node: string, path: string[]) => {
+      if (state.get(node) === 'done') return;
+      if (state.get(node) === 'open') {
+        circles.push([...path.slice(path.indexOf(node)), node].join(' -> '));
+        return;
+      }
+      state.set(node, 'open');
+      for (const next of edges.get(node) ?? []) visit(next, [...path, node]);
+      state.set(node, 'done');
+    };
+    for (const node of edges.keys()) visit(node, []);
+    expect(circles).toEqual([]);
+  });
+});
+
+describe('each SQL function has one live definition', () => {
+  const defined = (path: string) =>
+    [
+      ...readFileSync(path, 'utf8').matchAll(
+        /create\s+(?:or\s+replace\s+)?function\s+([a-z_0-9]+)/gi,
+      ),
+    ].map((m) => (m[1] ?? '').toLowerCase());
+
+  it('numbered migrations define no function', () => {
+    const numbered = readdirSync(MIGRATIONS).filter((f) => /^\d{3}_.*\.sql$/.test(f));
+    expect(numbered.length).toBeGreaterThanOrEqual(9);
+    for (const file of numbered) expect(defined(join(MIGRATIONS, file)), file).toEqual([]);
+  });
+
+  it('every function is defined in exactly one file of migrations/functions, once', () => {
+    const all = files(join(MIGRATIONS, 'functions'), '.sql').flatMap(defined);
+    const repeated = all.filter((name, i) => all.indexOf(name) !== i);
+    expect(repeated).toEqual([]);
+    expect(all.length).toBeGreaterThan(50);
+  });
+});
+
+describe('small files', () => {
+  it('no source file or SQL file is over 300 lines', () => {
+    const long = [...files(SRC, '.ts'), ...files(MIGRATIONS, '.sql')]
+      .map((path) => ({
+        path: relative(SERVER, path),
+        lines: readFileSync(path, 'utf8').split('\n').length,
+      }))
+      .filter((f) => f.lines > 300);
+    expect(long).toEqual([]);
+  });
+});
