@@ -29,6 +29,25 @@ export default defineConfig({
         },
       },
       {
+        // The server suite again, on PostgreSQL databases first built by release 0.1.0's
+        // migrations and upgraded by today's code (test/support/legacy-schema.ts).
+        extends: true,
+        test: {
+          name: 'upgraded',
+          include: ['packages/server/test/**/*.test.ts'],
+          exclude: [
+            'packages/server/test/**/*.embedded.test.ts',
+            'packages/server/test/schema-upgrade.test.ts',
+            'packages/server/test/architecture.test.ts',
+          ],
+          env: {
+            AUTH_AGENT_TEST_BACKEND: 'postgres',
+            TEST_POSTGRES_URL,
+            AUTH_AGENT_TEST_SCHEMA_FROM: '0.1.0',
+          },
+        },
+      },
+      {
         // SDK tests start real servers on embedded PGlite; they do not depend on the backend.
         extends: true,
         test: {
