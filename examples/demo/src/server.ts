@@ -9,7 +9,7 @@ import { createLogger } from '@auth-agent/server/dist/logger.js';
 import { createServerContext } from '@auth-agent/server/dist/server-context.js';
 import type { SqlDriver } from '@auth-agent/server/dist/storage/driver.js';
 import { openDatabase } from '@auth-agent/server/dist/storage/open.js';
-import { resolveJwtSecret } from '@auth-agent/server/dist/tokens/signing-key.js';
+import { resolveJwtSecret } from '@auth-agent/server/dist/tokens/jwt-secret.js';
 import { serve } from '@hono/node-server';
 
 export interface DemoServer {
