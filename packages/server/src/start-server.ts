@@ -1,9 +1,11 @@
+import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { listenControlSocket } from './cli/control-socket.js';
 import { type Config, productionWarnings } from './config/load.js';
 import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
+import { assertPortAvailable, listenError } from './http/listen-check.js';
 import { scheduleHousekeeping } from './operations/housekeeping.js';
 import { createServerContext } from './server-context.js';
 import { openDatabase } from './storage/open.js';
@@ -18,6 +20,8 @@ export interface RunningServer {
 
 /** Opens storage (migrating it), builds the app and listens. */
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  // A cluster worker shares the port the primary checked (cluster/workers.ts).
+  if (cluster.isPrimary) await assertPortAvailable(config.host, config.port);
   const db = await openDatabase(config);
   const jwtSecret = resolveJwtSecret(config);
   const ctx = createServerContext({ config, db, logger, jwtSecret });
@@ -34,10 +38,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     stopHousekeeping();
     await ctx.security.close();
     await db.close();
-    throw error;
+    throw listenError(error, config.host, config.port);
   });
   // Only the embedded database needs the CLI to come through the server (see control-socket.ts).
-  const control = config.databaseUrl ? undefined : await listenControlSocket(db, config);
+  const control = config.databaseUrl ? undefined : await listenControlSocket(ctx);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   return {

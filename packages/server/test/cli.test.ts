@@ -74,12 +74,28 @@ function startServe(
 }
 
 describe('auth-agent CLI', () => {
+  it('refuses to create an embedded database except with migrate (or serve)', async () => {
+    if (backend === 'pglite') {
+      const refused = await run(['user', 'list']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`No embedded database in ${dataDir}`);
+    }
+    const result = await run(['migrate']);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ migrated: true });
+  });
+
   it('creates a user with a password from stdin, printing no password', async () => {
     const result = await run(
       ['user', 'create', '--email', 'cli-owner@example.com', '--password-stdin'],
       { stdin: 'correct horse battery staple\n' },
     );
-    expect(result.stderr).toBe('');
+    // One line names the storage and issuer used; the notice says no admin exists yet.
+    const [storage, notice] = result.stderr.trim().split('\n');
+    expect(storage).toMatch(
+      backend === 'postgres' ? /^auth-agent: PostgreSQL / : /^auth-agent: embedded database in /,
+    );
+    expect(notice).toMatch(/no administrator yet.*user create --email EMAIL --admin/);
     expect(result.code).toBe(0);
     const user = JSON.parse(result.stdout) as Record<string, string>;
     expect(user).toMatchObject({ email: 'cli-owner@example.com', role: 'user' });
@@ -218,12 +234,6 @@ describe('auth-agent CLI', () => {
     expect(result.stderr).toMatch(/Usage: auth-agent/);
   });
 
-  it('migrates and reports', async () => {
-    const result = await run(['migrate']);
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ migrated: true });
-  });
-
   it.each([
     [{ NODE_ENV: 'production', ISSUER: 'https://auth.example' }, /JWT_SECRET is not set/],
     [
@@ -256,7 +266,9 @@ describe('auth-agent CLI', () => {
         expect(second.stderr).toContain(`in use by process ${child.pid}`);
         // While the server holds the embedded database, create commands go through it.
         const viaServer = await run(['user', 'create', '--email', 'while-serving@example.com']);
-        expect(viaServer.stderr).toBe('');
+        expect(viaServer.stderr).toBe(
+          `auth-agent: embedded database in ${dataDir}, through the running server (process ${child.pid}); issuer http://localhost:${port}\n`,
+        );
         expect(JSON.parse(viaServer.stdout)).toMatchObject({
           email: 'while-serving@example.com',
           password: expect.any(String),

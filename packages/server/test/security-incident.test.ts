@@ -1,7 +1,9 @@
 import { decodeProtectedHeader } from 'jose';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeIncident, incidentStep } from '../src/cli/incident-commands.js';
+import { parseCommandLine } from '../src/cli/command-line.js';
+import { findCommand } from '../src/cli/command-table.js';
+import { executeStep } from '../src/cli/execute-step.js';
 import { HOOK_TIMEOUT, runCli, type SecurityHarness, securityHarness } from './security-helpers.js';
 import { consoleLogin } from './support/console.js';
 import { backend } from './support/database.js';
@@ -17,8 +19,9 @@ let client: ClientFixture;
 
 /**
  * On PostgreSQL the real `auth-agent` binary runs against the server's database while the
- * server keeps running. Embedded PGlite admits one process, so there the same command
- * parsing and steps run in-process on the server's database.
+ * server keeps running. This harness's embedded database lives in memory, so there the same
+ * command parsing and steps run in-process on it (the real binary reaching a running
+ * embedded server through its control socket is cli-commands.test.ts).
  */
 async function cli(...args: string[]): Promise<Record<string, unknown>> {
   if (backend === 'postgres') {
@@ -26,10 +29,13 @@ async function cli(...args: string[]): Promise<Record<string, unknown>> {
     if (run.code !== 0) throw new Error(`auth-agent ${args.join(' ')}: ${run.stderr}`);
     return JSON.parse(run.stdout) as Record<string, unknown>;
   }
-  const [command = '', sub, ...rest] = args;
-  const step = incidentStep(h.ctx.config, command, sub ?? '', rest);
-  if (!step) throw new Error(`not an incident command: ${args.join(' ')}`);
-  return (await executeIncident(h.db.driver, step, h.ctx.logger)) as Record<string, unknown>;
+  const found = findCommand(args);
+  const line = found && parseCommandLine(found.command, found.args);
+  if (!found || !line || line === 'help') throw new Error(`not a command: ${args.join(' ')}`);
+  const host = { db: h.db.driver, config: h.ctx.config, log: h.ctx.security.log };
+  const input = await found.command.prepare(line);
+  const { result } = await executeStep(found.command, input, host, 'test');
+  return result as Record<string, unknown>;
 }
 
 const userinfo = (token: string) =>

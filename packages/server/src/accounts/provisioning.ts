@@ -32,6 +32,15 @@ async function requireOwner(db: SqlDriver, email: string) {
   return owner;
 }
 
+/** The same limits as the console's agent form (console/pages/agent-form.ts). */
+function checkedText(raw: string | undefined, what: string, max: number): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  if (raw.length > max) throw new ProvisioningError(`${what} must be at most ${max} characters.`);
+  if (/\p{Cc}/u.test(raw))
+    throw new ProvisioningError(`${what} must not contain control characters.`);
+  return raw.trim();
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === '23505';
 }
@@ -60,11 +69,15 @@ export async function provisionAgent(
     ownerEmail: string;
     userEmail: string;
     userName?: string | undefined;
+    /** The owner's own name for the agent (the console's "Agent name"); websites never see it. */
+    label?: string | undefined;
     agentId?: string | undefined;
     iterations: number;
   },
 ) {
   checkedEmail(input.userEmail);
+  const userName = checkedText(input.userName, 'The name websites receive', 200);
+  const label = checkedText(input.label, 'The agent name', 100);
   const agentId = input.agentId ?? generated.agentId();
   if (!PUBLIC_ID.test(agentId))
     throw new ProvisioningError(
@@ -79,7 +92,8 @@ export async function provisionAgent(
         agentId,
         secretHash,
         userEmail: input.userEmail,
-        userName: input.userName ?? null,
+        userName,
+        label,
       }),
     );
   } catch (error) {
@@ -89,9 +103,10 @@ export async function provisionAgent(
   return {
     agent_id: agentId,
     agent_secret: agentSecret,
+    label,
     owner: owner.email,
     user_email: input.userEmail,
-    user_name: input.userName ?? null,
+    user_name: userName,
   };
 }
 

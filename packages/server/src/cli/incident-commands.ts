@@ -1,10 +1,6 @@
-import { parseArgs } from 'node:util';
-import pino, { type Logger } from 'pino';
-import type { Config } from '../config/load.js';
-import { createLogger } from '../logger.js';
+import { z } from 'zod';
+import { ConfigError } from '../config/load.js';
 import {
-  IncidentError,
-  type IncidentResult,
   type RevokeScope,
   revokeSessions,
   revokeTokens,
@@ -13,139 +9,113 @@ import {
   unlockSubject,
 } from '../operations/incident-response.js';
 import type { LockoutSubject } from '../security/lockout.js';
-import { SecurityLog } from '../security/security-log.js';
-import type { SqlDriver } from '../storage/driver.js';
-import { openDatabase } from '../storage/open.js';
 import { resolveJwtSecret } from '../tokens/jwt-secret.js';
+import { type Command, defineCommand } from './command.js';
+import { positional } from './command-line.js';
 import { UsageError } from './usage-error.js';
 
-export const INCIDENT_USAGE = `Incident response (each writes a security event):
-  keys rotate [--revoke-all]              New signing key; --revoke-all invalidates every access token
-  tokens revoke --all | --agent ID | --client ID | --user EMAIL
-  sessions revoke --all                   Every console user must log in again
-  agent rotate-secret ID                  Prints the new agent secret once
-  client rotate-secret ID                 Prints the new client secret once
-  user unlock EMAIL | agent unlock ID | client unlock ID`;
-
-export type Step = (db: SqlDriver) => Promise<IncidentResult<unknown>>;
-
-function flags(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function onePositional(args: string[], what: string): string {
-  const { positionals } = flags(args, {});
-  if (positionals.length !== 1 || !positionals[0])
-    throw new UsageError(`Give exactly one ${what}.`);
-  return positionals[0];
-}
-
-function revokeScope(args: string[]): RevokeScope {
-  const { values } = flags(args, {
-    all: { type: 'boolean' },
-    agent: { type: 'string' },
-    client: { type: 'string' },
-    user: { type: 'string' },
-  });
-  const chosen = [values.all, values.agent, values.client, values.user].filter(
-    (v) => v !== undefined,
-  );
-  if (chosen.length !== 1)
-    throw new UsageError('Give exactly one of --all, --agent ID, --client ID, --user EMAIL.');
-  if (values.all) return { scope: 'all' };
-  if (values.agent) return { scope: 'agent', id: String(values.agent) };
-  if (values.client) return { scope: 'client', id: String(values.client) };
-  return { scope: 'user', email: String(values.user) };
-}
-
-function keysRotate(config: Config, args: string[]): Step {
-  const { values } = flags(args, { 'revoke-all': { type: 'boolean' } });
-  // Keys are stored wrapped under JWT_SECRET; a generated stand-in would wrap them uselessly.
-  if (config.databaseUrl && !config.jwtSecret)
-    throw new UsageError('keys rotate needs JWT_SECRET, the same value the servers use.');
-  const secret = resolveJwtSecret(config);
-  return (db) => rotateKeys(db, secret, values['revoke-all'] === true);
-}
-
-/** Which step a command names, or undefined if it is not an incident command. */
-export function incidentStep(
-  config: Config,
-  command: string,
-  sub: string,
-  args: string[],
-): Step | undefined {
-  const unlock = (subject: LockoutSubject, what: string): Step => {
-    const id = onePositional(args, what);
-    return (db) => unlockSubject(db, subject, id);
-  };
-  const key = `${command} ${sub}`;
-  switch (key) {
-    case 'keys rotate':
-      return keysRotate(config, args);
-    case 'tokens revoke': {
-      const scope = revokeScope(args);
-      return (db) => revokeTokens(db, scope);
-    }
-    case 'sessions revoke': {
-      if (!flags(args, { all: { type: 'boolean' } }).values.all)
-        throw new UsageError('sessions revoke needs --all.');
-      return (db) => revokeSessions(db);
-    }
-    case 'agent rotate-secret':
-    case 'client rotate-secret': {
-      const kind = command as 'agent' | 'client';
-      const id = onePositional(args, `${kind} id`);
-      return (db) => rotateSecret(db, kind, id, config.pbkdf2Iterations);
-    }
-    case 'user unlock':
-      return unlock('user', 'email');
-    case 'agent unlock':
-      return unlock('agent', 'agent id');
-    case 'client unlock':
-      return unlock('client', 'client id');
-    default:
-      return undefined;
-  }
-}
-
-/** Runs a step and records its security event with the CLI as actor; returns the result. */
-export async function executeIncident(db: SqlDriver, step: Step, logger: Logger): Promise<unknown> {
-  const { result, event } = await step(db);
-  const log = new SecurityLog(db, logger);
-  log.record({ ...event, actor: { type: 'cli', id: process.env.USER ?? undefined } });
-  await log.flush();
-  return result;
-}
-
 /**
- * Runs an incident-response command: prints its result as JSON on stdout and records the
- * security event (actor `cli`, JSON log line on stderr). Returns undefined when the
- * command is not one of these, so the caller can go on to its own commands.
+ * The incident-response commands of the security guide (docs/security.md). The steps are in
+ * operations/incident-response.ts, shared with the console; each writes a security event.
  */
-export async function runIncidentCommand(
-  config: Config,
-  command: string,
-  sub: string | undefined,
-  args: string[],
-): Promise<number | undefined> {
-  const step = sub ? incidentStep(config, command, sub, args) : undefined;
-  if (!step) return undefined;
-  const db = await openDatabase(config);
-  try {
-    const logger = createLogger(config.logLevel, pino.destination(2));
-    console.log(JSON.stringify(await executeIncident(db, step, logger), null, 2));
-    return 0;
-  } catch (error) {
-    if (error instanceof IncidentError) {
-      console.error(`auth-agent: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  } finally {
-    await db.close();
-  }
+export const keysRotate = defineCommand({
+  name: 'keys rotate',
+  summary: 'Add a new access-token signing key',
+  options: {
+    'revoke-all': {
+      type: 'boolean',
+      help: 'Also retire every older key: every access token issued so far stops working.',
+    },
+  },
+  details:
+    'Tokens signed before stay valid until they expire, unless --revoke-all. Keys are stored wrapped under JWT_SECRET.',
+  input: z.object({ revokeAll: z.boolean() }),
+  prepare: (line) => ({ revokeAll: line.values['revoke-all'] === true }),
+  step({ db, config }, input) {
+    // Runs where the database is open, so a running server wraps the key under its own secret.
+    // With PostgreSQL a generated stand-in would wrap it under a key no server has.
+    if (config.databaseUrl && !config.jwtSecret)
+      throw new ConfigError(
+        'keys rotate needs JWT_SECRET: set it to the value your servers use (the new key is stored wrapped under it).',
+      );
+    return rotateKeys(db, resolveJwtSecret(config), input.revokeAll);
+  },
+});
+
+const scopeInput = z.discriminatedUnion('scope', [
+  z.object({ scope: z.literal('all') }),
+  z.object({ scope: z.literal('agent'), id: z.string().min(1) }),
+  z.object({ scope: z.literal('client'), id: z.string().min(1) }),
+  z.object({ scope: z.literal('user'), email: z.string().min(1) }),
+]) satisfies z.ZodType<RevokeScope>;
+
+export const tokensRevoke = defineCommand({
+  name: 'tokens revoke',
+  summary: 'Revoke grants: their refresh and access tokens stop working at once',
+  options: {
+    all: { type: 'boolean', help: 'Every grant of every agent and website.' },
+    agent: { type: 'string', value: 'ID', help: 'Every grant of this agent.' },
+    client: { type: 'string', value: 'ID', help: 'Every grant to this website (client).' },
+    user: { type: 'string', value: 'EMAIL', help: 'Every grant of what this account owns.' },
+  },
+  details: 'Give exactly one of --all, --agent, --client, --user.',
+  input: scopeInput,
+  prepare(line): RevokeScope {
+    const { all, agent, client, user } = line.values;
+    if ([all, agent, client, user].filter((v) => v !== undefined).length !== 1)
+      throw new UsageError('Give exactly one of --all, --agent ID, --client ID, --user EMAIL.');
+    if (all) return { scope: 'all' };
+    if (agent) return { scope: 'agent', id: String(agent) };
+    if (client) return { scope: 'client', id: String(client) };
+    return { scope: 'user', email: String(user) };
+  },
+  step: ({ db }, input) => revokeTokens(db, input),
+});
+
+export const sessionsRevoke = defineCommand({
+  name: 'sessions revoke',
+  summary: 'End every console session: everyone must log in again',
+  options: { all: { type: 'boolean', help: 'Required: every session of every user.' } },
+  input: z.object({}),
+  prepare(line) {
+    if (line.values.all !== true) throw new UsageError('sessions revoke needs --all.');
+    return {};
+  },
+  step: ({ db }) => revokeSessions(db),
+});
+
+function rotateSecretCommand(kind: 'agent' | 'client'): Command {
+  return defineCommand({
+    name: `${kind} rotate-secret`,
+    summary: `New ${kind} secret, printed once; the old one stops working at once`,
+    positional: { name: 'ID', help: `The ${kind}_id.` },
+    details:
+      kind === 'agent'
+        ? 'Give the new agent_secret to the agent: until then it cannot sign in.'
+        : 'Confidential clients only. The live website fails until it has the new client_secret.',
+    input: z.object({ id: z.string().min(1) }),
+    prepare: (line) => ({ id: positional(line) }),
+    step: ({ db, config }, input) => rotateSecret(db, kind, input.id, config.pbkdf2Iterations),
+  });
 }
+
+function unlockCommand(subject: LockoutSubject): Command {
+  const what = subject === 'user' ? 'EMAIL' : 'ID';
+  return defineCommand({
+    name: `${subject} unlock`,
+    summary: `Clear the lockout of ${{ user: 'a console account', agent: 'an agent', client: 'a website (client)' }[subject]} after wrong secrets`,
+    positional: {
+      name: what,
+      help: subject === 'user' ? 'The account’s email.' : `The ${subject}_id.`,
+    },
+    input: z.object({ id: z.string().min(1) }),
+    prepare: (line) => ({ id: positional(line) }),
+    step: ({ db }, input) => unlockSubject(db, subject, input.id),
+  });
+}
+
+export const agentRotateSecret = rotateSecretCommand('agent');
+export const clientRotateSecret = rotateSecretCommand('client');
+export const userUnlock = unlockCommand('user');
+export const agentUnlock = unlockCommand('agent');
+export const clientUnlock = unlockCommand('client');

@@ -2,61 +2,91 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
 import { DataDirLockedError, DataDirLockUnavailableError } from '../storage/data-dir-lock.js';
-import { agentCreate, clientCreate, userCreate } from './create-commands.js';
-import { INCIDENT_USAGE, runIncidentCommand } from './incident-commands.js';
-import { migrateCommand } from './migrate-command.js';
+import { DatabaseConnectError } from '../storage/pg-connect-error.js';
+import type { Command } from './command.js';
+import { parseCommandLine } from './command-line.js';
+import { findCommand, groupOf } from './command-table.js';
+import { commandHelp, overallHelp, SERVE_HELP } from './help.js';
+import { runCommand } from './run-command.js';
 import { serveCommand } from './serve-command.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = `Usage: auth-agent <command>
+const HELP = ['--help', '-h', 'help'];
 
-Commands:
-  serve                                   Start the server (default)
-  migrate                                 Apply database migrations and exit
-  user create --email E [--admin] [--password-stdin]
-  agent create --owner EMAIL --email E [--name N] [--id ID]
-  client create --owner EMAIL --name N --redirect-uri URI [--redirect-uri URI ...] [--public]
+/** What the command line named so far, for the usage text of a usage error. */
+interface Current {
+  command?: Command;
+  group?: string | undefined;
+}
 
-${INCIDENT_USAGE}
+function serve(args: string[]): Promise<number> | number {
+  if (args.some((a) => HELP.includes(a))) {
+    console.log(SERVE_HELP);
+    return 0;
+  }
+  if (args.length > 0) throw new UsageError(`serve takes no arguments (got "${args[0]}").`);
+  const config = loadConfig();
+  // Asynchronous and buffered by default: a write(2) per log line (two or three per
+  // request) was a tenth of the server's CPU in the benchmark's profile (bench/PROFILE.md).
+  // Lines are written once 8 KiB are waiting or 100 ms have passed, and pino writes what
+  // is buffered when the process exits; LOG_SYNC=1 writes each line before going on.
+  const out = config.logSync
+    ? undefined
+    : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 100 });
+  return serveCommand(config, createLogger(config.logLevel, out));
+}
 
-Settings come from the environment; see docs/configuration.md.`;
+/** `help`, `help agent`, `help agent create`: the same text as `--help` there. */
+function help(words: string[]): number {
+  const found = findCommand(words);
+  if (found) console.log(commandHelp(found.command));
+  else if (words[0] === 'serve') console.log(SERVE_HELP);
+  else console.log(overallHelp(words[0] ? groupOf(words[0]) : undefined));
+  return 0;
+}
+
+async function dispatch(argv: string[], current: Current): Promise<number> {
+  const [first = 'serve', ...rest] = argv;
+  if (first === 'serve') return serve(rest);
+  if (HELP.includes(first)) return help(rest);
+  const found = findCommand(argv);
+  if (!found) {
+    current.group = groupOf(first);
+    if (current.group && HELP.includes(rest[0] ?? '')) {
+      console.log(overallHelp(current.group));
+      return 0;
+    }
+    throw new UsageError(
+      current.group && rest.length === 0
+        ? `Give a command after "${first}".`
+        : `Unknown command "${argv.slice(0, 2).join(' ')}".`,
+    );
+  }
+  current.command = found.command;
+  const line = parseCommandLine(found.command, found.args);
+  if (line === 'help') {
+    console.log(commandHelp(found.command));
+    return 0;
+  }
+  return runCommand(found.command, line, loadConfig());
+}
 
 /** Entry point of the `auth-agent` bin. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const [command = 'serve', sub, ...rest] = argv;
+  const current: Current = {};
   try {
-    if (command === 'help' || command === '--help' || command === '-h') {
-      console.log(USAGE);
-      return 0;
-    }
-    const config = loadConfig();
-    if (command === 'serve') {
-      // Asynchronous and buffered by default: a write(2) per log line (two or three per
-      // request) was a tenth of the server's CPU in the benchmark's profile (bench/PROFILE.md).
-      // Lines are written once 8 KiB are waiting or 100 ms have passed, and pino writes what
-      // is buffered when the process exits; LOG_SYNC=1 writes each line before going on.
-      const out = config.logSync
-        ? undefined
-        : pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 100 });
-      return await serveCommand(config, createLogger(config.logLevel, out));
-    }
-    if (command === 'migrate') return await migrateCommand(config);
-    const args = rest;
-    if (command === 'user' && sub === 'create') return await userCreate(config, args);
-    if (command === 'agent' && sub === 'create') return await agentCreate(config, args);
-    if (command === 'client' && sub === 'create') return await clientCreate(config, args);
-    const incident = await runIncidentCommand(config, command, sub, args);
-    if (incident !== undefined) return incident;
-    throw new UsageError(`Unknown command "${[command, sub].filter(Boolean).join(' ')}".`);
+    return await dispatch(argv, current);
   } catch (error) {
     if (error instanceof UsageError) {
-      console.error(`auth-agent: ${error.message}\n\n${USAGE}`);
+      const usage = current.command ? commandHelp(current.command) : overallHelp(current.group);
+      console.error(`auth-agent: ${error.message}\n\n${usage}`);
       return 2;
     }
     if (
       error instanceof ConfigError ||
       error instanceof DataDirLockedError ||
-      error instanceof DataDirLockUnavailableError
+      error instanceof DataDirLockUnavailableError ||
+      error instanceof DatabaseConnectError
     ) {
       console.error(`auth-agent: ${error.message}`);
       return 1;

@@ -1,6 +1,8 @@
 import cluster from 'node:cluster';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { assertWorkersSupported, runPrimary } from '../cluster/workers.js';
+import { describeDatabaseUrl } from '../config/database-url.js';
 import type { Config } from '../config/load.js';
 import { startServer } from '../start-server.js';
 
@@ -9,8 +11,8 @@ export async function serveCommand(config: Config, logger: Logger): Promise<numb
   if (config.workers > 1 && cluster.isPrimary) return runPrimary(config, logger);
   const server = await startServer(config, logger);
   const storage = config.databaseUrl
-    ? 'PostgreSQL (DATABASE_URL)'
-    : `embedded PGlite in ${config.dataDir}`;
+    ? `PostgreSQL ${describeDatabaseUrl(config.databaseUrl)} (DATABASE_URL)`
+    : `embedded PGlite in ${resolve(config.dataDir)}${config.dataDirIsDefault ? ' (AUTH_AGENT_DATA_DIR is not set: the default ./data)' : ''}`;
   if (cluster.isPrimary) {
     process.stdout.write(
       `Auth Agent is listening on ${server.url}\nIssuer: ${config.issuer}\nStorage: ${storage}\nConsole: ${config.issuer}/console\n`,

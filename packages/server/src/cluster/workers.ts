@@ -1,6 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { type Config, ConfigError } from '../config/load.js';
+import { assertPortAvailable } from '../http/listen-check.js';
 import { openDatabase } from '../storage/open.js';
 import { resolveJwtSecret } from '../tokens/jwt-secret.js';
 
@@ -30,6 +31,7 @@ export function assertWorkersSupported(config: Config): void {
  */
 export async function runPrimary(config: Config, logger: Logger): Promise<number> {
   assertWorkersSupported(config);
+  await assertPortAvailable(config.host, config.port);
   await (await openDatabase(config)).close();
   const env = { JWT_SECRET: resolveJwtSecret(config), WORKERS: '1' };
   const crashes: number[] = [];

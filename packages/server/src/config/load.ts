@@ -1,5 +1,10 @@
+import { ConfigError } from './config-error.js';
+import { checkDatabaseUrl } from './database-url.js';
+import { jwtSecretProblem } from './jwt-secret-check.js';
 import { parseRateLimits, type RateLimits } from './rate-limits.js';
 import { type SettingName, settings } from './settings.js';
+
+export { ConfigError };
 
 /** How lockout counts (migrations/functions/03-lockout.sql, `p_policy`). */
 export interface LockoutPolicy {
@@ -17,6 +22,8 @@ export interface Config {
   readonly host: string;
   readonly issuer: string;
   readonly dataDir: string;
+  /** AUTH_AGENT_DATA_DIR was unset, so dataDir is the default ./data (the CLI says so). */
+  readonly dataDirIsDefault: boolean;
   readonly databaseUrl: string | undefined;
   readonly databaseMigrationUrl: string | undefined;
   readonly databasePoolSize: number;
@@ -55,10 +62,6 @@ export interface Config {
     webhookRetries: number;
   };
   readonly housekeepingInterval: number;
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
 }
 
 type Env = Record<string, string | undefined>;
@@ -145,8 +148,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: read(env, 'HOST'),
     issuer,
     dataDir: read(env, 'AUTH_AGENT_DATA_DIR'),
-    databaseUrl: read(env, 'DATABASE_URL') || undefined,
-    databaseMigrationUrl: read(env, 'DATABASE_MIGRATION_URL') || undefined,
+    dataDirIsDefault: !env.AUTH_AGENT_DATA_DIR,
+    ...databaseUrls(env),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 500),
     workers: integer(env, 'WORKERS', 1, 64),
     jwtSecret: read(env, 'JWT_SECRET') || undefined,
@@ -190,25 +193,34 @@ export function loadConfig(env: Env = process.env): Config {
     housekeepingInterval: integer(env, 'HOUSEKEEPING_INTERVAL', 0, 604_800),
   };
   assertSafeForProduction(config);
+  // Outside production a weak JWT_SECRET is refused on its own (production lists it with
+  // the other problems above); an unset one is generated (tokens/jwt-secret.ts).
+  const weakSecret = jwtSecretProblem(config.jwtSecret, config.production);
+  if (weakSecret) throw new ConfigError(weakSecret);
   return config;
 }
 
-const PLACEHOLDER_SECRET = /change|secret|example|password|default|test/i;
+function databaseUrls(env: Env) {
+  const url = read(env, 'DATABASE_URL');
+  const migrationUrl = read(env, 'DATABASE_MIGRATION_URL');
+  if (migrationUrl && !url)
+    throw new ConfigError(
+      'DATABASE_MIGRATION_URL is set but DATABASE_URL is not; set DATABASE_URL to the PostgreSQL server as well, or unset both to use the embedded database.',
+    );
+  return {
+    databaseUrl: url ? checkDatabaseUrl('DATABASE_URL', url) : undefined,
+    databaseMigrationUrl: migrationUrl
+      ? checkDatabaseUrl('DATABASE_MIGRATION_URL', migrationUrl)
+      : undefined,
+  };
+}
 
 /** The deployment checklist of the security guide, enforced where the server can see it. */
 export function assertSafeForProduction(config: Config): void {
   if (!config.production) return;
   const problems: string[] = [];
-  const secret = config.jwtSecret;
-  if (!secret) problems.push('JWT_SECRET is not set; generate one with `openssl rand -base64 48`.');
-  else if (Buffer.byteLength(secret) < 32)
-    problems.push(
-      'JWT_SECRET is shorter than 32 bytes; generate one with `openssl rand -base64 48`.',
-    );
-  else if (new Set(secret).size < 12 || PLACEHOLDER_SECRET.test(secret))
-    problems.push(
-      'JWT_SECRET looks like a placeholder, not a random value; generate one with `openssl rand -base64 48`.',
-    );
+  const secretProblem = jwtSecretProblem(config.jwtSecret, true);
+  if (secretProblem) problems.push(secretProblem);
   if (!config.issuer.startsWith('https://'))
     problems.push(`ISSUER must be https in production (got ${config.issuer}).`);
   if (!config.trustProxy)

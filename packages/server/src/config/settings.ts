@@ -5,7 +5,10 @@
  */
 export const settings = {
   NODE_ENV: { default: 'development', doc: '`production` turns on the startup safety checks.' },
-  PORT: { default: '8787', doc: 'TCP port the HTTP server listens on.' },
+  PORT: {
+    default: '8787',
+    doc: 'TCP port the HTTP server listens on; checked before the database opens, so a port in use stops the start at once.',
+  },
   HOST: {
     default: '127.0.0.1',
     doc: 'Interface to bind; use 0.0.0.0 behind a proxy or in a container.',
@@ -13,11 +16,11 @@ export const settings = {
   ISSUER: { default: '', doc: 'Public base URL (the `iss`); defaults to http://localhost:PORT.' },
   AUTH_AGENT_DATA_DIR: {
     default: './data',
-    doc: 'Directory for the embedded database and generated keys.',
+    doc: 'Directory for the embedded database and generated keys. The CLI names the directory it uses on stderr, and says when it is this default.',
   },
   DATABASE_URL: {
     default: '',
-    doc: 'postgres:// URL of a PostgreSQL server; empty selects embedded PGlite.',
+    doc: 'postgres:// (or postgresql://) URL of a PostgreSQL server; empty selects embedded PGlite. Other schemes are refused.',
   },
   DATABASE_MIGRATION_URL: {
     default: '',
@@ -33,7 +36,7 @@ export const settings = {
   },
   JWT_SECRET: {
     default: '',
-    doc: 'HS256 key for access tokens, at least 32 bytes; generated in development.',
+    doc: 'HS256 key for access tokens: at least 32 bytes and 12 different characters in every mode (a weaker one is refused); generated and kept in the data dir when unset outside production.',
   },
   PBKDF2_ITERATIONS: {
     default: '100000',

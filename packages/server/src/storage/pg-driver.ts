@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { APP_ROLE, type SqlDriver, type SqlExecutor } from './driver.js';
 import { migrate } from './migrate.js';
+import { databaseConnectError } from './pg-connect-error.js';
+
+/** A server that does not answer within this time is reported, not waited on forever. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * The server's own calls of its SECURITY DEFINER functions (a fixed, small set of texts)
@@ -52,12 +56,18 @@ async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): 
 export async function openPostgres(
   url: string,
   poolSize: number,
-  migrationUrl: string = url,
+  migrationUrl?: string,
 ): Promise<SqlDriver> {
+  const migrationSetting = migrationUrl ? 'DATABASE_MIGRATION_URL' : 'DATABASE_URL';
   // With DATABASE_MIGRATION_URL the schema owner only ever migrates; the pool logs in as a
   // role that is not superuser, so even `RESET ROLE` cannot leave row-level security.
-  const migrator = new pg.Client({ connectionString: migrationUrl });
-  await migrator.connect();
+  const migrator = new pg.Client({
+    connectionString: migrationUrl ?? url,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
+  await migrator.connect().catch((error: unknown) => {
+    throw databaseConnectError(error, migrationSetting, migrationUrl ?? url);
+  });
   try {
     await migrate({
       privilegedTransaction: (work) =>
@@ -83,6 +93,12 @@ export async function openPostgres(
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
+  // One round trip now, so a login role that cannot take auth_agent_app (or a DATABASE_URL
+  // other than the migration URL that does not answer) is reported here, naming the setting.
+  await pool.query('SELECT 1').catch(async (error: unknown) => {
+    await pool.end();
+    throw databaseConnectError(error, 'DATABASE_URL', url);
+  });
   const base = executor(pool);
   return {
     kind: 'postgres',
