@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Harness } from './harness.js';
+import type { Harness, HttpTarget } from './harness.js';
 import { ISSUER } from './harness.js';
 
 /** A strong password for tests (not on the common list, not built from the email). */
@@ -18,7 +18,7 @@ export class ConsoleBrowser {
   lastHtml = '';
 
   constructor(
-    private readonly h: Harness,
+    private readonly h: HttpTarget,
     private readonly origin: string = ISSUER,
   ) {}
 
@@ -85,7 +85,11 @@ export class ConsoleBrowser {
 }
 
 /** A log-in from a fresh browser: the response (303 on success). */
-export async function consoleLogin(h: Harness, email: string, password: string): Promise<Response> {
+export async function consoleLogin(
+  h: HttpTarget,
+  email: string,
+  password: string,
+): Promise<Response> {
   const browser = new ConsoleBrowser(h);
   await browser.get('/console/login');
   return browser.post('/console/login', { email, password });

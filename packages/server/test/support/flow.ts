@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type AgentFixture, type ClientFixture, type Harness, REDIRECT_URI } from './harness.js';
+import { type AgentFixture, type ClientFixture, type HttpTarget, REDIRECT_URI } from './harness.js';
 
 export function pkcePair() {
   const verifier = randomBytes(32).toString('base64url');
@@ -31,7 +31,7 @@ export interface StartedAuthorization {
 }
 
 export async function startAuthorization(
-  h: Harness,
+  h: HttpTarget,
   client: ClientFixture,
   overrides: Record<string, string | undefined> = {},
 ): Promise<StartedAuthorization> {
@@ -54,7 +54,7 @@ export async function startAuthorization(
   return { response, html, requestId, cookie, state, verifier };
 }
 
-export function authenticate(h: Harness, body: Record<string, unknown>): Promise<Response> {
+export function authenticate(h: HttpTarget, body: Record<string, unknown>): Promise<Response> {
   return h.request('/api/agent/authenticate', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -63,7 +63,7 @@ export function authenticate(h: Harness, body: Record<string, unknown>): Promise
 }
 
 export function authenticateAgent(
-  h: Harness,
+  h: HttpTarget,
   requestId: string,
   agent: AgentFixture,
   model = 'test-model-1',
@@ -77,7 +77,7 @@ export function authenticateAgent(
 }
 
 export async function checkStatus(
-  h: Harness,
+  h: HttpTarget,
   requestId: string,
   cookie?: string,
 ): Promise<Record<string, string>> {
@@ -91,7 +91,7 @@ export async function checkStatus(
 }
 
 export function tokenRequest(
-  h: Harness,
+  h: HttpTarget,
   client: ClientFixture | undefined,
   params: Record<string, string>,
 ): Promise<Response> {
@@ -113,7 +113,7 @@ export interface SignedIn {
 
 /** Runs the browser + agent half of the flow and returns what the website's callback receives. */
 export async function signIn(
-  h: Harness,
+  h: HttpTarget,
   client: ClientFixture,
   agent: AgentFixture,
   model = 'test-model-1',
@@ -140,7 +140,7 @@ export interface Tokens {
 }
 
 export async function obtainTokens(
-  h: Harness,
+  h: HttpTarget,
   client: ClientFixture,
   agent: AgentFixture,
 ): Promise<Tokens> {

@@ -44,6 +44,9 @@ export interface Harness {
   dispose(): Promise<void>;
 }
 
+/** What the flow helpers need of a server: in-process here, or a spawned one over HTTP. */
+export type HttpTarget = Pick<Harness, 'request'>;
+
 let counter = 0;
 
 /** Functional tests make many requests a minute from one address; rate-limit tests set their own. */
