@@ -31,9 +31,31 @@ describe('the config module', () => {
     [{ AUTH_CODE_TTL: '601' }, /AUTH_CODE_TTL/],
     [{ PBKDF2_ITERATIONS: '99999' }, /PBKDF2_ITERATIONS/],
     [{ PORT: 'eighty' }, /PORT/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET is shorter than 32 bytes/],
+    [{ JWT_SECRET: 'x'.repeat(64) }, /JWT_SECRET has fewer than 12 different characters/],
+    [{ DATABASE_URL: 'mysql://u:p@db/app' }, /DATABASE_URL uses "mysql:\/\/"/],
+    [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
+    [
+      { DATABASE_URL: 'postgres://db/app', DATABASE_MIGRATION_URL: 'redis://db' },
+      /DATABASE_MIGRATION_URL uses "redis:\/\/"/,
+    ],
+    [
+      { DATABASE_MIGRATION_URL: 'postgres://db/app' },
+      /DATABASE_MIGRATION_URL is set but DATABASE_URL is not/,
+    ],
   ])('refuses %j with a clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('accepts a strong JWT_SECRET in development even with a word a placeholder would have', () => {
+    const secret = 'test-only-Hq4tZ8vB2nX6mR1pW9cL3kJ7fD5sG0aY';
+    expect(loadConfig({ JWT_SECRET: secret }).jwtSecret).toBe(secret);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@db/app' }).databaseUrl).toBe(
+      'postgresql://u@db/app',
+    );
+    expect(loadConfig({}).dataDirIsDefault).toBe(true);
+    expect(loadConfig({ AUTH_AGENT_DATA_DIR: '/srv/auth' }).dataDirIsDefault).toBe(false);
   });
 
   it('accepts a safe production configuration', () => {
