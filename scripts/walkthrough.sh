@@ -5,12 +5,16 @@ set -euo pipefail
 ISSUER=${ISSUER:-http://localhost:8787}
 json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s)[process.argv[1]]))' "$1"; }
 
-# 1. An owner, a website (client) and an agent.
+# 1. The administrator first, when there is none (the one-time setup link `serve` printed stops
+#    working once any account exists); its generated password is printed once. Then an owner,
+#    a website (client) and an agent (--label: its name in the console).
+ADMINS=$(npx auth-agent user list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).filter(u=>u.role==="admin").length))')
+if [ "$ADMINS" = 0 ]; then npx auth-agent user create --email "admin-$RANDOM$RANDOM@example.com" --admin; fi
 EMAIL="owner-$RANDOM$RANDOM@example.com"
 npx auth-agent user create --email "$EMAIL" > /dev/null
 CLIENT=$(npx auth-agent client create --owner "$EMAIL" --name "My Website" --redirect-uri http://localhost:3000/callback)
 CLIENT_ID=$(echo "$CLIENT" | json client_id); CLIENT_SECRET=$(echo "$CLIENT" | json client_secret)
-AGENT=$(npx auth-agent agent create --owner "$EMAIL" --email "$EMAIL" --name "Research Bot")
+AGENT=$(npx auth-agent agent create --owner "$EMAIL" --email "$EMAIL" --label "Research Bot")
 AGENT_ID=$(echo "$AGENT" | json agent_id); AGENT_SECRET=$(echo "$AGENT" | json agent_secret)
 
 # 2. The website makes a PKCE pair (RFC 7636) and a state.

@@ -58,4 +58,20 @@ describe('first-run setup link', () => {
     expect(count?.n).toBe(1);
     expect(await issueSetupLink(h.ctx.db, ISSUER)).toBeUndefined();
   });
+
+  it('says why the link stopped working once a plain account exists, and how to get an admin', async () => {
+    const fresh = await createHarness();
+    try {
+      const link = (await issueSetupLink(fresh.ctx.db, ISSUER)) ?? '';
+      await fresh.createUser();
+      const page = new ConsoleBrowser(fresh);
+      expect((await page.get(new URL(link).pathname + new URL(link).search)).status).toBe(404);
+      const text = page.lastHtml.replace(/\s+/g, ' ');
+      expect(text).toContain('an account already exists');
+      expect(text).toContain('even when that account is not an administrator');
+      expect(text).toContain('npx auth-agent user create --email you@example.com --admin');
+    } finally {
+      await fresh.dispose();
+    }
+  });
 });

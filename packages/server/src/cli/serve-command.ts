@@ -20,7 +20,7 @@ export async function serveCommand(config: Config, logger: Logger): Promise<numb
     // First run: the one-time link is printed here (stdout, not the log) and stored hashed.
     if (server.setupLink) {
       process.stdout.write(
-        `\nNo account exists yet. Create the administrator with this one-time link (valid 24 hours):\n  ${server.setupLink}\nor run: npx auth-agent user create --email you@example.com --admin\n`,
+        `\nNo account exists yet. Create the administrator first, with this one-time link (valid 24 hours; it stops working once any account exists):\n  ${server.setupLink}\nor run: npx auth-agent user create --email you@example.com --admin\n`,
       );
     }
   }

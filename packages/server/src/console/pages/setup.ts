@@ -21,8 +21,10 @@ function invalidLink(c: Context) {
     title: 'Setup link not valid',
     status: 404,
     body: html`<div class="narrow"><div class="card" role="alert"><h1>This setup link is not valid</h1>
-<p>It was already used, has expired, or this server already has an administrator. Restart the
-server to print a new link while no account exists, or run <code>auth-agent user create --email you@example.com --admin</code>.</p></div></div>`,
+<p>It was already used or has expired, or an account already exists: the link works only until
+the first account is created, by this link, by sign-up or by the CLI, even when that account is not
+an administrator. Restart the server to print a new link while no account exists. Otherwise create
+the administrator with <code>npx auth-agent user create --email you@example.com --admin</code>.</p></div></div>`,
   });
 }
 
