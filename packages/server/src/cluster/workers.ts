@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
+import { describeDatabaseUrl } from '../config/database-url.js';
 import { type Config, ConfigError } from '../config/load.js';
 import { assertPortAvailable } from '../http/listen-check.js';
 import { openDatabase } from '../storage/open.js';
@@ -42,7 +43,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<number
     listening.add(worker.id);
     if (listening.size === config.workers)
       process.stdout.write(
-        `Auth Agent is listening on http://${config.host}:${config.port} with ${config.workers} workers\nIssuer: ${config.issuer}\nStorage: PostgreSQL (DATABASE_URL)\n`,
+        `Auth Agent is listening on http://${config.host}:${config.port} with ${config.workers} workers\nIssuer: ${config.issuer}\nStorage: PostgreSQL ${describeDatabaseUrl(config.databaseUrl ?? '')} (DATABASE_URL)\n`,
       );
   });
   cluster.on('exit', (worker: Worker, code: number | null, signal: string | null) => {
