@@ -1,7 +1,7 @@
 /**
  * The one error taxonomy. Every failure a client can cause becomes an OAuthError, and
  * http/error-response.ts is the only place that turns one into a response.
- * Codes follow RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1.
+ * Codes follow RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 7591 §3.2.2.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -15,6 +15,8 @@ export type OAuthErrorCode =
   | 'access_denied'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'invalid_client_metadata'
+  | 'invalid_redirect_uri'
   | 'not_found'
   | 'method_not_allowed'
   | 'request_too_large'
@@ -57,4 +59,13 @@ export const oauthError = {
   requestTooLarge: (limit: number) =>
     new OAuthError('request_too_large', `The request body exceeds ${limit} bytes.`, 413),
   unsupportedMediaType: (d: string) => new OAuthError('unsupported_media_type', d, 415),
+  invalidClientMetadata: (d: string) => new OAuthError('invalid_client_metadata', d, 400),
+  invalidRedirectUri: (d: string) => new OAuthError('invalid_redirect_uri', d, 400),
+  /** RFC 6750 §3.1: a bearer credential that is missing, unknown or expired (401). */
+  invalidToken: (d: string, realm: string, tokenSent: boolean) =>
+    new OAuthError('invalid_token', d, 401, {
+      'WWW-Authenticate': tokenSent
+        ? `Bearer realm="${realm}", error="invalid_token"`
+        : `Bearer realm="${realm}"`,
+    }),
 };

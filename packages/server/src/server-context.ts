@@ -1,12 +1,18 @@
 import type { Logger } from 'pino';
 import { PrincipalCalls } from './auth/principal-call.js';
 import { ProofCache } from './auth/proof-cache.js';
+import { ClientKeys } from './clients/client-keys.js';
+import { ClientMetadataDocuments } from './clients/metadata/metadata-documents.js';
+import { fetchBudget } from './clients/outbound/fetch-budget.js';
+import { type ResolveHost, systemResolver } from './clients/outbound/guarded-lookup.js';
+import { OutboundFetcher } from './clients/outbound/outbound-fetch.js';
 import type { Config } from './config/load.js';
 import { Security } from './security/security.js';
 import { AccountStore } from './storage/account-store.js';
 import type { SqlDriver } from './storage/driver.js';
 import { OAuthStore } from './storage/oauth-store.js';
 import { PrincipalStore } from './storage/principal-store.js';
+import { RegistrationStore } from './storage/registration-store.js';
 import { AccessTokens, deriveCodeKey } from './tokens/access-token.js';
 import { SigningKeyRing } from './tokens/signing-keys.js';
 
@@ -24,6 +30,11 @@ export interface ServerContext {
   readonly logger: Logger;
   /** Rate limits, the security log, metrics and alerts (src/security). */
   readonly security: Security;
+  /** Clients that register themselves (RFC 7591/7592) and their keys (src/clients). */
+  readonly registrations: RegistrationStore;
+  /** Clients whose client_id is the URL of their metadata document. */
+  readonly clientDocuments: ClientMetadataDocuments;
+  readonly clientKeys: ClientKeys;
 }
 
 /** Builds the context once per server process (start-server.ts, tests, the demo). */
@@ -32,9 +43,26 @@ export function createServerContext(input: {
   db: SqlDriver;
   logger: Logger;
   jwtSecret: string;
+  /** How outbound fetches resolve host names; tests pass a stub. */
+  resolveHost?: ResolveHost;
 }): ServerContext {
   const { config, db, logger, jwtSecret } = input;
   const principalStore = new PrincipalStore(db, config.lockout);
+  const security = new Security(config, db, logger);
+  const registrations = new RegistrationStore(db);
+  const settings = config.clientMetadata;
+  const fetcher = new OutboundFetcher({
+    resolve: input.resolveHost ?? systemResolver,
+    timeoutMs: settings.timeoutMs,
+    allowLoopbackHttp: settings.allowLoopbackHttp,
+    budget: fetchBudget(security.limits),
+  });
+  const clientDocuments = new ClientMetadataDocuments({
+    settings,
+    fetcher,
+    store: registrations,
+    record: (event) => security.record(event),
+  });
   return {
     config,
     db,
@@ -49,6 +77,14 @@ export function createServerContext(input: {
       config.accessTokenTtl,
     ),
     codeKey: deriveCodeKey(jwtSecret),
-    security: new Security(config, db, logger),
+    security,
+    registrations,
+    clientDocuments,
+    clientKeys: new ClientKeys({
+      settings,
+      store: registrations,
+      documents: clientDocuments,
+      fetcher,
+    }),
   };
 }

@@ -28,7 +28,12 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   for (const warning of productionWarnings(config)) logger.warn(warning);
   await ctx.security.counters.ready();
   const app = createApp(ctx);
-  const stopHousekeeping = scheduleHousekeeping(db, logger, config.housekeepingInterval);
+  const stopHousekeeping = scheduleHousekeeping(
+    db,
+    logger,
+    config.housekeepingInterval,
+    config.registration.unusedClientTtl,
+  );
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s),

@@ -30,15 +30,34 @@ RETURNS integer
 LANGUAGE sql STABLE
 AS $$ SELECT greatest(1, ceil(extract(epoch FROM p_until - now())))::integer $$;
 
+-- A loopback redirect URI without its port: http, the host 127.0.0.1, [::1] or localhost,
+-- then the rest unchanged. NULL for anything else.
+CREATE OR REPLACE FUNCTION oauth_loopback_portless(p_uri text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT CASE WHEN p_uri ~ '^http://(127\.0\.0\.1|\[::1\]|localhost)(:[0-9]{1,5})?([/?]|$)'
+    THEN regexp_replace(p_uri, '^(http://(127\.0\.0\.1|\[::1\]|localhost))(:[0-9]{1,5})?', '\1')
+  END
+$$;
+
 -- OAuth 2.1 §2.3.1 and RFC 9700 §4.1.3: a redirect URI matches a registered one exactly, by
--- simple string comparison.
-CREATE OR REPLACE FUNCTION oauth_redirect_uri_allowed(p_registered text[], p_presented text)
+-- simple string comparison. The one exception (RFC 8252 §7.3, OAuth 2.1 §8.4.2): a public
+-- (native) client's loopback redirect URI matches whatever its port, since such an app binds
+-- a free port at run time; scheme, host, path and query must still be exactly the same.
+CREATE OR REPLACE FUNCTION oauth_redirect_uri_allowed(p_registered text[], p_presented text,
+  p_public boolean)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE
-AS $$ SELECT p_presented = ANY (p_registered) $$;
+AS $$
+  SELECT p_presented = ANY (p_registered)
+    OR (p_public AND oauth_loopback_portless(p_presented) IS NOT NULL
+        AND oauth_loopback_portless(p_presented) IN (
+          SELECT oauth_loopback_portless(r) FROM unnest(p_registered) AS r))
+$$;
 
 REVOKE ALL ON FUNCTION
   auth_enabled(timestamptz, timestamptz), oauth_request_status_of(text, timestamptz),
   auth_locked(timestamptz), auth_seconds_until(timestamptz),
-  oauth_redirect_uri_allowed(text[], text)
+  oauth_loopback_portless(text), oauth_redirect_uri_allowed(text[], text, boolean)
 FROM PUBLIC;

@@ -43,25 +43,53 @@ RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT auth_digest(p_kind || ':' || p_public_id) $$;
 
--- The principal an identifier names: its row, its stored hash (NULL for a public client)
--- and whether it may act (enabled, and so is its owner). No row: unknown.
+-- The principal an identifier names: its row, its stored hash (NULL but for a client with a
+-- secret), how it authenticates (a client's token_endpoint_auth_method; 'secret' for agents
+-- and users) and whether it may act (enabled, and so is its owner; a client registered by
+-- itself has no owner to be disabled). No row: unknown.
 CREATE OR REPLACE FUNCTION auth_principal(p_kind text, p_public_id text,
-  OUT ref uuid, OUT secret_hash text, OUT usable boolean)
+  OUT ref uuid, OUT secret_hash text, OUT auth_method text, OUT usable boolean)
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
   IF p_kind = 'client' THEN
-    SELECT c.id, c.secret_hash, auth_enabled(c.disabled_at, u.disabled_at)
-    INTO ref, secret_hash, usable
-    FROM clients c JOIN users u ON u.id = c.owner_id WHERE c.client_id = p_public_id;
+    SELECT c.id, c.secret_hash, c.token_endpoint_auth_method, auth_enabled(c.disabled_at, u.disabled_at)
+    INTO ref, secret_hash, auth_method, usable
+    FROM clients c LEFT JOIN users u ON u.id = c.owner_id WHERE c.client_id = p_public_id;
   ELSIF p_kind = 'agent' THEN
-    SELECT a.id, a.secret_hash, auth_enabled(a.disabled_at, u.disabled_at)
-    INTO ref, secret_hash, usable
+    SELECT a.id, a.secret_hash, 'secret', auth_enabled(a.disabled_at, u.disabled_at)
+    INTO ref, secret_hash, auth_method, usable
     FROM agents a JOIN users u ON u.id = a.owner_id WHERE a.agent_id = p_public_id;
   ELSIF p_kind = 'user' THEN
-    SELECT u.id, u.password_hash, u.disabled_at IS NULL
-    INTO ref, secret_hash, usable FROM users u WHERE lower(u.email) = lower(p_public_id);
+    SELECT u.id, u.password_hash, 'secret', u.disabled_at IS NULL
+    INTO ref, secret_hash, auth_method, usable FROM users u WHERE lower(u.email) = lower(p_public_id);
   END IF;
+END
+$$;
+
+-- A private_key_jwt client authenticated (RFC 7523 §2.2): the server verified the assertion's
+-- signature with the client's registered key, and its proof is
+-- 'private_key_jwt:<SHA-256 of the jti>:<exp, seconds since the epoch>'. What the database
+-- still decides (docs/security.md, "private_key_jwt"): the client exists, is enabled and
+-- authenticates this way, and the jti was never used before. The jti is recorded here, in the
+-- operation's own transaction, so a replay is refused on every instance.
+-- outcome: 'ok', 'principal_invalid' or 'principal_replayed'.
+CREATE OR REPLACE FUNCTION auth_assertion_accepted(p_client_ref uuid, p_auth_method text,
+  p_proof text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  parts text[] := string_to_array(p_proof, ':');
+BEGIN
+  IF p_client_ref IS NULL OR p_auth_method <> 'private_key_jwt' OR cardinality(parts) <> 3
+     OR parts[2] !~ '^[A-Za-z0-9_-]{43}$' OR parts[3] !~ '^[0-9]{1,12}$' THEN
+    RETURN 'principal_invalid';
+  END IF;
+  INSERT INTO client_assertion_jtis (client_ref, jti_hash, expires_at)
+  VALUES (p_client_ref, parts[2], to_timestamp(parts[3]::bigint))
+  ON CONFLICT (client_ref, jti_hash) DO NOTHING;
+  RETURN CASE WHEN FOUND THEN 'ok' ELSE 'principal_replayed' END;
 END
 $$;
 
@@ -95,8 +123,9 @@ $$;
 -- The check inside every authenticated operation. outcome: 'ok', or one of
 -- 'principal_retry' (a remembered proof no longer holds: nothing counted, derive afresh),
 -- 'principal_invalid' (counted; retry_after > 0 when this failure locked the subject),
--- 'principal_locked', 'principal_disabled'. A public client (no stored hash) passes with
--- no proof at all; a proof presented for one fails.
+-- 'principal_locked', 'principal_disabled', 'principal_replayed' (a private_key_jwt
+-- assertion seen before). A public client (token_endpoint_auth_method 'none') passes with no
+-- proof at all; a proof presented for one fails, and so does a missing proof for any other.
 CREATE OR REPLACE FUNCTION auth_verify(p_kind text, p_public_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[],
   OUT ref uuid, OUT outcome text, OUT retry_after integer)
@@ -105,14 +134,15 @@ AS $$
 DECLARE
   p record;
   subject text := auth_subject_key(p_kind, p_public_id);
-  public_client boolean;
 BEGIN
   retry_after := 0;
   SELECT * INTO p FROM auth_principal(p_kind, p_public_id);
-  public_client := p.ref IS NOT NULL AND p.secret_hash IS NULL AND p_kind = 'client';
-  IF public_client AND p_proof IS NULL THEN
+  IF p_kind = 'client' AND starts_with(p_proof, 'private_key_jwt:') THEN
+    outcome := auth_assertion_accepted(p.ref, p.auth_method, p_proof);
+    IF outcome <> 'ok' THEN RETURN; END IF;
+  ELSIF p_kind = 'client' AND p.auth_method = 'none' AND p_proof IS NULL THEN
     NULL;
-  ELSIF p_proof IS NULL THEN
+  ELSIF p_proof IS NULL OR p.auth_method = 'private_key_jwt' THEN
     outcome := 'principal_invalid';
     RETURN;
   ELSIF NOT p_fresh THEN
@@ -141,6 +171,7 @@ $$;
 REVOKE ALL ON FUNCTION
   auth_hash_params(text), auth_proof_matches(text, text), auth_digest(text),
   auth_subject_key(text, text), auth_principal(text, text),
+  auth_assertion_accepted(uuid, text, text),
   auth_begin(text, text, text, integer[]),
   auth_verify(text, text, text, boolean, text, integer[])
 FROM PUBLIC;

@@ -1,20 +1,24 @@
 -- Authorization requests (RFC 6749 §4.1.1) and the agent sign-in that completes them.
 
--- The client an authorization request names, and whether its redirect_uri may be used.
+-- The client an authorization request names, and whether its redirect_uri may be used
+-- (oauth_redirect_uri_allowed: exact, or any loopback port for a public client).
 -- outcome: 'ok' | 'unknown_client' (unknown, or it or its owner disabled) | 'redirect_mismatch'.
+-- registration: who registered the client ('owner', 'dynamic', 'metadata_document').
 CREATE OR REPLACE FUNCTION oauth_authorize_client(p_client_id text, p_redirect_uri text,
-  OUT ref uuid, OUT client_name text, OUT outcome text)
+  OUT ref uuid, OUT client_name text, OUT registration text, OUT outcome text)
 LANGUAGE plpgsql STABLE
 AS $$
 DECLARE
   uris text[];
+  public_client boolean;
 BEGIN
-  SELECT c.id, c.name, c.redirect_uris INTO ref, client_name, uris
-  FROM clients c JOIN users u ON u.id = c.owner_id
+  SELECT c.id, c.name, c.registration, c.redirect_uris, c.token_endpoint_auth_method = 'none'
+  INTO ref, client_name, registration, uris, public_client
+  FROM clients c LEFT JOIN users u ON u.id = c.owner_id
   WHERE c.client_id = p_client_id AND auth_enabled(c.disabled_at, u.disabled_at);
   IF ref IS NULL THEN
     outcome := 'unknown_client';
-  ELSIF NOT oauth_redirect_uri_allowed(uris, p_redirect_uri) THEN
+  ELSIF NOT oauth_redirect_uri_allowed(uris, p_redirect_uri, public_client) THEN
     ref := NULL;
     outcome := 'redirect_mismatch';
   ELSE
@@ -35,7 +39,7 @@ AS $$ SELECT (oauth_authorize_client(p_client_id, p_redirect_uri)).outcome $$;
 CREATE OR REPLACE FUNCTION oauth_create_request(p_client_id text, p_redirect_uri text,
   p_request_hash text, p_state text, p_code_challenge text, p_scope text, p_browser_hash text,
   p_ttl_seconds integer)
-RETURNS TABLE (outcome text, expires_at timestamptz, client_name text)
+RETURNS TABLE (outcome text, expires_at timestamptz, client_name text, client_registration text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -45,7 +49,7 @@ DECLARE
 BEGIN
   SELECT * INTO c FROM oauth_authorize_client(p_client_id, p_redirect_uri);
   IF c.outcome <> 'ok' THEN
-    RETURN QUERY SELECT c.outcome, NULL::timestamptz, NULL::text;
+    RETURN QUERY SELECT c.outcome, NULL::timestamptz, NULL::text, NULL::text;
     RETURN;
   END IF;
   INSERT INTO auth_requests (request_hash, client_ref, redirect_uri, state, code_challenge, scope,
@@ -53,7 +57,7 @@ BEGIN
   VALUES (p_request_hash, c.ref, p_redirect_uri, p_state, p_code_challenge, p_scope,
           p_browser_hash, now() + make_interval(secs => p_ttl_seconds))
   RETURNING auth_requests.expires_at INTO expiry;
-  RETURN QUERY SELECT 'ok'::text, expiry, c.client_name;
+  RETURN QUERY SELECT 'ok'::text, expiry, c.client_name, c.registration;
 END
 $$;
 

@@ -137,11 +137,46 @@ BEGIN
 END
 $$;
 
+-- RFC 6749 §4.4: a confidential client asks for an access token for itself. Its grant has no
+-- agent, no code and no refresh token (§4.4.3), and ends when the access token does; it exists
+-- so that revocation, introspection and incident response reach the token like any other.
+-- outcome: 'ok', a principal_* outcome, or 'unauthorized_client' (a public client, or one
+-- that did not register the grant type).
+CREATE OR REPLACE FUNCTION oauth_client_credentials(p_client_id text, p_proof text,
+  p_fresh boolean, p_source text, p_policy integer[], p_scope text, p_ttl_seconds integer)
+RETURNS TABLE (outcome text, retry_after integer, grant_id uuid)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v record;
+  cl clients%ROWTYPE;
+  new_grant uuid;
+BEGIN
+  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  IF v.outcome <> 'ok' THEN
+    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid;
+    RETURN;
+  END IF;
+  SELECT * INTO cl FROM clients WHERE id = v.ref;
+  IF cl.token_endpoint_auth_method = 'none' OR NOT 'client_credentials' = ANY (cl.grant_types) THEN
+    RETURN QUERY SELECT 'unauthorized_client'::text, 0, NULL::uuid;
+    RETURN;
+  END IF;
+  INSERT INTO grants (client_ref, client_owner_id, scope, expires_at)
+  VALUES (cl.id, cl.owner_id, p_scope, now() + make_interval(secs => p_ttl_seconds))
+  RETURNING id INTO new_grant;
+  RETURN QUERY SELECT 'ok'::text, 0, new_grant;
+END
+$$;
+
 REVOKE ALL ON FUNCTION
   oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer),
-  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer)
+  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer),
+  oauth_client_credentials(text, text, boolean, text, integer[], text, integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer),
-  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer)
+  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer),
+  oauth_client_credentials(text, text, boolean, text, integer[], text, integer)
 TO auth_agent_app;

@@ -7,15 +7,17 @@ RETURNS TABLE (active boolean, client_ref uuid, client_id text, agent_id text,
                user_email text, user_name text, email_verified boolean)
 LANGUAGE sql STABLE
 AS $$
+  -- A grant without an agent is a client's own (client_credentials); a client registered by
+  -- itself has no owner. Neither has anyone to be disabled, hence the outer joins.
   SELECT (g.revoked_at IS NULL AND auth_enabled(a.disabled_at, ua.disabled_at)
           AND auth_enabled(c.disabled_at, uc.disabled_at)
           AND NOT EXISTS (SELECT 1 FROM revoked_access_tokens r WHERE r.jti = p_jti)),
          c.id, c.client_id, a.agent_id, a.user_email, a.user_name, a.email_verified
   FROM grants g
-  JOIN agents a ON a.id = g.agent_ref
-  JOIN users ua ON ua.id = a.owner_id
+  LEFT JOIN agents a ON a.id = g.agent_ref
+  LEFT JOIN users ua ON ua.id = a.owner_id
   JOIN clients c ON c.id = g.client_ref
-  JOIN users uc ON uc.id = c.owner_id
+  LEFT JOIN users uc ON uc.id = c.owner_id
   WHERE g.id = p_grant_id
 $$;
 
@@ -33,7 +35,7 @@ AS $$
   JOIN agents a ON a.id = g.agent_ref
   JOIN users ua ON ua.id = a.owner_id
   JOIN clients c ON c.id = g.client_ref
-  JOIN users uc ON uc.id = c.owner_id
+  LEFT JOIN users uc ON uc.id = c.owner_id
   WHERE t.token_hash = p_token_hash
 $$;
 

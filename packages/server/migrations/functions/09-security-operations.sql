@@ -90,17 +90,6 @@ AS $$
   SELECT EXISTS (SELECT 1 FROM changed)
 $$;
 
--- Redirect URIs of enabled public clients: their origins may call the token endpoint
--- from a browser (CORS).
-CREATE OR REPLACE FUNCTION security_public_client_redirect_uris()
-RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  SELECT DISTINCT unnest(c.redirect_uris) FROM clients c
-  JOIN users u ON u.id = c.owner_id
-  WHERE c.secret_hash IS NULL AND auth_enabled(c.disabled_at, u.disabled_at)
-$$;
-
 CREATE OR REPLACE FUNCTION security_active_grants()
 RETURNS bigint
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
@@ -110,14 +99,17 @@ $$;
 
 -- Housekeeping. Expired rows are kept a grace period first: consumed codes for a day so a
 -- late replay is still recognised (RFC 6749 §4.1.2), dead grants for a week for
--- investigation. Only one instance purges at a time; the others skip (NULL).
-CREATE OR REPLACE FUNCTION security_purge_expired()
+-- investigation. A client nobody owns (registered by itself, or by its metadata document) is
+-- deleted once it has had no live grant for p_unused_client_seconds. Only one instance
+-- purges at a time; the others skip (NULL).
+CREATE OR REPLACE FUNCTION security_purge_expired(p_unused_client_seconds integer)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
   r jsonb := '{}';
   n integer;
+  unused_since timestamptz := now() - make_interval(secs => p_unused_client_seconds);
 BEGIN
   IF NOT pg_try_advisory_xact_lock(727275) THEN RETURN NULL; END IF;
   DELETE FROM auth_requests WHERE expires_at < now() - interval '1 hour';
@@ -130,6 +122,17 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('revoked_access_tokens', n);
   DELETE FROM grants WHERE expires_at < now() - interval '7 days';
   GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('grants', n);
+  DELETE FROM clients c
+  WHERE c.owner_id IS NULL AND c.created_at < unused_since
+    AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.client_ref = c.id
+                    AND g.revoked_at IS NULL AND greatest(g.last_used_at, g.expires_at) > unused_since)
+    AND NOT EXISTS (SELECT 1 FROM auth_requests q WHERE q.client_ref = c.id
+                    AND q.created_at > unused_since);
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('unused_clients', n);
+  DELETE FROM client_assertion_jtis WHERE expires_at < now();
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('assertion_jtis', n);
+  DELETE FROM registration_tokens WHERE expires_at < now() OR uses_left = 0;
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('registration_tokens', n);
   DELETE FROM lockouts WHERE NOT auth_locked(locked_until) AND updated_at < now() - interval '1 day';
   GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('lockouts', n);
   DELETE FROM auth_trusted_sources WHERE last_success_at < now() - interval '90 days';
@@ -144,11 +147,11 @@ REVOKE ALL ON FUNCTION
   security_signing_keys(), security_rotate_signing_key(text, text, boolean, text),
   security_revoke_grants(text, text), security_revoke_sessions(),
   security_set_agent_secret(text, text), security_set_client_secret(text, text),
-  security_public_client_redirect_uris(), security_active_grants(), security_purge_expired()
+  security_active_grants(), security_purge_expired(integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   security_signing_keys(), security_rotate_signing_key(text, text, boolean, text),
   security_revoke_grants(text, text), security_revoke_sessions(),
   security_set_agent_secret(text, text), security_set_client_secret(text, text),
-  security_public_client_redirect_uris(), security_active_grants(), security_purge_expired()
+  security_active_grants(), security_purge_expired(integer)
 TO auth_agent_app;

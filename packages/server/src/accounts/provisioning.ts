@@ -117,6 +117,8 @@ export async function provisionClient(
     name: string;
     redirectUris: string[];
     public: boolean;
+    /** Also allow the client_credentials grant (RFC 6749 §4.4; confidential clients only). */
+    clientCredentials?: boolean | undefined;
     iterations: number;
   },
 ) {
@@ -128,6 +130,11 @@ export async function provisionClient(
     const problem = redirectUriProblem(uri);
     if (problem) throw new ProvisioningError(`Redirect URI ${uri} ${problem}.`);
   }
+  if (input.clientCredentials && input.public)
+    throw new ProvisioningError('A public client cannot use client_credentials.');
+  const grantTypes = input.clientCredentials
+    ? ['authorization_code', 'refresh_token', 'client_credentials']
+    : undefined;
   const owner = await requireOwner(db, input.ownerEmail);
   const clientId = generated.clientId();
   const clientSecret = input.public ? null : generated.clientSecret();
@@ -138,6 +145,7 @@ export async function provisionClient(
       secretHash,
       name: input.name.trim(),
       redirectUris: [...new Set(input.redirectUris)],
+      grantTypes,
     }),
   );
   return {
@@ -146,6 +154,7 @@ export async function provisionClient(
     name: input.name.trim(),
     redirect_uris: [...new Set(input.redirectUris)],
     token_endpoint_auth_method: input.public ? 'none' : 'client_secret_basic',
+    grant_types: grantTypes ?? ['authorization_code', 'refresh_token'],
     owner: owner.email,
   };
 }

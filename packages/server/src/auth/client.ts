@@ -1,15 +1,24 @@
+import { isClientIdUrl } from '../clients/metadata/client-id-url.js';
+import { ClientMetadataError } from '../clients/metadata/metadata-documents.js';
 import { OAuthError, oauthError } from '../errors.js';
 import { authenticationRefused, authenticationSucceeded } from '../security/auth-events.js';
 import type { ServerContext } from '../server-context.js';
 import type { OperationResult, PrincipalOutcome, ProofArgs } from '../storage/principal-store.js';
+import { checkClientAssertion } from './client-assertion.js';
 import { currentSource } from './source.js';
 
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
 
 /** The client a token, introspection or revocation request names, and how it authenticates. */
 export interface ClientCredentials {
   clientId: string;
   secret: string | undefined;
+  /** The client_assertion JWT when method is private_key_jwt (RFC 7523 §2.2). */
+  assertion?: string | undefined;
   method: ClientAuthMethod;
   usedBasic: boolean;
 }
@@ -52,6 +61,20 @@ function refused(credentials: ClientCredentials, outcome: PrincipalOutcome, retr
   return oauthError.invalidClient(undefined, credentials.usedBasic);
 }
 
+/**
+ * A client_id that is a URL is known through its metadata document: it is fetched again
+ * when the cached copy is stale, so a changed or withdrawn document takes effect here too.
+ */
+async function refreshDocument(ctx: ServerContext, clientId: string): Promise<void> {
+  if (!isClientIdUrl(clientId)) return;
+  try {
+    await ctx.clientDocuments.resolve(clientId);
+  } catch (error) {
+    if (error instanceof ClientMetadataError) throw oauthError.invalidClient(error.message);
+    throw error;
+  }
+}
+
 export function authenticatingClient(
   ctx: ServerContext,
   credentials: ClientCredentials,
@@ -63,22 +86,43 @@ export function authenticatingClient(
     secret: credentials.secret,
     source: currentSource(),
   };
+  const refuse = (outcome: Exclude<PrincipalOutcome, 'principal_retry'>, retryAfter: number) => {
+    for (const event of authenticationRefused('client', clientId, outcome, retryAfter))
+      ctx.security.record(event);
+    return refused(credentials, outcome, retryAfter);
+  };
+  /** private_key_jwt: the signature is checked here; the database checks the rest. */
+  async function asAssertion<R extends OperationResult>(operation: (c: ProofArgs) => Promise<R>) {
+    const checked = await checkClientAssertion(ctx, clientId, credentials.assertion ?? '');
+    if (!checked.ok) {
+      ctx.security.record({
+        event: 'client.authentication',
+        outcome: 'failure',
+        actor: { type: 'client', id: clientId },
+        target: { type: 'client', id: clientId },
+        clientId,
+        details: { reason: 'invalid_assertion', detail: checked.reason },
+      });
+      throw oauthError.invalidClient('The client assertion is invalid.');
+    }
+    return operation({ id: clientId, proof: checked.proof, fresh: true, source: presented.source });
+  }
   return {
     clientId,
     method,
     async run<R extends OperationResult>(operation: (client: ProofArgs) => Promise<R>) {
-      const result = await ctx.principals.call(
-        presented,
-        () => ctx.principalStore.begin('client', clientId, presented.source),
-        operation,
-      );
+      await refreshDocument(ctx, clientId);
+      const result =
+        method === 'private_key_jwt'
+          ? await asAssertion(operation)
+          : await ctx.principals.call(
+              presented,
+              () => ctx.principalStore.begin('client', clientId, presented.source),
+              operation,
+            );
       const outcome = result.outcome as PrincipalOutcome | string;
-      if (outcome.startsWith('principal_')) {
-        const principal = outcome as Exclude<PrincipalOutcome, 'principal_retry'>;
-        for (const event of authenticationRefused('client', clientId, principal, result.retryAfter))
-          ctx.security.record(event);
-        throw refused(credentials, principal, result.retryAfter);
-      }
+      if (outcome.startsWith('principal_'))
+        throw refuse(outcome as Exclude<PrincipalOutcome, 'principal_retry'>, result.retryAfter);
       ctx.security.record(authenticationSucceeded('client', clientId, { method }));
       return result as Accepted<R>;
     },

@@ -1,8 +1,15 @@
+import {
+  type ClientMetadataSettings,
+  clientMetadataSettings,
+  type RegistrationSettings,
+  registrationSettings,
+} from './client-settings.js';
 import { ConfigError } from './config-error.js';
 import { checkDatabaseUrl } from './database-url.js';
+import { type Env, flag, integer, read } from './env.js';
 import { jwtSecretProblem } from './jwt-secret-check.js';
 import { parseRateLimits, type RateLimits } from './rate-limits.js';
-import { type SettingName, settings } from './settings.js';
+import type { SettingName } from './settings.js';
 
 export { ConfigError };
 
@@ -62,23 +69,10 @@ export interface Config {
     webhookRetries: number;
   };
   readonly housekeepingInterval: number;
+  readonly registration: RegistrationSettings;
+  readonly clientMetadata: ClientMetadataSettings;
 }
 
-type Env = Record<string, string | undefined>;
-
-function read(env: Env, name: SettingName): string {
-  const value = env[name];
-  return value === undefined || value === '' ? settings[name].default : value;
-}
-
-function integer(env: Env, name: SettingName, min: number, max: number): number {
-  const raw = read(env, name);
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigError(`${name} must be an integer from ${min} to ${max} (got "${raw}").`);
-  }
-  return value;
-}
 
 function normaliseIssuer(raw: string): string {
   let url: URL;
@@ -161,8 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     authCodeTtl: integer(env, 'AUTH_CODE_TTL', 60, 600),
     maxFailedAttemptsPerRequest: integer(env, 'MAX_FAILED_ATTEMPTS_PER_REQUEST', 1, 100),
     logLevel: read(env, 'LOG_LEVEL'),
-    logSync: ['1', 'true', 'yes'].includes(read(env, 'LOG_SYNC').toLowerCase()),
-    trustProxy: ['1', 'true', 'yes'].includes(read(env, 'TRUST_PROXY').toLowerCase()),
+    logSync: flag(env, 'LOG_SYNC'),
+    trustProxy: flag(env, 'TRUST_PROXY'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1_024, 10_485_760),
     consoleSignup: signupMode(read(env, 'CONSOLE_SIGNUP')),
     consoleSessionIdleTimeout: integer(env, 'CONSOLE_SESSION_IDLE_TIMEOUT', 60, 86_400),
@@ -191,6 +185,8 @@ export function loadConfig(env: Env = process.env): Config {
       webhookRetries: integer(env, 'ALERT_WEBHOOK_RETRIES', 0, 20),
     },
     housekeepingInterval: integer(env, 'HOUSEKEEPING_INTERVAL', 0, 604_800),
+    registration: registrationSettings(env),
+    clientMetadata: clientMetadataSettings(env),
   };
   assertSafeForProduction(config);
   // Outside production a weak JWT_SECRET is refused on its own (production lists it with
@@ -227,6 +223,11 @@ export function assertSafeForProduction(config: Config): void {
     problems.push(
       'TRUST_PROXY is not set: the server speaks plain HTTP, so in production it must sit behind a ' +
         'TLS-terminating proxy that sets X-Forwarded-Proto (then set TRUST_PROXY=1).',
+    );
+  if (config.clientMetadata.allowLoopbackHttp)
+    problems.push(
+      'CLIENT_METADATA_ALLOW_LOOPBACK_HTTP is set: it lets anyone make this server fetch from its own ' +
+        'loopback interface, which is for development only. Unset it.',
     );
   if (config.corsOrigins === undefined)
     problems.push(

@@ -17,6 +17,14 @@ export const DEFAULT_RATE_LIMITS = {
   authorize: { perIp: 120, perIdentity: 600 },
   // The sign-in page polls this with backoff; a person may have a few tabs open.
   check_status: { perIp: 600, perIdentity: 120 },
+  // POST /register: per address, and (identity) all registrations together.
+  register: { perIp: 10, perIdentity: 120 },
+  // GET/PUT/DELETE /register/:client_id (RFC 7592), per client_id.
+  register_manage: { perIp: 60, perIdentity: 30 },
+  // Fetches of client metadata documents and JWKS (src/clients/): per requesting address, and
+  // per host fetched from; metadata_fetch_total counts every fetch (its per-IP budget is unused).
+  metadata_fetch: { perIp: 30, perIdentity: 30 },
+  metadata_fetch_total: { perIp: 600, perIdentity: 600 },
   console_login: { perIp: 30, perIdentity: 10 },
   console_signup: { perIp: 10, perIdentity: 5 },
 } as const satisfies Record<string, RateLimitBudget>;

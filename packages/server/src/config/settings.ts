@@ -133,6 +133,38 @@ export const settings = {
     doc: "Alert when attempts to reach other owners' objects in one minute exceed this (0: any).",
   },
   ALERT_WEBHOOK_RETRIES: { default: '5', doc: 'Delivery attempts per alert after the first.' },
+  CLIENT_REGISTRATION: {
+    default: 'open',
+    doc: 'Dynamic Client Registration at POST /register: `open`, `token` (an initial access token from `auth-agent registration-token create`), or `off`.',
+  },
+  CLIENT_REGISTRATION_SECRETS: {
+    default: '',
+    doc: 'Set to 1 to let dynamically registered clients use a client secret; by default they are public or use private_key_jwt.',
+  },
+  CLIENT_REGISTRATION_UNUSED_TTL: {
+    default: '2592000',
+    doc: 'Seconds a client nobody owns (dynamically registered, or from a metadata document) lives without a live sign-in before housekeeping deletes it.',
+  },
+  CLIENT_ID_METADATA_DOCUMENTS: {
+    default: 'on',
+    doc: '`on` accepts an https URL as client_id and fetches its Client ID Metadata Document; `off` refuses such client ids.',
+  },
+  CLIENT_METADATA_CACHE_MIN: {
+    default: '60',
+    doc: 'Shortest time in seconds a fetched metadata document (or JWKS) is reused, whatever its Cache-Control says.',
+  },
+  CLIENT_METADATA_CACHE_MAX: {
+    default: '3600',
+    doc: 'Longest time in seconds a fetched metadata document (or JWKS) is reused before it is fetched again.',
+  },
+  CLIENT_METADATA_TIMEOUT_MS: {
+    default: '3000',
+    doc: 'Milliseconds a fetch of a metadata document or JWKS may take in all before it is abandoned.',
+  },
+  CLIENT_METADATA_ALLOW_LOOPBACK_HTTP: {
+    default: '',
+    doc: 'Development only (refused in production): set to 1 to fetch metadata documents and JWKS over http from loopback addresses.',
+  },
   HOUSEKEEPING_INTERVAL: {
     default: '3600',
     doc: 'Seconds between purges of expired requests, codes, tokens and sessions; 0 disables.',

@@ -1,4 +1,6 @@
 import type { Context } from 'hono';
+import { isClientIdUrl } from '../clients/metadata/client-id-url.js';
+import { ClientMetadataError } from '../clients/metadata/metadata-documents.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
 import { OAuthError } from '../errors.js';
@@ -85,11 +87,28 @@ async function signIn(
       requestId,
       clientName: created.clientName,
       clientId: target.clientId,
+      registration: created.registration,
       scope: request.scope,
       expiresAt: created.expiresAt,
       issuer: ctx.config.issuer,
     }),
   );
+}
+
+/**
+ * A client_id that is a URL: its metadata document is fetched (or taken from the cache) and
+ * the client stored before anything else, so the checks below see it like any other. If
+ * that fails the request is aborted on our own page (CIMD draft §"Metadata Discovery
+ * Errors"): nothing is known that could make a redirect URI trustworthy.
+ */
+async function documentProblem(ctx: ServerContext, clientId: string) {
+  try {
+    await ctx.clientDocuments.resolve(clientId);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ClientMetadataError) return error.message;
+    throw error;
+  }
 }
 
 /**
@@ -109,9 +128,12 @@ export function authorizeEndpoint(ctx: ServerContext) {
     const clientId = params.get('client_id');
     const redirectUri = params.get('redirect_uri');
     if (!clientId) return renderError(c, 'invalid_request', 'The client_id parameter is missing.');
-    if (clientId.length > 128) return untrusted(c, ctx, 'unknown_client', clientId);
+    const isUrl = isClientIdUrl(clientId);
+    if (clientId.length > (isUrl ? 512 : 128)) return untrusted(c, ctx, 'unknown_client', clientId);
     if (!redirectUri)
       return renderError(c, 'invalid_request', 'The redirect_uri parameter is missing.');
+    const problem = isUrl ? await documentProblem(ctx, clientId) : undefined;
+    if (problem) return renderError(c, 'invalid_client', problem);
     const target = { clientId, redirectUri };
     let request: AuthorizeRequest;
     try {

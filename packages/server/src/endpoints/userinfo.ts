@@ -43,6 +43,11 @@ export function userinfoEndpoint(ctx: ServerContext) {
     const state = await ctx.store.accessTokenState(claims.jti, claims.gid);
     if (state && !state.active) recordStaleUse(ctx, 'token.revoked_use', token ?? '', state);
     if (!state?.active) throw unauthorized(ctx, 'The access token has been revoked.', true);
+    // A client's own token (client_credentials) speaks for no agent and no person.
+    if (state.agentId === null)
+      throw new OAuthError('insufficient_scope', 'The access token identifies no agent.', 403, {
+        'WWW-Authenticate': `Bearer realm="${ctx.config.issuer}", error="insufficient_scope"`,
+      });
     const body: Record<string, unknown> = { sub: claims.sub, model: claims.model };
     if (hasScope(claims.scope, 'email')) {
       body.email = state.userEmail;

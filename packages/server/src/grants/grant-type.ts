@@ -7,8 +7,10 @@ export interface TokenResponse {
   access_token: string;
   token_type: 'Bearer';
   expires_in: number;
-  refresh_token: string;
-  scope: string;
+  /** None for client_credentials (RFC 6749 §4.4.3). */
+  refresh_token?: string;
+  /** Omitted when empty (RFC 6749 §5.1: OPTIONAL when it is what was asked for). */
+  scope?: string;
 }
 
 /**

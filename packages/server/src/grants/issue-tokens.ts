@@ -17,3 +17,18 @@ export async function tokenResponse(
     scope: grant.scope,
   };
 }
+
+/** RFC 6749 §4.4.3: a client's own token, with no refresh token and no agent. */
+export async function clientTokenResponse(
+  ctx: ServerContext,
+  clientId: string,
+  grant: { grantId: string; scope: string },
+): Promise<TokenResponse> {
+  const access = await ctx.accessTokens.issue({ clientId, ...grant });
+  return {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: ctx.config.accessTokenTtl,
+    ...(grant.scope ? { scope: grant.scope } : {}),
+  };
+}

@@ -8,12 +8,14 @@ import { discoveryEndpoint, jwksEndpoint } from '../endpoints/discovery.js';
 import { healthEndpoint, readinessEndpoint } from '../endpoints/health.js';
 import { introspectEndpoint } from '../endpoints/introspect.js';
 import { metricsEndpoint } from '../endpoints/metrics.js';
+import { registerEndpoint } from '../endpoints/register.js';
+import { registrationManagementEndpoint } from '../endpoints/registration-management.js';
 import { revokeEndpoint } from '../endpoints/revoke.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
 import type { ServerContext } from '../server-context.js';
-import { cors, PublicClientOrigins } from './cors.js';
+import { cors, openCors } from './cors.js';
 import { errorResponse } from './error-response.js';
 import { requireHttps } from './https.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
@@ -50,9 +52,11 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
   );
 
   const limit = security.limits;
+  // CORS per endpoint (docs/security.md, "CORS"): CORS_ORIGINS for the agent's back channel
+  // and introspection; any origin, without credentials, where nothing rides on cookies.
   const apiCors = cors(config.corsOrigins ?? []);
-  // Browser apps (public clients) may call these from their registered origins.
-  const publicClientCors = cors(config.corsOrigins ?? [], new PublicClientOrigins(ctx.db));
+  const anyOrigin = openCors('GET, POST');
+  const publicMetadata = openCors('GET');
   const routes: Route[] = [
     {
       path: '/authorize',
@@ -84,7 +88,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       methods: ['POST'],
       handler: tokenEndpoint(ctx),
       guards: [
-        publicClientCors,
+        anyOrigin,
         requestInput({ allowJson: true }),
         rateLimit(limit, 'token', identityOf.client),
       ],
@@ -99,31 +103,46 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       path: '/revoke',
       methods: ['POST'],
       handler: revokeEndpoint(ctx),
-      guards: [publicClientCors, FORM, rateLimit(limit, 'revoke', identityOf.client)],
+      guards: [anyOrigin, FORM, rateLimit(limit, 'revoke', identityOf.client)],
     },
     {
       path: '/userinfo',
       methods: ['GET', 'POST'],
       handler: userinfoEndpoint(ctx),
-      guards: [apiCors],
+      guards: [anyOrigin],
     },
     {
       path: '/.well-known/oauth-authorization-server',
       methods: ['GET'],
       handler: discoveryEndpoint(ctx),
-      guards: [apiCors],
+      guards: [publicMetadata],
     },
     {
       path: '/.well-known/openid-configuration',
       methods: ['GET'],
       handler: discoveryEndpoint(ctx),
-      guards: [apiCors],
+      guards: [publicMetadata],
     },
     {
       path: '/.well-known/jwks.json',
       methods: ['GET'],
       handler: jwksEndpoint(),
-      guards: [apiCors],
+      guards: [publicMetadata],
+    },
+    {
+      path: '/register',
+      methods: ['POST'],
+      handler: registerEndpoint(ctx),
+      guards: [openCors('POST'), rateLimit(limit, 'register', identityOf.everyone)],
+    },
+    {
+      path: '/register/:client_id',
+      methods: ['GET', 'PUT', 'DELETE'],
+      handler: registrationManagementEndpoint(ctx),
+      guards: [
+        openCors('GET, PUT, DELETE'),
+        rateLimit(limit, 'register_manage', identityOf.pathParam('client_id')),
+      ],
     },
     { path: '/health', methods: ['GET'], handler: healthEndpoint() },
     { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx) },

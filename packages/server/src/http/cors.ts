@@ -1,56 +1,26 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import type { SqlExecutor } from '../storage/driver.js';
 
 const ALLOW_HEADERS = 'Authorization, Content-Type';
 const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, WWW-Authenticate';
+// Browser-based OAuth clients may also send DPoP proofs (RFC 9449 §4.1) and read the nonce.
+const OPEN_ALLOW_HEADERS = 'Authorization, Content-Type, DPoP';
+const OPEN_EXPOSE_HEADERS = `${EXPOSE_HEADERS}, DPoP-Nonce`;
 
-/**
- * Origins of public clients (browser apps), from their registered redirect URIs. They may
- * call the token and revocation endpoints from the browser (OAuth 2.1 §7.1 browser-based
- * apps); the list is cached for a few seconds since a preflight carries no client_id.
- */
-export class PublicClientOrigins {
-  private cached: { origins: Set<string>; at: number } | undefined;
-
-  constructor(
-    private readonly db: SqlExecutor,
-    private readonly maxAgeMs = 10_000,
-  ) {}
-
-  async has(origin: string): Promise<boolean> {
-    if (!this.cached || Date.now() - this.cached.at > this.maxAgeMs) {
-      const rows = await this.db.query<{ uri: string }>(
-        'SELECT security_public_client_redirect_uris AS uri FROM security_public_client_redirect_uris()',
-      );
-      const origins = new Set<string>();
-      for (const { uri } of rows) {
-        try {
-          origins.add(new URL(uri).origin);
-        } catch {}
-      }
-      this.cached = { origins, at: Date.now() };
-    }
-    return this.cached.origins.has(origin);
-  }
+function isPreflight(c: Context): boolean {
+  return c.req.method === 'OPTIONS' && c.req.header('access-control-request-method') !== undefined;
 }
 
 /**
- * CORS (Fetch standard): only CORS_ORIGINS, empty by default, get access; `publicOrigins`
- * adds the registered origins of public clients on the routes that pass it. A disallowed
- * origin simply gets no CORS headers, so the browser withholds the response. Credentials
- * are never allowed: the API is authenticated by headers, not cookies.
+ * CORS (Fetch standard) for the API that only configured front ends may call: CORS_ORIGINS,
+ * empty by default. A disallowed origin simply gets no CORS headers, so the browser
+ * withholds the response. Credentials are never allowed.
  */
-export function cors(
-  configured: readonly string[],
-  publicOrigins?: PublicClientOrigins,
-): MiddlewareHandler {
+export function cors(configured: readonly string[]): MiddlewareHandler {
   const allowed = new Set(configured);
-  const isAllowed = async (origin: string) =>
-    allowed.has(origin) || (publicOrigins !== undefined && (await publicOrigins.has(origin)));
   return async (c: Context, next) => {
     const origin = c.req.header('origin');
-    const ok = origin !== undefined && (await isAllowed(origin));
-    if (c.req.method === 'OPTIONS' && c.req.header('access-control-request-method')) {
+    const ok = origin !== undefined && allowed.has(origin);
+    if (isPreflight(c)) {
       if (!ok) return c.body(null, 403, { Vary: 'Origin' });
       return c.body(null, 204, {
         'Access-Control-Allow-Origin': origin,
@@ -68,6 +38,28 @@ export function cors(
       c.header('Access-Control-Allow-Origin', origin);
       c.header('Access-Control-Expose-Headers', EXPOSE_HEADERS);
     }
+    await next();
+  };
+}
+
+/**
+ * CORS for endpoints any web page may call (docs/security.md, "CORS"): `*`, never with
+ * credentials. Safe where a request carries everything that authenticates it (client
+ * credentials, a bearer token, a registration access token) and no cookie counts: the
+ * public metadata and JWKS, /register, /token, /revoke and /userinfo. Browser-based and
+ * MCP clients, whose origin the server cannot know in advance, need exactly these.
+ */
+export function openCors(methods: string): MiddlewareHandler {
+  return async (c: Context, next) => {
+    if (isPreflight(c))
+      return c.body(null, 204, {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': methods,
+        'Access-Control-Allow-Headers': OPEN_ALLOW_HEADERS,
+        'Access-Control-Max-Age': '600',
+      });
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Access-Control-Expose-Headers', OPEN_EXPOSE_HEADERS);
     await next();
   };
 }

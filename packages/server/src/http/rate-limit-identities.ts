@@ -30,4 +30,10 @@ export const identityOf = {
     (name: string): IdentityOf =>
     (c) =>
       param(c, name),
+  pathParam:
+    (name: string): IdentityOf =>
+    async (c) =>
+      c.req.param(name),
+  /** One budget shared by every caller (e.g. all registrations together). */
+  everyone: (async () => 'everyone') as IdentityOf,
 };

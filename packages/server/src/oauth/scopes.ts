@@ -25,3 +25,16 @@ export function parseScope(raw: string | undefined): string {
 export function hasScope(scope: string, wanted: string): boolean {
   return scope.split(' ').includes(wanted);
 }
+
+/**
+ * The scope a client may ask for itself (client_credentials, RFC 6749 §4.4.2). Every scope
+ * this server defines describes the person an agent acts for, and a client acting for itself
+ * has none, so the only valid request is an empty one; resource scopes may come later.
+ */
+export function parseClientScope(raw: string | undefined): string {
+  if (raw === undefined) return '';
+  if (!SCOPE_SYNTAX.test(raw)) throw oauthError.invalidScope('The scope parameter is malformed.');
+  throw oauthError.invalidScope(
+    `A client acting for itself has no user, so ${SUPPORTED_SCOPES.join(', ')} do not apply; omit scope.`,
+  );
+}

@@ -38,12 +38,13 @@ export function recordStaleUse(
   ctx: ServerContext,
   event: 'token.expired_use' | 'token.revoked_use',
   token: string,
-  known?: { clientId: string; agentId: string },
+  known?: { clientId: string; agentId: string | null },
 ): void {
   const claims = decodeJwt(token);
   const clientId =
     known?.clientId ?? (typeof claims.client_id === 'string' ? claims.client_id : undefined);
-  const agentId = known?.agentId ?? claims.sub;
+  // A client's own token (client_credentials) names no agent.
+  const agentId = known ? (known.agentId ?? undefined) : claims.sub;
   ctx.security.record({
     event,
     outcome: 'denied',

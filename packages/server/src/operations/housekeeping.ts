@@ -1,12 +1,22 @@
 import type { Logger } from 'pino';
+import { settings } from '../config/settings.js';
 import type { SqlExecutor } from '../storage/driver.js';
 
 export type PurgeCounts = Record<string, number>;
 
-/** Deletes expired requests, codes, tokens, lockouts and sessions (security_purge_expired). */
-export async function purgeExpired(db: SqlExecutor): Promise<PurgeCounts | undefined> {
+const DEFAULT_UNUSED_CLIENT_TTL = Number(settings.CLIENT_REGISTRATION_UNUSED_TTL.default);
+
+/**
+ * Deletes expired requests, codes, tokens, lockouts and sessions, and clients nobody owns
+ * that went unused for `unusedClientTtl` seconds (security_purge_expired).
+ */
+export async function purgeExpired(
+  db: SqlExecutor,
+  unusedClientTtl = DEFAULT_UNUSED_CLIENT_TTL,
+): Promise<PurgeCounts | undefined> {
   const [row] = await db.query<{ counts: PurgeCounts | null }>(
-    'SELECT security_purge_expired() AS counts',
+    'SELECT security_purge_expired($1) AS counts',
+    [unusedClientTtl],
   );
   // NULL: another instance is purging right now.
   return row?.counts ?? undefined;
@@ -17,11 +27,12 @@ export function scheduleHousekeeping(
   db: SqlExecutor,
   logger: Logger,
   intervalSeconds: number,
+  unusedClientTtl = DEFAULT_UNUSED_CLIENT_TTL,
 ): () => void {
   if (intervalSeconds <= 0) return () => {};
   const run = async () => {
     try {
-      const counts = await purgeExpired(db);
+      const counts = await purgeExpired(db, unusedClientTtl);
       if (counts) logger.info({ purged: counts }, 'housekeeping: expired rows purged');
     } catch (error) {
       logger.error({ err: error }, 'housekeeping failed');

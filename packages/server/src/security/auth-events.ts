@@ -23,7 +23,9 @@ export function authenticationRefused(
         ? 'disabled'
         : outcome === 'principal_busy'
           ? 'busy'
-          : 'invalid_secret';
+          : outcome === 'principal_replayed'
+            ? 'assertion_replayed'
+            : 'invalid_secret';
   const events: SecurityEventInput[] = [
     {
       event: `${kind}.authentication`,

@@ -26,8 +26,11 @@ export interface NewRequest {
 /** Why an authorization request's client or redirect URI cannot be used. */
 export type ClientCheck = 'ok' | 'unknown_client' | 'redirect_mismatch';
 
+/** Who registered a client: an owner, the client itself (RFC 7591), or its metadata document. */
+export type ClientRegistrationKind = 'owner' | 'dynamic' | 'metadata_document';
+
 export type CreatedRequest =
-  | { outcome: 'ok'; expiresAt: Date; clientName: string }
+  | { outcome: 'ok'; expiresAt: Date; clientName: string; registration: ClientRegistrationKind }
   | { outcome: Exclude<ClientCheck, 'ok'> };
 
 /** An operation's own outcome, or the principal check's (auth/principal-call.ts). */
@@ -64,11 +67,12 @@ export type RotateRefusal =
   | 'expired'
   | 'agent_disabled';
 
+/** The agent fields are null for a client's own token (client_credentials). */
 export interface AccessTokenState {
   active: boolean;
   clientId: string;
-  agentId: string;
-  userEmail: string;
+  agentId: string | null;
+  userEmail: string | null;
   userName: string | null;
   emailVerified: boolean;
 }

@@ -2,6 +2,7 @@ import type { SqlExecutor } from './driver.js';
 import type {
   AccessTokenState,
   ClientCheck,
+  ClientRegistrationKind,
   CreatedRequest,
   ExchangeRefusal,
   GrantResult,
@@ -35,10 +36,10 @@ interface GrantColumns extends OutcomeColumns {
 interface AccessStateColumns {
   active: boolean;
   client_id: string;
-  agent_id: string;
-  user_email: string;
+  agent_id: string | null;
+  user_email: string | null;
   user_name: string | null;
-  email_verified: boolean;
+  email_verified: boolean | null;
 }
 
 function grantFrom<Refusal extends string>(row: GrantColumns | undefined): GrantResult<Refusal> {
@@ -121,6 +122,7 @@ export class OAuthStore {
       outcome: ClientCheck;
       expires_at: Date | null;
       client_name: string | null;
+      client_registration: ClientRegistrationKind | null;
     }>('SELECT * FROM oauth_create_request($1, $2, $3, $4, $5, $6, $7, $8)', [
       r.clientId,
       r.redirectUri,
@@ -132,7 +134,12 @@ export class OAuthStore {
       r.ttlSeconds,
     ]);
     if (row?.outcome === 'ok' && row.expires_at)
-      return { outcome: 'ok', expiresAt: row.expires_at, clientName: row.client_name ?? '' };
+      return {
+        outcome: 'ok',
+        expiresAt: row.expires_at,
+        clientName: row.client_name ?? '',
+        registration: row.client_registration ?? 'owner',
+      };
     return { outcome: row?.outcome === 'redirect_mismatch' ? row.outcome : 'unknown_client' };
   }
 
@@ -212,7 +219,7 @@ export class OAuthStore {
         agentId: row.agent_id,
         userEmail: row.user_email,
         userName: row.user_name,
-        emailVerified: row.email_verified,
+        emailVerified: row.email_verified === true,
       }
     );
   }

@@ -20,6 +20,8 @@ export interface NewClient {
   secretHash: string | null;
   name: string;
   redirectUris: string[];
+  /** RFC 7591 grant_types; by default authorization_code and refresh_token. */
+  grantTypes?: string[] | undefined;
 }
 
 /**
@@ -88,9 +90,20 @@ export async function insertClient(
   client: NewClient,
 ): Promise<string> {
   const [row] = await tx.query<{ id: string }>(
-    `INSERT INTO clients (client_id, secret_hash, name, redirect_uris, owner_id)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [client.clientId, client.secretHash, client.name, client.redirectUris, ownerId],
+    `INSERT INTO clients (client_id, secret_hash, name, redirect_uris, owner_id,
+                          token_endpoint_auth_method, grant_types)
+     VALUES ($1, $2, $3, $4, $5,
+             CASE WHEN $2::text IS NULL THEN 'none' ELSE 'client_secret_basic' END,
+             coalesce($6::text[], '{authorization_code,refresh_token}'))
+     RETURNING id`,
+    [
+      client.clientId,
+      client.secretHash,
+      client.name,
+      client.redirectUris,
+      ownerId,
+      client.grantTypes ?? null,
+    ],
   );
   if (!row) throw new Error('client was not created');
   return row.id;

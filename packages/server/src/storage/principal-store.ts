@@ -7,7 +7,11 @@ export type PrincipalKind = 'agent' | 'client' | 'user';
 /** What an authenticated operation sends the database in place of a secret. */
 export interface ProofArgs {
   id: string;
-  /** The PBKDF2 output of the presented secret; null when no secret was presented. */
+  /**
+   * The PBKDF2 output of the presented secret; for a verified private_key_jwt assertion,
+   * 'private_key_jwt:<jti hash>:<expiry>' (auth/client-assertion.ts); null when nothing was
+   * presented (a public client).
+   */
   proof: string | null;
   /** Derived for this request after an attempt was reserved; false: remembered. */
   fresh: boolean;
@@ -20,7 +24,9 @@ export type PrincipalOutcome =
   | 'principal_invalid'
   | 'principal_locked'
   | 'principal_busy'
-  | 'principal_disabled';
+  | 'principal_disabled'
+  /** A private_key_jwt assertion whose jti was used before (RFC 7523 §3 item 7). */
+  | 'principal_replayed';
 
 export interface OperationResult {
   outcome: string;

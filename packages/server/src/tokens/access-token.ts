@@ -5,10 +5,12 @@ import { randomToken } from '../crypto/random.js';
 import type { SigningKeyRing } from './signing-keys.js';
 
 export interface AccessTokenClaims {
+  /** The agent; for a client acting for itself (client_credentials), the client. */
   sub: string;
   client_id: string;
   scope: string;
-  model: string;
+  /** The agent's model; absent when no agent is involved. */
+  model?: string;
   /** The grant (refresh-token family) the token came from; lets revocation reach it. */
   gid: string;
   jti: string;
@@ -49,21 +51,22 @@ export class AccessTokens {
     private readonly ttlSeconds: number,
   ) {}
 
+  /** Without an agent, the token is the client's own (RFC 6749 §4.4, RFC 9068 §2.2: sub). */
   async issue(input: {
-    agentId: string;
+    agentId?: string;
     clientId: string;
     scope: string;
-    model: string;
+    model?: string;
     grantId: string;
   }): Promise<IssuedAccessToken> {
     const iat = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       iss: this.issuer,
-      sub: input.agentId,
+      sub: input.agentId ?? input.clientId,
       aud: input.clientId,
       client_id: input.clientId,
       scope: input.scope,
-      model: input.model,
+      ...(input.model === undefined ? {} : { model: input.model }),
       gid: input.grantId,
       jti: randomToken(16),
       iat,

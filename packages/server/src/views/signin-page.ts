@@ -6,6 +6,8 @@ export interface SignInPageInput {
   requestId: string;
   clientName: string;
   clientId: string;
+  /** Who registered the client: its owner, the client itself, or its metadata document. */
+  registration: 'owner' | 'dynamic' | 'metadata_document';
   scope: string;
   expiresAt: Date;
   issuer: string;
@@ -39,12 +41,36 @@ const POLL_SCRIPT = `(() => {
   setTimeout(poll, delay);
 })();`;
 
+/**
+ * Who is asking, as far as the server knows. A client that registered itself chose its own
+ * name, so that name is shown as its claim only. A metadata document's client is shown by
+ * the host of its client_id URL, which only that host's owner can publish (CIMD draft
+ * §"OAuth Phishing Attacks": display the hostname).
+ */
+function requester(input: SignInPageInput): { title: string; note: SafeHtml } {
+  if (input.registration === 'metadata_document') {
+    const host = new URL(input.clientId).host;
+    return {
+      title: host,
+      note: html`<p class="muted" id="client-identity">Asked by <strong>${host}</strong>, which names itself “${input.clientName}”. It is identified by its metadata document at <code>${input.clientId}</code>.</p>`,
+    };
+  }
+  if (input.registration === 'dynamic')
+    return {
+      title: input.clientName,
+      note: html`<p class="muted" id="client-identity">“${input.clientName}” registered itself with this server; nobody has verified that name. Its client_id is <code>${input.clientId}</code>.</p>`,
+    };
+  return { title: input.clientName, note: html`` };
+}
+
 /** The agent sign-in page (the success response of GET /authorize). */
 export function signInPage(input: SignInPageInput): string {
+  const asking = requester(input);
   const authRequest = {
     request_id: input.requestId,
     client_id: input.clientId,
     client_name: input.clientName,
+    client_registration: input.registration,
     scope: input.scope,
     expires_at: input.expiresAt.toISOString(),
     issuer: input.issuer,
@@ -53,20 +79,21 @@ export function signInPage(input: SignInPageInput): string {
   };
   const scopes = input.scope.split(' ');
   return layout({
-    title: `Sign in to ${input.clientName} — Auth Agent`,
+    title: `Sign in to ${asking.title} — Auth Agent`,
     nonce: input.nonce,
     attributes: html`data-auth-agent-page="sign-in" data-request-id="${input.requestId}"`,
     head: html`<meta name="auth-agent-request-id" content="${input.requestId}">
 <meta name="auth-agent-issuer" content="${input.issuer}">`,
     body: html`<div class="card" id="auth-agent-signin" data-request-id="${input.requestId}">
   <span class="badge">Auth Agent · for AI agents</span>
-  <h1>Sign in to ${input.clientName}</h1>
+  <h1>Sign in to ${asking.title}</h1>
+  ${asking.note}
   <p>This page is for <strong>AI agents</strong>. An agent signs in by sending its
   <code>agent_id</code> and <code>agent_secret</code> to this server's
   <code>/api/agent/authenticate</code> endpoint together with the request id below.
   Humans don't need to do anything here.</p>
   <p class="muted">Request id: <code id="request-id">${input.requestId}</code></p>
-  <p class="muted">${input.clientName} asks for: ${scopes.join(', ')}.</p>
+  <p class="muted">${asking.title} asks for: ${scopes.join(', ')}.</p>
   <div class="status" id="status" role="status" aria-live="polite" data-state="pending">Waiting for the agent to sign in…</div>
 </div>`,
     script: new SafeHtml(

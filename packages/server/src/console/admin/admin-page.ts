@@ -33,13 +33,24 @@ ${users.map(
 )}</tbody></table></div>`;
 }
 
+const UNOWNED: Record<string, string> = {
+  dynamic: 'nobody: registered itself (RFC 7591)',
+  metadata_document: 'nobody: metadata document',
+};
+
+/** The owner, or for a self-registered client how it came (an owner may claim it). */
+function ownerCell(row: AdminObject): SafeHtml {
+  if (row.owner_email !== null) return html`${row.owner_email}`;
+  return html`<span class="muted">${UNOWNED[row.registration ?? ''] ?? 'nobody'}</span>`;
+}
+
 function objectsTable(kind: 'agents' | 'websites', rows: AdminObject[], csrf: string) {
   if (rows.length === 0) return html`<p class="empty">None yet.</p>`;
   const detail = kind === 'agents' ? '/console/agents' : '/console/websites';
   return html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${rows.map(
   (r) =>
-    html`<tr><td><a href="${detail}/${r.id}">${r.name}</a></td><td><code>${r.public_id}</code></td><td>${r.owner_email}</td><td>${statusPill(r.disabled)}</td><td>${when(r.created_at)}</td><td>${toggle(kind, r.id, r.disabled, csrf)}</td></tr>`,
+    html`<tr><td><a href="${detail}/${r.id}">${r.name}</a></td><td><code>${r.public_id}</code></td><td>${ownerCell(r)}</td><td>${statusPill(r.disabled)}</td><td>${when(r.created_at)}</td><td>${toggle(kind, r.id, r.disabled, csrf)}</td></tr>`,
 )}</tbody></table></div>`;
 }
 

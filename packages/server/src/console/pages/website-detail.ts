@@ -11,6 +11,13 @@ import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
 import { websiteFields } from './website-form.js';
 
+const CLIENT_TYPES: Record<string, string> = {
+  client_secret_basic: 'confidential (client_secret_basic or client_secret_post)',
+  client_secret_post: 'confidential (client_secret_basic or client_secret_post)',
+  private_key_jwt: 'confidential (private_key_jwt: signs with its own key)',
+  none: 'public (PKCE, no secret)',
+};
+
 export function websiteDetailPage(
   c: ConsoleContext,
   session: ConsoleSession,
@@ -30,7 +37,7 @@ export function websiteDetailPage(
 <div class="grid">
 <section class="card" aria-labelledby="settings-h"><h2 id="settings-h">Settings</h2>
 <dl><dt>client_id</dt><dd><code>${client.client_id}</code></dd>
-<dt>Type</dt><dd>${client.confidential ? 'confidential (client_secret_basic or client_secret_post)' : 'public (PKCE, no secret)'}</dd>
+<dt>Type</dt><dd>${CLIENT_TYPES[client.token_endpoint_auth_method] ?? client.token_endpoint_auth_method}</dd>
 <dt>Created</dt><dd>${when(client.created_at)}</dd><dt>Active sign-ins</dt><dd>${String(activeGrants)}</dd></dl>
 ${postForm({ action: `${base}/edit`, csrf, body: html`${websiteFields({ name: client.name, redirectUris: client.redirect_uris.join('\n') })}<button type="submit">Save</button>` })}
 </section>

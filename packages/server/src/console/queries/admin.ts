@@ -29,7 +29,10 @@ export interface AdminObject {
   id: string;
   public_id: string;
   name: string;
-  owner_email: string;
+  /** Null for a client nobody owns (registered by itself or by its metadata document). */
+  owner_email: string | null;
+  /** Clients only: 'owner', 'dynamic' or 'metadata_document'. */
+  registration?: string;
   disabled: boolean;
   created_at: Date;
 }
@@ -42,11 +45,12 @@ export function listAllAgents(tx: SqlExecutor): Promise<AdminObject[]> {
   );
 }
 
+/** Every client, those nobody owns included (an admin sees them through RLS; owners never). */
 export function listAllClients(tx: SqlExecutor): Promise<AdminObject[]> {
   return tx.query<AdminObject>(
-    `SELECT c.id, c.client_id AS public_id, c.name, u.email AS owner_email,
+    `SELECT c.id, c.client_id AS public_id, c.name, u.email AS owner_email, c.registration,
             c.disabled_at IS NOT NULL AS disabled, c.created_at
-     FROM clients c JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC LIMIT 500`,
+     FROM clients c LEFT JOIN users u ON u.id = c.owner_id ORDER BY c.created_at DESC LIMIT 500`,
   );
 }
 

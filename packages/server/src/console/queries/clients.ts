@@ -5,14 +5,17 @@ export interface ClientRow {
   client_id: string;
   name: string;
   redirect_uris: string[];
+  /** Has a client secret (one that can be rotated). */
   confidential: boolean;
+  token_endpoint_auth_method: string;
   disabled: boolean;
-  owner_id: string;
+  /** Null for a client nobody owns; only an admin sees one. */
+  owner_id: string | null;
   created_at: Date;
 }
 
 const COLUMNS = `id, client_id, name, redirect_uris, secret_hash IS NOT NULL AS confidential,
-  disabled_at IS NOT NULL AS disabled, owner_id, created_at`;
+  token_endpoint_auth_method, disabled_at IS NOT NULL AS disabled, owner_id, created_at`;
 
 export function listOwnClients(tx: SqlExecutor, ownerId: string): Promise<ClientRow[]> {
   return tx.query<ClientRow>(

@@ -1,0 +1,14 @@
+import type { RateLimiters } from '../../security/rate-limit.js';
+
+/**
+ * The rate limits of outbound fetches (config/rate-limits.ts): per requesting address, per
+ * host fetched from, and all fetches together, so neither one caller nor many can turn the
+ * server into a crawler of someone's host. Throws 429 (rate_limited) when spent.
+ */
+export function fetchBudget(limits: RateLimiters): (host: string) => Promise<void> {
+  return async (host) => {
+    await limits.perIp('metadata_fetch');
+    await limits.perIdentity('metadata_fetch', `host:${host}`);
+    await limits.perIdentity('metadata_fetch_total', 'all');
+  };
+}

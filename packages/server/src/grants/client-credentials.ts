@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { oauthError } from '../errors.js';
+import { parseParams } from '../http/validate.js';
+import { parseClientScope } from '../oauth/scopes.js';
+import { createClientGrant } from '../storage/client-grant-store.js';
+import type { GrantHandler } from './grant-type.js';
+import { clientTokenResponse } from './issue-tokens.js';
+
+const schema = z.object({ scope: z.string().optional() });
+
+/**
+ * client_credentials grant (RFC 6749 §4.4): a confidential client that registered the grant
+ * gets an access token for itself: `sub` is the client, there is no refresh token (§4.4.3).
+ * Public clients and clients without the grant get unauthorized_client (§5.2).
+ */
+export const clientCredentialsGrant: GrantHandler = {
+  type: 'client_credentials',
+  async handle(ctx, client, params) {
+    const scope = parseClientScope(parseParams(schema, params).scope);
+    const result = await client.run((proof) =>
+      createClientGrant(ctx.db, ctx.principalStore, proof, {
+        scope,
+        ttlSeconds: ctx.config.accessTokenTtl,
+      }),
+    );
+    ctx.security.record({
+      event: 'token.client_credentials',
+      outcome: result.outcome === 'ok' ? 'success' : 'denied',
+      actor: { type: 'client', id: client.clientId },
+      target: { type: 'client', id: client.clientId },
+      clientId: client.clientId,
+      details: result.outcome === 'ok' ? {} : { reason: result.outcome },
+    });
+    if (result.outcome !== 'ok')
+      throw oauthError.unauthorizedClient(
+        'This client may not use client_credentials: it must authenticate and have registered the grant.',
+      );
+    return clientTokenResponse(ctx, client.clientId, { grantId: result.grantId, scope });
+  },
+};
