@@ -23,18 +23,44 @@ describe('discovery (RFC 8414)', () => {
         userinfo_endpoint: `${ISSUER}/userinfo`,
         jwks_uri: `${ISSUER}/.well-known/jwks.json`,
         response_types_supported: ['code'],
-        grant_types_supported: ['authorization_code', 'refresh_token'],
+        grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
         code_challenge_methods_supported: ['S256'],
         authorization_response_iss_parameter_supported: true,
         scopes_supported: ['openid', 'profile', 'email'],
         token_endpoint_auth_methods_supported: [
           'client_secret_basic',
           'client_secret_post',
+          'private_key_jwt',
           'none',
         ],
+        token_endpoint_auth_signing_alg_values_supported: ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'],
+        registration_endpoint: `${ISSUER}/register`,
+        client_id_metadata_document_supported: true,
       });
     },
   );
+
+  it('leaves out what is turned off: registration and metadata documents', async () => {
+    const off = await createHarness({
+      CLIENT_REGISTRATION: 'off',
+      CLIENT_ID_METADATA_DOCUMENTS: 'off',
+    });
+    try {
+      const metadata = (await (
+        await off.request('/.well-known/oauth-authorization-server')
+      ).json()) as Record<string, unknown>;
+      expect(metadata).not.toHaveProperty('registration_endpoint');
+      expect(metadata.client_id_metadata_document_supported).toBe(false);
+      const register = await off.request('/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ redirect_uris: ['https://app.example/cb'] }),
+      });
+      expect(register.status).toBe(404);
+    } finally {
+      await off.dispose();
+    }
+  });
 
   it('serves a JWKS without ever publishing the symmetric key', async () => {
     const response = await h.request('/.well-known/jwks.json');

@@ -1,22 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
-import { obtainTokens } from './support/flow.js';
-import { type ClientFixture, REDIRECT_URI } from './support/harness.js';
-
-const SPA = 'https://spa.example.com';
-const CONFIGURED = 'https://dashboard.example.com';
-
 let h: SecurityHarness;
-let publicClient: ClientFixture;
 
 beforeAll(async () => {
-  h = await securityHarness({ CORS_ORIGINS: CONFIGURED, MAX_BODY_BYTES: '2048' });
-  const owner = await h.createUser();
-  publicClient = await h.createClient(owner.email, {
-    public: true,
-    redirectUris: [`${SPA}/callback`, REDIRECT_URI],
-  });
+  h = await securityHarness({ MAX_BODY_BYTES: '2048' });
 }, HOOK_TIMEOUT);
 afterAll(() => h.dispose());
 
@@ -96,51 +84,7 @@ describe('security headers', () => {
   );
 });
 
-describe('CORS', () => {
-  const preflight = (path: string, origin: string) =>
-    h.request(path, {
-      method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST' },
-    });
-
-  it('gives nothing to an origin that is not configured', async () => {
-    const response = await h.request('/.well-known/openid-configuration', {
-      headers: { origin: 'https://evil.example' },
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    expect((await preflight('/introspect', 'https://evil.example')).status).toBe(403);
-  });
-
-  it('allows CORS_ORIGINS on the API', async () => {
-    const response = await preflight('/introspect', CONFIGURED);
-    expect(response.status).toBe(204);
-    expect(response.headers.get('access-control-allow-origin')).toBe(CONFIGURED);
-    expect(response.headers.get('access-control-allow-credentials')).toBeNull();
-  });
-
-  it("opens the token endpoint to a public client's registered origin, and only there", async () => {
-    const token = await preflight('/token', SPA);
-    expect(token.status).toBe(204);
-    expect(token.headers.get('access-control-allow-origin')).toBe(SPA);
-    expect((await preflight('/introspect', SPA)).status).toBe(403);
-
-    const agent = await h.createAgent((await h.createUser()).email);
-    const tokens = await obtainTokens(h, publicClient, agent);
-    const refresh = await h.request('/token', {
-      method: 'POST',
-      headers: { origin: SPA, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: tokens.refresh_token,
-        client_id: publicClient.client_id,
-      }).toString(),
-    });
-    expect(refresh.status).toBe(200);
-    expect(refresh.headers.get('access-control-allow-origin')).toBe(SPA);
-    expect(refresh.headers.get('vary')).toMatch(/Origin/);
-  });
-});
+// CORS per endpoint is tested in cors.test.ts.
 
 describe('HTTPS in production', () => {
   const production = {

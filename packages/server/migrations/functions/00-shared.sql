@@ -50,10 +50,11 @@ CREATE OR REPLACE FUNCTION oauth_redirect_uri_allowed(p_registered text[], p_pre
 RETURNS boolean
 LANGUAGE sql IMMUTABLE
 AS $$
-  SELECT p_presented = ANY (p_registered)
-    OR (p_public AND oauth_loopback_portless(p_presented) IS NOT NULL
-        AND oauth_loopback_portless(p_presented) IN (
-          SELECT oauth_loopback_portless(r) FROM unnest(p_registered) AS r))
+  -- EXISTS and coalesce: never NULL, which a caller's NOT would turn into "allowed".
+  SELECT coalesce(p_presented = ANY (p_registered), false)
+    OR (coalesce(p_public, false) AND EXISTS (
+          SELECT 1 FROM unnest(p_registered) AS r
+          WHERE oauth_loopback_portless(r) = oauth_loopback_portless(p_presented)))
 $$;
 
 REVOKE ALL ON FUNCTION

@@ -18,7 +18,7 @@ BEGIN
   WHERE c.client_id = p_client_id AND auth_enabled(c.disabled_at, u.disabled_at);
   IF ref IS NULL THEN
     outcome := 'unknown_client';
-  ELSIF NOT oauth_redirect_uri_allowed(uris, p_redirect_uri, public_client) THEN
+  ELSIF oauth_redirect_uri_allowed(uris, p_redirect_uri, public_client) IS NOT TRUE THEN
     ref := NULL;
     outcome := 'redirect_mismatch';
   ELSE

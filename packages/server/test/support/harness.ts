@@ -6,6 +6,7 @@ import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
 import { randomToken } from '../../src/crypto/random.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
+import type { ResolveHost } from '../../src/clients/outbound/guarded-lookup.js';
 import type { ServerContext } from '../../src/server-context.js';
 import { createServerContext } from '../../src/server-context.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
@@ -35,7 +36,12 @@ export interface Harness {
   createUser(email?: string): Promise<{ id: string; email: string; password: string }>;
   createClient(
     ownerEmail: string,
-    options?: { public?: boolean; redirectUris?: string[]; name?: string },
+    options?: {
+      public?: boolean;
+      redirectUris?: string[];
+      name?: string;
+      clientCredentials?: boolean;
+    },
   ): Promise<ClientFixture>;
   createAgent(
     ownerEmail: string,
@@ -54,8 +60,14 @@ const GENEROUS_RATE_LIMITS = Object.keys(DEFAULT_RATE_LIMITS)
   .map((name) => `${name}=100000/100000`)
   .join(',');
 
-/** A server on a fresh database, driven in-process through Hono's `app.request`. */
-export async function createHarness(env: Record<string, string> = {}): Promise<Harness> {
+/**
+ * A server on a fresh database, driven in-process through Hono's `app.request`.
+ * `resolveHost` replaces DNS for the server's outbound fetches (metadata documents, JWKS).
+ */
+export async function createHarness(
+  env: Record<string, string> = {},
+  options: { resolveHost?: ResolveHost } = {},
+): Promise<Harness> {
   const db = await openTestDatabase();
   const config = loadConfig({
     ISSUER,
@@ -72,7 +84,13 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
   });
   const logger = createLogger(config.logLevel, sink);
   const jwtSecret = config.jwtSecret ?? randomToken(48);
-  const ctx = createServerContext({ config, db: db.driver, logger, jwtSecret });
+  const ctx = createServerContext({
+    config,
+    db: db.driver,
+    logger,
+    jwtSecret,
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+  });
   const app = createApp(ctx);
   const iterations = config.pbkdf2Iterations;
   return {
@@ -93,6 +111,7 @@ export async function createHarness(env: Record<string, string> = {}): Promise<H
         name: options.name ?? 'Example Website',
         redirectUris: options.redirectUris ?? [REDIRECT_URI],
         public: options.public ?? false,
+        clientCredentials: options.clientCredentials ?? false,
         iterations,
       });
     },
