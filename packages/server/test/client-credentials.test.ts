@@ -45,7 +45,9 @@ describe('client_credentials', () => {
   });
 
   it('is introspected and revoked like any other token, and speaks for no agent at userinfo', async () => {
-    const { access_token } = (await (await form(service, grant)).json()) as { access_token: string };
+    const { access_token } = (await (await form(service, grant)).json()) as {
+      access_token: string;
+    };
     expect(await introspect(access_token)).toMatchObject({ active: true, sub: service.client_id });
     const userinfo = await h.request('/userinfo', {
       headers: { authorization: `Bearer ${access_token}` },
@@ -57,7 +59,9 @@ describe('client_credentials', () => {
   });
 
   it('stops working when the client is disabled', async () => {
-    const { access_token } = (await (await form(service, grant)).json()) as { access_token: string };
+    const { access_token } = (await (await form(service, grant)).json()) as {
+      access_token: string;
+    };
     await asSuperuser(h.db.driver, 'UPDATE clients SET disabled_at = now() WHERE client_id = $1', [
       service.client_id,
     ]);

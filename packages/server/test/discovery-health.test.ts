@@ -33,7 +33,13 @@ describe('discovery (RFC 8414)', () => {
           'private_key_jwt',
           'none',
         ],
-        token_endpoint_auth_signing_alg_values_supported: ['ES256', 'ES384', 'PS256', 'RS256', 'EdDSA'],
+        token_endpoint_auth_signing_alg_values_supported: [
+          'ES256',
+          'ES384',
+          'PS256',
+          'RS256',
+          'EdDSA',
+        ],
         registration_endpoint: `${ISSUER}/register`,
         client_id_metadata_document_supported: true,
       });

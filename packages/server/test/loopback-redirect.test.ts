@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authenticateAgent, checkStatus, startAuthorization, tokenRequest } from './support/flow.js';
+import {
+  authenticateAgent,
+  checkStatus,
+  startAuthorization,
+  tokenRequest,
+} from './support/flow.js';
 import {
   type AgentFixture,
   type ClientFixture,

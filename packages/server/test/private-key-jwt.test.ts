@@ -4,8 +4,6 @@ import { loadConfig } from '../src/config/load.js';
 import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 import { createServerContext } from '../src/server-context.js';
-import { asSuperuser } from './support/database.js';
-import { type DocumentServer, startDocumentServer } from './support/document-server.js';
 import {
   assertion,
   type ClientKey,
@@ -14,6 +12,8 @@ import {
   register,
   withAssertion,
 } from './support/client-keys.js';
+import { asSuperuser } from './support/database.js';
+import { type DocumentServer, startDocumentServer } from './support/document-server.js';
 import { authenticateAgent, checkStatus, startAuthorization } from './support/flow.js';
 import { createHarness, type Harness, ISSUER, REDIRECT_URI } from './support/harness.js';
 
@@ -53,7 +53,12 @@ async function expectInvalidClient(response: Response) {
 describe('a client that signs its requests with its own key', () => {
   it('gets a token with an assertion addressed to the token endpoint or to the issuer', async () => {
     for (const aud of [`${ISSUER}/token`, ISSUER]) {
-      const response = await withAssertion(h, '/token', await assertion(key, clientId, { aud }), CC);
+      const response = await withAssertion(
+        h,
+        '/token',
+        await assertion(key, clientId, { aud }),
+        CC,
+      );
       expect(response.status).toBe(200);
     }
   });
@@ -156,7 +161,9 @@ describe('a client that signs its requests with its own key', () => {
       clientId,
     ]);
     try {
-      await expectInvalidClient(await withAssertion(h, '/token', await assertion(key, clientId), CC));
+      await expectInvalidClient(
+        await withAssertion(h, '/token', await assertion(key, clientId), CC),
+      );
     } finally {
       await asSuperuser(h.db.driver, 'UPDATE clients SET disabled_at = NULL WHERE client_id = $1', [
         clientId,

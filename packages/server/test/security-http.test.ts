@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+
 let h: SecurityHarness;
 
 beforeAll(async () => {

@@ -19,7 +19,12 @@ export async function clientKey(kid = randomBytes(6).toString('hex')): Promise<C
 export function assertion(
   key: ClientKey,
   clientId: string,
-  claims: { aud?: string | string[]; exp?: string | number; jti?: string | null; iss?: string } = {},
+  claims: {
+    aud?: string | string[];
+    exp?: string | number;
+    jti?: string | null;
+    iss?: string;
+  } = {},
 ): Promise<string> {
   const jwt = new SignJWT(
     claims.jti === null ? {} : { jti: claims.jti ?? randomBytes(16).toString('base64url') },

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
 import { provisionAgent, provisionClient, provisionUser } from '../../src/accounts/provisioning.js';
+import type { ResolveHost } from '../../src/clients/outbound/guarded-lookup.js';
 import { loadConfig } from '../../src/config/load.js';
 import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
 import { randomToken } from '../../src/crypto/random.js';
 import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
-import type { ResolveHost } from '../../src/clients/outbound/guarded-lookup.js';
 import type { ServerContext } from '../../src/server-context.js';
 import { createServerContext } from '../../src/server-context.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
