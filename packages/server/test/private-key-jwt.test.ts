@@ -94,7 +94,7 @@ describe('a client that signs its requests with its own key', () => {
     });
     const otherApp = createApp(other);
     const replayed = await withAssertion(
-      { request: (path, init) => otherApp.request(new URL(path, ISSUER).href, init) },
+      { request: async (path, init) => otherApp.request(new URL(path, ISSUER).href, init) },
       '/token',
       once,
       CC,
