@@ -36,13 +36,19 @@ const SPECIAL_IPV6: Array<[string, number]> = [
   ['ff00::', 8], // multicast
 ];
 
-const special = new BlockList();
-for (const [network, prefix] of SPECIAL_IPV4) special.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of SPECIAL_IPV6) special.addSubnet(network, prefix, 'ipv6');
+// One list per family: Node's BlockList matches an IPv4 address against IPv6 rules through
+// its mapped form (::ffff:a.b.c.d), so ::/8 in a shared list would block every IPv4 address.
+function blockList(family: 'ipv4' | 'ipv6', subnets: Array<[string, number]>): BlockList {
+  const list = new BlockList();
+  for (const [network, prefix] of subnets) list.addSubnet(network, prefix, family);
+  return list;
+}
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
+const special = { ipv4: blockList('ipv4', SPECIAL_IPV4), ipv6: blockList('ipv6', SPECIAL_IPV6) };
+const loopback = {
+  ipv4: blockList('ipv4', [['127.0.0.0', 8]]),
+  ipv6: blockList('ipv6', [['::1', 128]]),
+};
 
 function family(address: string): 'ipv4' | 'ipv6' | undefined {
   if (isIPv4(address)) return 'ipv4';
@@ -53,10 +59,10 @@ function family(address: string): 'ipv4' | 'ipv6' | undefined {
 /** True for an address the server must not connect to; anything unparsable counts as one. */
 export function isSpecialUse(address: string): boolean {
   const kind = family(address);
-  return kind === undefined || special.check(address, kind);
+  return kind === undefined || special[kind].check(address, kind);
 }
 
 export function isLoopback(address: string): boolean {
   const kind = family(address);
-  return kind !== undefined && loopback.check(address, kind);
+  return kind !== undefined && loopback[kind].check(address, kind);
 }
