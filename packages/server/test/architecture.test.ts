@@ -40,7 +40,8 @@ function layer(path: string): number {
   if (['crypto', 'config'].includes(top)) return 0;
   if (['errors.ts', 'logger.ts', 'request-info.ts'].includes(path)) return 0;
   if (top === 'storage') return 1;
-  if (['accounts', 'auth', 'oauth', 'tokens', 'security', 'operations'].includes(top)) return 2;
+  if (['accounts', 'auth', 'clients', 'oauth', 'tokens', 'security', 'operations'].includes(top))
+    return 2;
   return 3;
 }
 
