@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertion, clientKey, withAssertion } from './support/client-keys.js';
 import { dnsStub } from './support/dns-stub.js';
 import { type DocumentServer, startDocumentServer } from './support/document-server.js';
 import {
@@ -109,6 +110,34 @@ describe('a client identified by the URL of its metadata document', () => {
         `${host}:${docs.port}`,
       );
       expect(dns.calls.get(host)).toBe(1);
+    }
+  });
+
+  it('may authenticate with private_key_jwt, keys in the document or at its jwks_uri', async () => {
+    const inline = await clientKey();
+    const remote = await clientKey();
+    docs.json('/keys.json', { keys: [remote.publicJwk] });
+    const signed = {
+      token_endpoint_auth_method: 'private_key_jwt',
+      grant_types: ['client_credentials'],
+    };
+    const clients = [
+      {
+        key: inline,
+        clientId: serve('/signed-inline.json', { ...signed, jwks: { keys: [inline.publicJwk] } }),
+      },
+      {
+        key: remote,
+        clientId: serve('/signed-remote.json', { ...signed, jwks_uri: `${docs.origin}/keys.json` }),
+      },
+    ];
+    const grant = { grant_type: 'client_credentials' };
+    for (const { key, clientId } of clients) {
+      const response = await withAssertion(h, '/token', await assertion(key, clientId), grant);
+      expect(response.status).toBe(200);
+      const impostor = await clientKey(key.kid);
+      const forged = await withAssertion(h, '/token', await assertion(impostor, clientId), grant);
+      expect(forged.status).toBe(401);
     }
   });
 
