@@ -5,7 +5,8 @@ import { sha256 } from '../crypto/digest.js';
 import { hashSecret } from '../crypto/pbkdf2.js';
 import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
-import { bearerToken, jsonObjectBody } from '../http/bearer.js';
+import { bearerToken } from '../http/bearer.js';
+import { jsonObjectBody } from '../http/json-body.js';
 import type { ServerContext } from '../server-context.js';
 import { NO_STORE, registrationResponse, storedClient } from './registration-response.js';
 
