@@ -64,7 +64,7 @@ ALTER TABLE grants ADD CONSTRAINT grants_agent_or_client_own CHECK (
   AND (agent_ref IS NULL) = (model IS NULL));
 
 -- Initial access tokens for POST /register when CLIENT_REGISTRATION=token (RFC 7591 §3).
--- Only the hash is stored; reached only through functions/10-client-registration.sql.
+-- Only the hash is stored; reached only through functions/11-client-registration.sql.
 CREATE TABLE registration_tokens (
   token_hash text PRIMARY KEY,
   created_by uuid REFERENCES users (id) ON DELETE CASCADE,

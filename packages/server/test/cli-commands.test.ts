@@ -195,6 +195,53 @@ describe('auth-agent next to a running server', () => {
   );
 
   it(
+    'makes an initial access token, and gives a client that registered itself an owner',
+    async () => {
+      const made = await cli('registration-token', 'create', '--uses', '2', '--ttl', '600');
+      expect(made).toMatchObject({
+        initial_access_token: expect.stringMatching(/^aa_iat_[A-Za-z0-9_-]{43}$/),
+        uses: 2,
+      });
+      const response = await s.remote.request('/register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'Walk-in', redirect_uris: [REDIRECT_URI] }),
+      });
+      expect(response.status).toBe(201);
+      const registered = (await response.json()) as Record<string, string>;
+      const clientId = registered.client_id ?? '';
+      const claim = (token: string) =>
+        s.cli(['client', 'claim', '--owner', admin.email, '--client-id', clientId], `${token}\n`);
+      ran.add('client claim');
+      const wrong = await claim('aa_rat_wrong');
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('No unclaimed');
+      const claimed = await claim(registered.registration_access_token ?? '');
+      expect(claimed.code).toBe(0);
+      expect(JSON.parse(claimed.stdout)).toEqual({
+        client_id: clientId,
+        owner: admin.email,
+        claimed: true,
+      });
+      const listed = await cli<Array<{ client_id: string }>>(
+        'client',
+        'list',
+        '--owner',
+        admin.email,
+        '--json',
+      );
+      expect(listed.map((c) => c.client_id)).toEqual([clientId]);
+      // The registration access token stopped working when the client got an owner.
+      const read = await s.remote.request(`/register/${clientId}`, {
+        headers: { authorization: `Bearer ${registered.registration_access_token}` },
+      });
+      expect(read.status).toBe(401);
+      expect(await cli('client', 'delete', clientId)).toEqual({ deleted: clientId });
+    },
+    SLOW,
+  );
+
+  it(
     'deletes a website, an agent and an account; what they held stops working',
     async () => {
       const tokens = await obtainTokens(s.remote, site, agent);
@@ -233,8 +280,9 @@ describe('auth-agent next to a running server', () => {
         (e) => `${e.event}:${(e.details as { action?: string }).action ?? ''}`,
       );
       const count = (name: string) => names.filter((n) => n === name).length;
-      expect(count('admin.action:create')).toBe(4);
-      expect(count('admin.action:delete')).toBe(3);
+      expect(count('admin.action:create')).toBe(5);
+      expect(count('admin.action:delete')).toBe(4);
+      expect(count('client.claimed:')).toBe(1);
       expect(count('admin.unlocked:')).toBe(3);
       expect(count('admin.secret_rotated:')).toBe(2);
       expect(count('admin.tokens_revoked:')).toBe(4);

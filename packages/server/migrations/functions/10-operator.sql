@@ -48,9 +48,10 @@ RETURNS TABLE (client_id text, name text, public boolean, redirect_uris text[],
                owner_email text, disabled boolean, locked boolean, created_at timestamptz)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
-  SELECT c.client_id, c.name, c.secret_hash IS NULL, c.redirect_uris, u.email,
+  -- A client that registered itself has no owner (owner_email NULL): hence the outer join.
+  SELECT c.client_id, c.name, c.token_endpoint_auth_method = 'none', c.redirect_uris, u.email,
          c.disabled_at IS NOT NULL, operator_subject_locked('client', c.client_id), c.created_at
-  FROM clients c JOIN users u ON u.id = c.owner_id
+  FROM clients c LEFT JOIN users u ON u.id = c.owner_id
   WHERE p_owner_email IS NULL OR lower(u.email) = lower(p_owner_email)
   ORDER BY c.created_at, c.client_id
 $$;

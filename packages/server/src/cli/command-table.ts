@@ -13,6 +13,7 @@ import {
 } from './incident-commands.js';
 import { agentList, clientList, userList } from './list-commands.js';
 import { migrate } from './migrate-command.js';
+import { clientClaim, registrationTokenCreate } from './registration-commands.js';
 
 /**
  * Every command that works on the database, in the order help lists them. Each runs
@@ -35,6 +36,8 @@ export const COMMANDS: readonly Command[] = [
   clientDelete,
   clientUnlock,
   clientRotateSecret,
+  clientClaim,
+  registrationTokenCreate,
   tokensRevoke,
   sessionsRevoke,
   keysRotate,

@@ -15,7 +15,8 @@ const created = (type: string, id: string, extra: Partial<SecurityEventInput> = 
     ...extra,
   }) satisfies SecurityEventInput;
 
-async function readStdin(): Promise<string> {
+/** stdin, without its final newline (a password, a registration access token). */
+export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)
@@ -157,12 +158,17 @@ export const clientCreate = defineCommand({
       type: 'boolean',
       help: 'A public client (a browser or native app): no secret, PKCE only.',
     },
+    'client-credentials': {
+      type: 'boolean',
+      help: 'Also allow the client_credentials grant: tokens for the website itself (not with --public).',
+    },
   },
   input: z.object({
     ownerEmail: z.string(),
     name: z.string(),
     redirectUris: z.array(z.string()),
     public: z.boolean(),
+    clientCredentials: z.boolean().optional(),
   }),
   prepare(line) {
     return {
@@ -170,6 +176,7 @@ export const clientCreate = defineCommand({
       name: required(line, 'name'),
       redirectUris: (line.values['redirect-uri'] as string[] | undefined) ?? [],
       public: line.values.public === true,
+      clientCredentials: line.values['client-credentials'] === true,
     };
   },
   async step({ db, config }, input) {

@@ -68,7 +68,7 @@ export const clientList = defineCommand({
     column('CLIENT_ID', (r) => r.client_id),
     column('NAME', (r) => r.name),
     column('TYPE', (r) => (r.public ? 'public' : 'confidential')),
-    column('OWNER', (r) => r.owner_email),
+    column('OWNER', (r) => r.owner_email ?? '(none: registered itself)'),
     column('STATUS', status),
     column('REDIRECT URIS', (r) => (r.redirect_uris as string[]).join(' ')),
     column('CREATED (UTC)', when),

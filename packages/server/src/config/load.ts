@@ -73,7 +73,6 @@ export interface Config {
   readonly clientMetadata: ClientMetadataSettings;
 }
 
-
 function normaliseIssuer(raw: string): string {
   let url: URL;
   try {

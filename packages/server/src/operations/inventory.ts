@@ -34,7 +34,8 @@ export interface ClientEntry {
   name: string;
   public: boolean;
   redirect_uris: string[];
-  owner_email: string;
+  /** Null for a client that registered itself and was not claimed. */
+  owner_email: string | null;
   disabled: boolean;
   locked: boolean;
   created_at: Date | string;

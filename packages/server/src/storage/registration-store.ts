@@ -53,7 +53,7 @@ function outcomeOf(row: { outcome: string; registration: RegistrationRecord | nu
  * Clients that register themselves: RFC 7591 registration, RFC 7592 management by
  * registration access token (only its SHA-256 is passed), metadata documents, and the keys
  * of private_key_jwt clients. One call to one function of
- * migrations/functions/10-client-registration.sql each.
+ * migrations/functions/11-client-registration.sql each.
  */
 export class RegistrationStore {
   constructor(private readonly db: SqlExecutor) {}
