@@ -9,7 +9,7 @@ import { createLogger } from '@auth-agent/server/dist/logger.js';
 import { createServerContext } from '@auth-agent/server/dist/server-context.js';
 import type { SqlDriver } from '@auth-agent/server/dist/storage/driver.js';
 import { openDatabase } from '@auth-agent/server/dist/storage/open.js';
-import { resolveJwtSecret } from '@auth-agent/server/dist/tokens/jwt-secret.js';
+import { resolveServerSecrets } from '@auth-agent/server/dist/tokens/server-secrets.js';
 import { serve } from '@hono/node-server';
 
 export interface DemoServer {
@@ -27,7 +27,7 @@ export interface DemoAccounts {
 
 /**
  * The server exactly as `auth-agent serve` builds it (config, embedded PGlite in `dataDir`,
- * generated JWT key, the HTTP app), started in this process so the demo can provision on
+ * generated key-encryption key and signing key, the HTTP app), started in this process so the demo can provision on
  * the same database while it runs: an embedded data dir admits one process at a time.
  */
 export async function startDemoServer(dataDir: string, port: number): Promise<DemoServer> {
@@ -40,9 +40,9 @@ export async function startDemoServer(dataDir: string, port: number): Promise<De
   });
   const db: SqlDriver = await openDatabase(config);
   const logger = createLogger(config.logLevel);
-  const app = createApp(
-    createServerContext({ config, db, logger, jwtSecret: resolveJwtSecret(config) }),
-  );
+  const ctx = createServerContext({ config, db, logger, secrets: resolveServerSecrets(config) });
+  await ctx.keys.ready();
+  const app = createApp(ctx);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: config.host }, () => resolve(s));
     s.once('error', reject);

@@ -7,6 +7,7 @@ import { fetchBudget } from './clients/outbound/fetch-budget.js';
 import { type ResolveHost, systemResolver } from './clients/outbound/guarded-lookup.js';
 import { OutboundFetcher } from './clients/outbound/outbound-fetch.js';
 import type { Config } from './config/load.js';
+import { DPoPVerifier } from './oauth/dpop-proof.js';
 import { Security } from './security/security.js';
 import { AccountStore } from './storage/account-store.js';
 import type { SqlDriver } from './storage/driver.js';
@@ -14,7 +15,10 @@ import { OAuthStore } from './storage/oauth-store.js';
 import { PrincipalStore } from './storage/principal-store.js';
 import { RegistrationStore } from './storage/registration-store.js';
 import { AccessTokens, deriveCodeKey } from './tokens/access-token.js';
-import { SigningKeyRing } from './tokens/signing-keys.js';
+import { IdTokens } from './tokens/id-token.js';
+import type { SigningKeyRing } from './tokens/key-ring.js';
+import type { ServerSecrets } from './tokens/server-secrets.js';
+import { createKeyRing } from './tokens/signing-keys.js';
 
 /** What every endpoint may use; built once per server by createServerContext below. */
 export interface ServerContext {
@@ -25,7 +29,14 @@ export interface ServerContext {
   readonly principalStore: PrincipalStore;
   /** Runs operations as a presented agent, client or user (auth/principal-call.ts). */
   readonly principals: PrincipalCalls;
+  /** The signing keys of access and ID tokens, and the published JWKS. */
+  readonly keys: SigningKeyRing;
   readonly accessTokens: AccessTokens;
+  /** Undefined unless OpenID Connect is on (asymmetric signing, see oidcEnabled). */
+  readonly idTokens: IdTokens | undefined;
+  /** DPoP proofs (RFC 9449) at the token endpoint and /userinfo. */
+  readonly dpop: DPoPVerifier;
+  readonly secrets: ServerSecrets;
   readonly codeKey: Uint8Array;
   readonly logger: Logger;
   /** Rate limits, the security log, metrics and alerts (src/security). */
@@ -37,16 +48,24 @@ export interface ServerContext {
   readonly clientKeys: ClientKeys;
 }
 
+/**
+ * OpenID Connect needs keys a relying party can verify with: an HS256 ID token would have
+ * to be signed with the client's secret (Core §10.1), which the server never keeps.
+ */
+export function oidcEnabled(config: Config): boolean {
+  return config.signingAlg !== 'HS256';
+}
+
 /** Builds the context once per server process (start-server.ts, tests, the demo). */
 export function createServerContext(input: {
   config: Config;
   db: SqlDriver;
   logger: Logger;
-  jwtSecret: string;
+  secrets: ServerSecrets;
   /** How outbound fetches resolve host names; tests pass a stub. */
   resolveHost?: ResolveHost;
 }): ServerContext {
-  const { config, db, logger, jwtSecret } = input;
+  const { config, db, logger, secrets } = input;
   const principalStore = new PrincipalStore(db, config.lockout);
   const security = new Security(config, db, logger);
   const registrations = new RegistrationStore(db);
@@ -63,6 +82,7 @@ export function createServerContext(input: {
     store: registrations,
     record: (event) => security.record(event),
   });
+  const keys = createKeyRing(db, config, secrets, logger);
   return {
     config,
     db,
@@ -71,12 +91,14 @@ export function createServerContext(input: {
     store: new OAuthStore(db, principalStore),
     accounts: new AccountStore(db, principalStore),
     principals: new PrincipalCalls(new ProofCache(), config.pbkdf2Iterations),
-    accessTokens: new AccessTokens(
-      new SigningKeyRing(db, jwtSecret),
-      config.issuer,
-      config.accessTokenTtl,
-    ),
-    codeKey: deriveCodeKey(jwtSecret),
+    keys,
+    accessTokens: new AccessTokens(keys, config.issuer, config.accessTokenTtl),
+    idTokens: oidcEnabled(config)
+      ? new IdTokens(keys, config.issuer, config.accessTokenTtl)
+      : undefined,
+    dpop: new DPoPVerifier(config.issuer),
+    secrets,
+    codeKey: deriveCodeKey(secrets.keyEncryptionKey),
     security,
     registrations,
     clientDocuments,

@@ -2,14 +2,15 @@ import cluster from 'node:cluster';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { listenControlSocket } from './cli/control-socket.js';
-import { type Config, productionWarnings } from './config/load.js';
+import type { Config } from './config/load.js';
+import { productionWarnings } from './config/production.js';
 import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
 import { assertPortAvailable, listenError } from './http/listen-check.js';
 import { scheduleHousekeeping } from './operations/housekeeping.js';
 import { createServerContext } from './server-context.js';
 import { openDatabase } from './storage/open.js';
-import { resolveJwtSecret } from './tokens/jwt-secret.js';
+import { resolveServerSecrets } from './tokens/server-secrets.js';
 
 export interface RunningServer {
   url: string;
@@ -23,10 +24,10 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   // A cluster worker shares the port the primary checked (cluster/workers.ts).
   if (cluster.isPrimary) await assertPortAvailable(config.host, config.port);
   const db = await openDatabase(config);
-  const jwtSecret = resolveJwtSecret(config);
-  const ctx = createServerContext({ config, db, logger, jwtSecret });
+  const ctx = createServerContext({ config, db, logger, secrets: resolveServerSecrets(config) });
   for (const warning of productionWarnings(config)) logger.warn(warning);
   await ctx.security.counters.ready();
+  await ctx.keys.ready();
   const app = createApp(ctx);
   const stopHousekeeping = scheduleHousekeeping(
     db,

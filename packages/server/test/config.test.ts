@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/load.js';
 import { settings } from '../src/config/settings.js';
 
+const GOOD = 'kQ8vN2pX7rT4wZ9bC3mF6hJ1sL5dG0aY';
+const OTHER = 'Vh3nR8qW1zK6tB9mP2xL5cF7gJ4sD0yA';
+
 describe('the config module', () => {
   it('has safe defaults for development', () => {
     const config = loadConfig({});
@@ -15,16 +18,38 @@ describe('the config module', () => {
       refreshTokenTtl: 2_592_000,
       authRequestTtl: 120,
       authCodeTtl: 60,
+      signingAlg: 'ES256',
+      jwksMaxAge: 300,
+      signingKeyActivationDelay: 600,
     });
   });
 
   it.each([
-    [{ NODE_ENV: 'production', ISSUER: 'https://a.example' }, /JWT_SECRET is not set/],
+    [{ NODE_ENV: 'production', ISSUER: 'https://a.example' }, /KEY_ENCRYPTION_KEY is not set/],
     [
-      { NODE_ENV: 'production', ISSUER: 'https://a.example', JWT_SECRET: 'x'.repeat(31) },
-      /shorter than 32 bytes/,
+      { NODE_ENV: 'production', ISSUER: 'https://a.example', KEY_ENCRYPTION_KEY: 'x'.repeat(31) },
+      /KEY_ENCRYPTION_KEY is shorter than 32 bytes/,
+    ],
+    [
+      { NODE_ENV: 'production', KEY_ENCRYPTION_KEY: 'change-me-change-me-change-me-change-me' },
+      /KEY_ENCRYPTION_KEY looks like a placeholder/,
+    ],
+    [{ NODE_ENV: 'production', SIGNING_ALG: 'HS256' }, /JWT_SECRET is not set/],
+    [
+      { NODE_ENV: 'production', SIGNING_ALG: 'HS256', JWT_SECRET: 'x'.repeat(31) },
+      /JWT_SECRET is shorter than 32 bytes/,
+    ],
+    [
+      { NODE_ENV: 'production', SIGNING_ALG: 'HS256', JWT_SECRET: GOOD, KEY_ENCRYPTION_KEY: GOOD },
+      /must be different secrets/,
     ],
     [{ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) }, /ISSUER must be https/],
+    [{ SIGNING_ALG: 'none' }, /SIGNING_ALG must be one of ES256, EdDSA, RS256, HS256/],
+    [{ SIGNING_ALG: 'es256' }, /SIGNING_ALG/],
+    [
+      { JWKS_MAX_AGE: '600', SIGNING_KEY_ACTIVATION_DELAY: '300' },
+      /SIGNING_KEY_ACTIVATION_DELAY \(300\) must be at least JWKS_MAX_AGE \(600\)/,
+    ],
     [{ ISSUER: 'not a url' }, /absolute URL/],
     [{ ISSUER: 'https://a.example/?x=1' }, /query or fragment/],
     [{ AUTH_CODE_TTL: '5' }, /AUTH_CODE_TTL must be an integer from 60 to 600/],
@@ -32,6 +57,8 @@ describe('the config module', () => {
     [{ PBKDF2_ITERATIONS: '99999' }, /PBKDF2_ITERATIONS/],
     [{ PORT: 'eighty' }, /PORT/],
     [{ JWT_SECRET: 'short' }, /JWT_SECRET is shorter than 32 bytes/],
+    [{ KEY_ENCRYPTION_KEY: 'short' }, /KEY_ENCRYPTION_KEY is shorter than 32 bytes/],
+    [{ KEY_ENCRYPTION_KEY: 'ab'.repeat(20) }, /KEY_ENCRYPTION_KEY has fewer than 12 different/],
     [{ JWT_SECRET: 'x'.repeat(64) }, /JWT_SECRET has fewer than 12 different characters/],
     [{ DATABASE_URL: 'mysql://u:p@db/app' }, /DATABASE_URL uses "mysql:\/\/"/],
     [{ DATABASE_URL: 'not a url' }, /DATABASE_URL is not a URL/],
@@ -58,15 +85,20 @@ describe('the config module', () => {
     expect(loadConfig({ AUTH_AGENT_DATA_DIR: '/srv/auth' }).dataDirIsDefault).toBe(false);
   });
 
-  it('accepts a safe production configuration', () => {
-    const config = loadConfig({
+  it('accepts a safe production configuration: ES256 with only KEY_ENCRYPTION_KEY', () => {
+    const safe = {
       NODE_ENV: 'production',
       ISSUER: 'https://auth.example/',
-      JWT_SECRET: 'kQ8vN2pX7rT4wZ9bC3mF6hJ1sL5dG0aY',
+      KEY_ENCRYPTION_KEY: GOOD,
       TRUST_PROXY: '1',
       CORS_ORIGINS: 'none',
-    });
+    };
+    const config = loadConfig(safe);
     expect(config.issuer).toBe('https://auth.example');
+    expect(config.signingAlg).toBe('ES256');
+    expect(config.jwtSecret).toBeUndefined();
+    const symmetric = loadConfig({ ...safe, SIGNING_ALG: 'HS256', JWT_SECRET: OTHER });
+    expect(symmetric.signingAlg).toBe('HS256');
   });
 
   it('documents every setting in docs/configuration.md', () => {

@@ -68,13 +68,24 @@ describe('discovery (RFC 8414)', () => {
     }
   });
 
-  it('serves a JWKS without ever publishing the symmetric key', async () => {
-    const response = await h.request('/.well-known/jwks.json');
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ keys: [] });
+  it('names the signing and DPoP algorithms and what OpenID Connect Discovery requires', async () => {
+    const metadata = (await (
+      await h.request('/.well-known/openid-configuration')
+    ).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      access_token_signing_alg_values_supported: ['ES256'],
+      id_token_signing_alg_values_supported: ['ES256'],
+      subject_types_supported: ['public'],
+      dpop_signing_alg_values_supported: ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'],
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      claims_parameter_supported: false,
+    });
+    expect(metadata.claims_supported).toEqual(
+      expect.arrayContaining(['sub', 'auth_time', 'nonce', 'at_hash', 'email', 'name', 'model']),
+    );
   });
 });
-
 describe('health', () => {
   it('reports liveness and readiness that touches the database', async () => {
     expect(await (await h.request('/health')).json()).toEqual({ status: 'ok' });

@@ -76,7 +76,7 @@ describe('an agent signs in to a website, end to end', () => {
     });
 
     const accessToken = String(tokens.access_token);
-    expect(decodeProtectedHeader(accessToken)).toMatchObject({ alg: 'HS256', typ: 'at+jwt' });
+    expect(decodeProtectedHeader(accessToken)).toMatchObject({ alg: 'ES256', typ: 'at+jwt' });
     const claims = decodeJwt(accessToken);
     expect(claims).toMatchObject({
       iss: ISSUER,

@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, obtainTokens, tokenRequest } from './support/flow.js';
 import {
@@ -47,10 +47,19 @@ async function introspect(token: string, as: ClientFixture = client, hint?: stri
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function forgedToken(claims: Record<string, unknown>, secret = h.jwtSecret, typ = 'at+jwt') {
+/** Signed with the server's own current key (or `key`), under its kid. */
+async function forgedToken(
+  claims: Record<string, unknown>,
+  options: { typ?: string; key?: CryptoKey | Uint8Array; alg?: string } = {},
+) {
+  const current = await h.ctx.keys.signingKey();
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256', typ })
-    .sign(new TextEncoder().encode(secret));
+    .setProtectedHeader({
+      alg: options.alg ?? current.alg,
+      typ: options.typ ?? 'at+jwt',
+      kid: current.kid,
+    })
+    .sign(options.key ?? current.key);
 }
 
 describe('POST /introspect (RFC 7662)', () => {
@@ -122,11 +131,16 @@ describe('POST /introspect (RFC 7662)', () => {
       'garbage',
       'a.b.c',
       `${tokens.access_token}x`,
-      await forgedToken(claims, 'a-completely-different-secret-of-enough-length'),
+      // Another key under the server's kid; an HMAC "signed" with a guessable key under it.
+      await forgedToken(claims, { key: (await generateKeyPair('ES256')).privateKey }),
+      await forgedToken(claims, { alg: 'HS256', key: new TextEncoder().encode('x'.repeat(32)) }),
       await forgedToken({ ...claims, iat: now - 7200, exp: now - 3600 }),
-      await forgedToken(claims, h.jwtSecret, 'JWT'),
+      await forgedToken(claims, { typ: 'JWT' }),
       await forgedToken({ ...claims, iss: 'https://evil.example' }),
     ];
+    // The server's key itself signs the same claims into an active token: each case above
+    // is refused for the one thing it changes.
+    expect(await introspect(await forgedToken(claims))).toMatchObject({ active: true });
     for (const token of cases) expect(await introspect(token)).toEqual({ active: false });
   });
 
@@ -212,10 +226,12 @@ describe('POST /revoke (RFC 7009)', () => {
 describe('GET and POST /userinfo', () => {
   const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
 
-  it('answers a missing token with a bare Bearer challenge', async () => {
+  it('answers a missing token with bare Bearer and DPoP challenges (RFC 9449 §7.1)', async () => {
     const response = await h.request('/userinfo');
     expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(`Bearer realm="${ISSUER}"`);
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${ISSUER}", DPoP realm="${ISSUER}", algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"`,
+    );
   });
 
   it.each(['not-a-jwt', 'a.b.c', ''])(

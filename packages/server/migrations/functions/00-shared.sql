@@ -57,8 +57,28 @@ AS $$
           WHERE oauth_loopback_portless(r) = oauth_loopback_portless(p_presented)))
 $$;
 
+-- RFC 9449 §11.1: whether a DPoP proof is new, remembering it if so (until p_expires_at, the
+-- end of its iat window). p_proof_hash is NULL when the request carried no proof. A proof
+-- seen before stays refused until its row expires, whichever instance saw it.
+CREATE OR REPLACE FUNCTION oauth_dpop_proof_fresh(p_proof_hash text, p_expires_at timestamptz)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  n integer;
+BEGIN
+  IF p_proof_hash IS NULL THEN RETURN true; END IF;
+  INSERT INTO dpop_proofs (proof_hash, expires_at) VALUES (p_proof_hash, p_expires_at)
+  ON CONFLICT (proof_hash) DO UPDATE SET expires_at = EXCLUDED.expires_at
+  WHERE dpop_proofs.expires_at <= now();
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n = 1;
+END
+$$;
+
 REVOKE ALL ON FUNCTION
   auth_enabled(timestamptz, timestamptz), oauth_request_status_of(text, timestamptz),
   auth_locked(timestamptz), auth_seconds_until(timestamptz),
-  oauth_loopback_portless(text), oauth_redirect_uri_allowed(text[], text, boolean)
+  oauth_loopback_portless(text), oauth_redirect_uri_allowed(text[], text, boolean),
+  oauth_dpop_proof_fresh(text, timestamptz)
 FROM PUBLIC;

@@ -35,10 +35,11 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$ SELECT (oauth_authorize_client(p_client_id, p_redirect_uri)).outcome $$;
 
 -- Stores a well-formed authorization request for a verified client and redirect URI, in the
--- same call as the check. Nothing is stored unless outcome is 'ok'.
+-- same call as the check. Nothing is stored unless outcome is 'ok'. p_nonce is the OpenID
+-- Connect nonce, for the ID token (NULL when none was sent).
 CREATE OR REPLACE FUNCTION oauth_create_request(p_client_id text, p_redirect_uri text,
   p_request_hash text, p_state text, p_code_challenge text, p_scope text, p_browser_hash text,
-  p_ttl_seconds integer)
+  p_ttl_seconds integer, p_nonce text)
 RETURNS TABLE (outcome text, expires_at timestamptz, client_name text, client_registration text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -53,9 +54,9 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO auth_requests (request_hash, client_ref, redirect_uri, state, code_challenge, scope,
-                             browser_hash, expires_at)
+                             browser_hash, nonce, expires_at)
   VALUES (p_request_hash, c.ref, p_redirect_uri, p_state, p_code_challenge, p_scope,
-          p_browser_hash, now() + make_interval(secs => p_ttl_seconds))
+          p_browser_hash, p_nonce, now() + make_interval(secs => p_ttl_seconds))
   RETURNING auth_requests.expires_at INTO expiry;
   RETURN QUERY SELECT 'ok'::text, expiry, c.client_name, c.registration;
 END
@@ -134,23 +135,25 @@ BEGIN
                      FROM auth_requests q WHERE q.request_hash = p_request_hash), 'not_found'), 0;
     RETURN;
   END IF;
+  -- Every sign-in authenticates the agent anew, so auth_time is now (OpenID Connect Core §2).
   INSERT INTO auth_codes (code_hash, request_hash, client_ref, agent_ref, redirect_uri,
-                          code_challenge, scope, model, expires_at)
+                          code_challenge, scope, model, nonce, auth_time, expires_at)
   VALUES (p_code_hash, p_request_hash, r.client_ref, v.ref, r.redirect_uri, r.code_challenge,
-          r.scope, p_model, now() + make_interval(secs => p_code_ttl_seconds));
+          r.scope, p_model, r.nonce, r.completed_at,
+          now() + make_interval(secs => p_code_ttl_seconds));
   RETURN QUERY SELECT 'ok'::text, 0;
 END
 $$;
 
 REVOKE ALL ON FUNCTION
   oauth_authorize_client(text, text), oauth_redirect_trusted(text, text),
-  oauth_create_request(text, text, text, text, text, text, text, integer),
+  oauth_create_request(text, text, text, text, text, text, text, integer, text),
   oauth_request_status(text), oauth_sign_in_begin(text, text, text, integer[]),
   oauth_complete_request(text, text, boolean, text, integer[], text, text, text, integer, integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   oauth_redirect_trusted(text, text),
-  oauth_create_request(text, text, text, text, text, text, text, integer),
+  oauth_create_request(text, text, text, text, text, text, text, integer, text),
   oauth_request_status(text), oauth_sign_in_begin(text, text, text, integer[]),
   oauth_complete_request(text, text, boolean, text, integer[], text, text, text, integer, integer)
 TO auth_agent_app;

@@ -1,16 +1,25 @@
 -- The token endpoint's grants (RFC 6749 §4.1.3 and §6). Each takes the calling client as
 -- (client_id, proof, fresh, source, policy) and checks it first (02-principals.sql); outcome is
--- then 'ok', a principal_* outcome, or the grant's own reason for refusing.
+-- then 'ok', a principal_* outcome, or the grant's own reason for refusing. A DPoP proof
+-- (RFC 9449) comes as its key's thumbprint p_dpop_jkt and p_dpop_proof, the hash that names
+-- it for replay detection until p_dpop_proof_expires (all NULL without a proof); a proof
+-- seen before is refused as 'dpop_replay' before anything else happens.
+-- On 'ok' the grant comes back with what its tokens need: the agent and the person it acts
+-- for (the ID token's claims), when the agent signed in (auth_time) and the nonce.
 
 -- Redeems a code (RFC 6749 §4.1.3, RFC 7636 §4.6) atomically: consumption, PKCE and
 -- redirect_uri checks and the new grant with its first refresh token happen in one call.
 -- A second redemption revokes the grant the first one created (RFC 6749 §4.1.2,
--- RFC 9700 §4.2.4). p_verifier_challenge is BASE64URL(SHA256(code_verifier)).
+-- RFC 9700 §4.2.4). p_verifier_challenge is BASE64URL(SHA256(code_verifier)). A public
+-- client's refresh family is bound to the proof's key (RFC 9449 §5); a confidential
+-- client's is not, since it authenticates.
 CREATE OR REPLACE FUNCTION oauth_exchange_code(p_client_id text, p_proof text, p_fresh boolean,
   p_source text, p_policy integer[], p_code_hash text, p_redirect_uri text,
-  p_verifier_challenge text, p_refresh_hash text, p_refresh_ttl_seconds integer)
-RETURNS TABLE (outcome text, retry_after integer, grant_id uuid, agent_id text, scope text,
-               model text)
+  p_verifier_challenge text, p_refresh_hash text, p_refresh_ttl_seconds integer,
+  p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz,
+  OUT outcome text, OUT retry_after integer, OUT grant_id uuid, OUT agent_id text,
+  OUT scope text, OUT model text, OUT nonce text, OUT auth_time timestamptz,
+  OUT user_email text, OUT user_name text, OUT email_verified boolean)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -18,11 +27,16 @@ DECLARE
   v record;
   c auth_codes%ROWTYPE;
   a agents%ROWTYPE;
-  new_grant uuid;
 BEGIN
+  retry_after := 0;
   SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
   IF v.outcome <> 'ok' THEN
-    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := v.outcome;
+    retry_after := v.retry_after;
+    RETURN;
+  END IF;
+  IF NOT oauth_dpop_proof_fresh(p_dpop_proof, p_dpop_proof_expires) THEN
+    outcome := 'dpop_replay';
     RETURN;
   END IF;
   UPDATE auth_codes SET consumed_at = now()
@@ -32,51 +46,56 @@ BEGIN
     IF EXISTS (SELECT 1 FROM auth_codes WHERE code_hash = p_code_hash AND client_ref = v.ref) THEN
       UPDATE grants SET revoked_at = now(), revoke_reason = 'code_replay'
       WHERE code_hash = p_code_hash AND revoked_at IS NULL;
-      RETURN QUERY SELECT 'replayed'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+      outcome := 'replayed';
     ELSE
-      RETURN QUERY SELECT 'invalid'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+      outcome := 'invalid';
     END IF;
     RETURN;
   END IF;
-  IF c.expires_at <= now() THEN
-    RETURN QUERY SELECT 'expired'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
-    RETURN;
-  END IF;
-  IF c.redirect_uri <> p_redirect_uri THEN
-    RETURN QUERY SELECT 'redirect_mismatch'::text, 0, NULL::uuid, NULL::text, NULL::text,
-                        NULL::text;
-    RETURN;
-  END IF;
-  IF c.code_challenge <> p_verifier_challenge THEN
-    RETURN QUERY SELECT 'pkce_mismatch'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
-    RETURN;
-  END IF;
+  outcome := CASE
+    WHEN c.expires_at <= now() THEN 'expired'
+    WHEN c.redirect_uri <> p_redirect_uri THEN 'redirect_mismatch'
+    WHEN c.code_challenge <> p_verifier_challenge THEN 'pkce_mismatch'
+  END;
+  IF outcome IS NOT NULL THEN RETURN; END IF;
   SELECT * INTO a FROM agents WHERE id = c.agent_ref;
   IF NOT auth_enabled(a.disabled_at, (SELECT u.disabled_at FROM users u WHERE u.id = a.owner_id)) THEN
-    RETURN QUERY SELECT 'agent_disabled'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := 'agent_disabled';
     RETURN;
   END IF;
   INSERT INTO grants (agent_ref, client_ref, agent_owner_id, client_owner_id, code_hash, scope,
-                      model, expires_at)
+                      model, auth_time, dpop_jkt, expires_at)
   SELECT c.agent_ref, c.client_ref, a.owner_id, cl.owner_id, c.code_hash, c.scope, c.model,
+         c.auth_time, CASE WHEN cl.token_endpoint_auth_method = 'none' THEN p_dpop_jkt END,
          now() + make_interval(secs => p_refresh_ttl_seconds)
   FROM clients cl WHERE cl.id = c.client_ref
-  RETURNING id INTO new_grant;
+  RETURNING id INTO grant_id;
   INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
-  VALUES (p_refresh_hash, new_grant, now() + make_interval(secs => p_refresh_ttl_seconds));
-  RETURN QUERY SELECT 'ok'::text, 0, new_grant, a.agent_id, c.scope, c.model;
+  VALUES (p_refresh_hash, grant_id, now() + make_interval(secs => p_refresh_ttl_seconds));
+  outcome := 'ok';
+  agent_id := a.agent_id;
+  scope := c.scope;
+  model := c.model;
+  nonce := c.nonce;
+  auth_time := c.auth_time;
+  user_email := a.user_email;
+  user_name := a.user_name;
+  email_verified := a.email_verified;
 END
 $$;
 
 -- Rotates a refresh token (RFC 6749 §6, RFC 9700 §4.14.2). Presenting a token that was
 -- already rotated is reuse: the whole family (the grant) is revoked. The token and its grant
 -- are read by primary key and the client compared afterwards: a plan joining on client_ref
--- scanned every grant of a busy client (bench/ANALYSIS.md).
+-- scanned every grant of a busy client (bench/ANALYSIS.md). A family bound to a DPoP key
+-- refreshes only with a proof of that key ('dpop_mismatch', the token stays unspent).
 CREATE OR REPLACE FUNCTION oauth_rotate_refresh(p_client_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[], p_token_hash text, p_scope text,
-  p_new_hash text, p_ttl_seconds integer)
-RETURNS TABLE (outcome text, retry_after integer, grant_id uuid, agent_id text, scope text,
-               model text)
+  p_new_hash text, p_ttl_seconds integer,
+  p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz,
+  OUT outcome text, OUT retry_after integer, OUT grant_id uuid, OUT agent_id text,
+  OUT scope text, OUT model text, OUT auth_time timestamptz,
+  OUT user_email text, OUT user_name text, OUT email_verified boolean)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -84,11 +103,17 @@ DECLARE
   v record;
   t refresh_tokens%ROWTYPE;
   g grants%ROWTYPE;
-  agent_public_id text;
+  a record;
 BEGIN
+  retry_after := 0;
   SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
   IF v.outcome <> 'ok' THEN
-    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := v.outcome;
+    retry_after := v.retry_after;
+    RETURN;
+  END IF;
+  IF NOT oauth_dpop_proof_fresh(p_dpop_proof, p_dpop_proof_expires) THEN
+    outcome := 'dpop_replay';
     RETURN;
   END IF;
   SELECT * INTO t FROM refresh_tokens WHERE token_hash = p_token_hash;
@@ -97,12 +122,16 @@ BEGIN
   END IF;
   -- Another client's token is answered exactly like an unknown one (RFC 6749 §5.2).
   IF g.id IS NULL OR g.client_ref IS DISTINCT FROM v.ref THEN
-    RETURN QUERY SELECT 'invalid'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := 'invalid';
     RETURN;
   END IF;
   -- RFC 6749 §6: a refresh may narrow the scope, never widen it; the token stays unspent.
   IF p_scope IS NOT NULL AND NOT (string_to_array(p_scope, ' ') <@ string_to_array(g.scope, ' ')) THEN
-    RETURN QUERY SELECT 'invalid_scope'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := 'invalid_scope';
+    RETURN;
+  END IF;
+  IF g.dpop_jkt IS NOT NULL AND g.dpop_jkt IS DISTINCT FROM p_dpop_jkt THEN
+    outcome := 'dpop_mismatch';
     RETURN;
   END IF;
   UPDATE refresh_tokens SET rotated_at = now()
@@ -110,30 +139,39 @@ BEGIN
   IF NOT FOUND THEN
     UPDATE grants SET revoked_at = now(), revoke_reason = 'refresh_reuse'
     WHERE id = t.grant_id AND revoked_at IS NULL;
-    RETURN QUERY SELECT 'reused'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := 'reused';
     RETURN;
   END IF;
   -- Locked after the token is spent, so a concurrent family revocation either lands first
   -- (seen here) or waits for this rotation to commit.
   SELECT * INTO g FROM grants WHERE id = t.grant_id FOR UPDATE;
   IF g.revoked_at IS NOT NULL THEN
-    RETURN QUERY SELECT 'revoked'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := 'revoked';
     RETURN;
   END IF;
   IF t.expires_at <= now() OR g.expires_at <= now() THEN
-    RETURN QUERY SELECT 'expired'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+    outcome := 'expired';
     RETURN;
   END IF;
-  SELECT a.agent_id INTO agent_public_id FROM agents a JOIN users u ON u.id = a.owner_id
-  WHERE a.id = g.agent_ref AND auth_enabled(a.disabled_at, u.disabled_at);
-  IF agent_public_id IS NULL THEN
-    RETURN QUERY SELECT 'agent_disabled'::text, 0, NULL::uuid, NULL::text, NULL::text, NULL::text;
+  SELECT ag.agent_id, ag.user_email, ag.user_name, ag.email_verified INTO a
+  FROM agents ag JOIN users u ON u.id = ag.owner_id
+  WHERE ag.id = g.agent_ref AND auth_enabled(ag.disabled_at, u.disabled_at);
+  IF NOT FOUND THEN
+    outcome := 'agent_disabled';
     RETURN;
   END IF;
   INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
   VALUES (p_new_hash, g.id, least(g.expires_at, now() + make_interval(secs => p_ttl_seconds)));
   UPDATE grants SET last_used_at = now() WHERE id = g.id;
-  RETURN QUERY SELECT 'ok'::text, 0, g.id, agent_public_id, coalesce(p_scope, g.scope), g.model;
+  outcome := 'ok';
+  grant_id := g.id;
+  agent_id := a.agent_id;
+  scope := coalesce(p_scope, g.scope);
+  model := g.model;
+  auth_time := g.auth_time;
+  user_email := a.user_email;
+  user_name := a.user_name;
+  email_verified := a.email_verified;
 END
 $$;
 
@@ -171,12 +209,16 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION
-  oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer),
-  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer),
+  oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer,
+                      text, text, timestamptz),
+  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
+                       text, timestamptz),
   oauth_client_credentials(text, text, boolean, text, integer[], text, integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-  oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer),
-  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer),
+  oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer,
+                      text, text, timestamptz),
+  oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
+                       text, timestamptz),
   oauth_client_credentials(text, text, boolean, text, integer[], text, integer)
 TO auth_agent_app;

@@ -39,15 +39,20 @@ AS $$
   WHERE t.token_hash = p_token_hash
 $$;
 
--- For /userinfo (RFC 6750 bearer, no client authentication).
-CREATE OR REPLACE FUNCTION oauth_access_token_state(p_jti text, p_grant_id uuid)
+-- For /userinfo (RFC 6750 bearer or RFC 9449 DPoP, no client authentication). With a DPoP
+-- proof, p_dpop_proof names it for replay detection (00-shared.sql): dpop_fresh is false
+-- when it was used before, here or at any other instance.
+CREATE OR REPLACE FUNCTION oauth_access_token_state(p_jti text, p_grant_id uuid,
+  p_dpop_proof text, p_dpop_proof_expires timestamptz)
 RETURNS TABLE (active boolean, client_id text, agent_id text, user_email text, user_name text,
-               email_verified boolean)
-LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+               email_verified boolean, dpop_fresh boolean)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
+DECLARE
+  fresh boolean := oauth_dpop_proof_fresh(p_dpop_proof, p_dpop_proof_expires);
 BEGIN
   RETURN QUERY
-  SELECT s.active, s.client_id, s.agent_id, s.user_email, s.user_name, s.email_verified
+  SELECT s.active, s.client_id, s.agent_id, s.user_email, s.user_name, s.email_verified, fresh
   FROM oauth_access_state(p_jti, p_grant_id) s;
 END
 $$;
@@ -141,12 +146,12 @@ $$;
 
 REVOKE ALL ON FUNCTION
   oauth_access_state(text, uuid), oauth_refresh_state(text),
-  oauth_access_token_state(text, uuid),
+  oauth_access_token_state(text, uuid, text, timestamptz),
   oauth_introspect(text, text, boolean, text, integer[], text, uuid, text),
   oauth_revoke(text, text, boolean, text, integer[], text, uuid, timestamptz, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-  oauth_access_token_state(text, uuid),
+  oauth_access_token_state(text, uuid, text, timestamptz),
   oauth_introspect(text, text, boolean, text, integer[], text, uuid, text),
   oauth_revoke(text, text, boolean, text, integer[], text, uuid, timestamptz, text)
 TO auth_agent_app;

@@ -1,35 +1,5 @@
--- Incident response, signing keys and housekeeping (the security guide's operations).
-
-CREATE OR REPLACE FUNCTION security_signing_keys()
-RETURNS TABLE (kid text, wrapped_key text, created_at timestamptz, revoked boolean)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  SELECT k.kid, k.wrapped_key, k.created_at, k.revoked_at IS NOT NULL FROM signing_keys k
-  ORDER BY k.created_at DESC, k.kid
-$$;
-
--- Adds a new current key; with p_revoke_others every other key (and the JWT_SECRET key,
--- named by p_env_kid) stops verifying at once.
-CREATE OR REPLACE FUNCTION security_rotate_signing_key(p_kid text, p_wrapped_key text,
-  p_revoke_others boolean, p_env_kid text)
-RETURNS integer
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-DECLARE
-  revoked integer := 0;
-BEGIN
-  INSERT INTO signing_keys (kid, wrapped_key) VALUES (p_kid, p_wrapped_key);
-  IF p_revoke_others THEN
-    UPDATE signing_keys SET revoked_at = now() WHERE kid <> p_kid AND revoked_at IS NULL;
-    GET DIAGNOSTICS revoked = ROW_COUNT;
-    INSERT INTO signing_keys (kid, wrapped_key, created_at, revoked_at)
-    VALUES (p_env_kid, NULL, '-infinity', now())
-    ON CONFLICT (kid) DO UPDATE SET revoked_at = coalesce(signing_keys.revoked_at, now());
-    revoked := revoked + 1;
-  END IF;
-  RETURN revoked;
-END
-$$;
+-- Incident response and housekeeping (the security guide's operations). Signing keys are in
+-- 10-signing-keys.sql.
 
 -- Incident response: revoke every live grant (and so its refresh tokens and access tokens)
 -- of everything, one agent, one client, or everything one owner owns.
@@ -139,18 +109,22 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('trusted_sources', n);
   DELETE FROM console_sessions WHERE expires_at < now();
   GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('sessions', n);
+  DELETE FROM dpop_proofs WHERE expires_at < now();
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('dpop_proofs', n);
+  -- Withdrawn keys verify nothing; rows without material still mark the JWT_SECRET key.
+  DELETE FROM signing_keys
+  WHERE wrapped_key IS NOT NULL AND coalesce(revoked_at, withdraw_at) < now() - interval '7 days';
+  GET DIAGNOSTICS n = ROW_COUNT; r := r || jsonb_build_object('signing_keys', n);
   RETURN r;
 END
 $$;
 
 REVOKE ALL ON FUNCTION
-  security_signing_keys(), security_rotate_signing_key(text, text, boolean, text),
   security_revoke_grants(text, text), security_revoke_sessions(),
   security_set_agent_secret(text, text), security_set_client_secret(text, text),
   security_active_grants(), security_purge_expired(integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
-  security_signing_keys(), security_rotate_signing_key(text, text, boolean, text),
   security_revoke_grants(text, text), security_revoke_sessions(),
   security_set_agent_secret(text, text), security_set_client_secret(text, text),
   security_active_grants(), security_purge_expired(integer)

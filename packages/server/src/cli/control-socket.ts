@@ -58,11 +58,11 @@ async function answer(ctx: ServerContext, raw: string): Promise<ControlReply> {
     };
   try {
     const host = { db: ctx.db, config: ctx.config, log: ctx.security.log };
-    return {
-      ok: true,
-      ...(await executeStep(command, request.input, host, request.actor)),
-      server,
-    };
+    const done = await executeStep(command, request.input, host, request.actor);
+    // A command may have changed the signing keys (keys rotate): this server reads them at
+    // once rather than at its next refresh.
+    await ctx.keys.reload();
+    return { ok: true, ...done, server };
   } catch (error) {
     const message = refusalMessage(error);
     // The error only: the input may hold a password.

@@ -9,7 +9,7 @@ import {
   unlockSubject,
 } from '../operations/incident-response.js';
 import type { LockoutSubject } from '../security/lockout.js';
-import { resolveJwtSecret } from '../tokens/jwt-secret.js';
+import { resolveServerSecrets } from '../tokens/server-secrets.js';
 import { type Command, defineCommand } from './command.js';
 import { positional } from './command-line.js';
 import { UsageError } from './usage-error.js';
@@ -20,25 +20,31 @@ import { UsageError } from './usage-error.js';
  */
 export const keysRotate = defineCommand({
   name: 'keys rotate',
-  summary: 'Add a new access-token signing key',
+  summary: 'Publish the next token signing key; it signs after SIGNING_KEY_ACTIVATION_DELAY',
   options: {
-    'revoke-all': {
+    emergency: {
       type: 'boolean',
-      help: 'Also retire every older key: every access token issued so far stops working.',
+      help: 'The new key signs at once; every other key is withdrawn and every grant revoked: every token stops working, agents sign in again.',
     },
+    'revoke-all': { type: 'boolean', help: 'The same as --emergency.' },
   },
   details:
-    'Tokens signed before stay valid until they expire, unless --revoke-all. Keys are stored wrapped under JWT_SECRET.',
-  input: z.object({ revokeAll: z.boolean() }),
-  prepare: (line) => ({ revokeAll: line.values['revoke-all'] === true }),
+    "The key it replaces stays published until the tokens it signed have expired (ACCESS_TOKEN_TTL + 60 s). The new key is sealed under KEY_ENCRYPTION_KEY; run this with the servers' SIGNING_ALG, KEY_ENCRYPTION_KEY, SIGNING_KEY_ACTIVATION_DELAY and ACCESS_TOKEN_TTL.",
+  input: z.object({ emergency: z.boolean() }),
+  prepare: (line) => ({
+    emergency: line.values.emergency === true || line.values['revoke-all'] === true,
+  }),
   step({ db, config }, input) {
-    // Runs where the database is open, so a running server wraps the key under its own secret.
-    // With PostgreSQL a generated stand-in would wrap it under a key no server has.
-    if (config.databaseUrl && !config.jwtSecret)
+    // Runs where the database is open, so a running server seals the key under its own
+    // KEY_ENCRYPTION_KEY. With PostgreSQL a generated stand-in would seal it under a key no
+    // server has.
+    if (config.databaseUrl && !config.keyEncryptionKey)
       throw new ConfigError(
-        'keys rotate needs JWT_SECRET: set it to the value your servers use (the new key is stored wrapped under it).',
+        'keys rotate needs KEY_ENCRYPTION_KEY: set it to the value your servers use (the new key is sealed under it).',
       );
-    return rotateKeys(db, resolveJwtSecret(config), input.revokeAll);
+    if (config.databaseUrl && config.signingAlg === 'HS256' && !config.jwtSecret)
+      throw new ConfigError('keys rotate needs JWT_SECRET: set it to the value your servers use.');
+    return rotateKeys(db, config, resolveServerSecrets(config), input.emergency);
   },
 });
 

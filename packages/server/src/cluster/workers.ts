@@ -4,7 +4,7 @@ import { describeDatabaseUrl } from '../config/database-url.js';
 import { type Config, ConfigError } from '../config/load.js';
 import { assertPortAvailable } from '../http/listen-check.js';
 import { openDatabase } from '../storage/open.js';
-import { resolveJwtSecret } from '../tokens/jwt-secret.js';
+import { resolveServerSecrets } from '../tokens/server-secrets.js';
 
 /** A worker that dies this many times within the window stops being replaced. */
 const CRASH_LIMIT = 5;
@@ -27,14 +27,19 @@ export function assertWorkersSupported(config: Config): void {
 /**
  * The cluster primary: migrates once, then forks `config.workers` servers that share the
  * port (node:cluster hands connections round-robin), replaces a worker that dies, and on
- * SIGTERM/SIGINT stops them all. Every worker gets the same JWT secret, generated here in
- * development when none is configured, so a token or code from one worker is valid at all.
+ * SIGTERM/SIGINT stops them all. Every worker gets the same secrets, generated here in
+ * development when none are configured, so a token or code from one worker is valid at all.
  */
 export async function runPrimary(config: Config, logger: Logger): Promise<number> {
   assertWorkersSupported(config);
   await assertPortAvailable(config.host, config.port);
   await (await openDatabase(config)).close();
-  const env = { JWT_SECRET: resolveJwtSecret(config), WORKERS: '1' };
+  const secrets = resolveServerSecrets(config);
+  const env = {
+    KEY_ENCRYPTION_KEY: secrets.keyEncryptionKey,
+    ...(secrets.jwtSecret ? { JWT_SECRET: secrets.jwtSecret } : {}),
+    WORKERS: '1',
+  };
   const crashes: number[] = [];
   let stopping = false;
   const fork = () => cluster.fork(env);

@@ -7,11 +7,17 @@ import {
 import { ConfigError } from './config-error.js';
 import { checkDatabaseUrl } from './database-url.js';
 import { type Env, flag, integer, read } from './env.js';
-import { jwtSecretProblem } from './jwt-secret-check.js';
+import { developmentSecretProblem, productionProblems } from './production.js';
 import { parseRateLimits, type RateLimits } from './rate-limits.js';
 import type { SettingName } from './settings.js';
+import {
+  SIGNING_ALGS,
+  type SigningAlg,
+  type SigningSettings,
+  signingSettings,
+} from './signing-settings.js';
 
-export { ConfigError };
+export { ConfigError, SIGNING_ALGS, type SigningAlg };
 
 /** How lockout counts (migrations/functions/03-lockout.sql, `p_policy`). */
 export interface LockoutPolicy {
@@ -23,7 +29,7 @@ export interface LockoutPolicy {
   trustedSourceSeconds: number;
 }
 
-export interface Config {
+export interface Config extends SigningSettings {
   readonly production: boolean;
   readonly port: number;
   readonly host: string;
@@ -36,8 +42,6 @@ export interface Config {
   readonly databasePoolSize: number;
   /** Server processes behind one port (node:cluster); PostgreSQL only. */
   readonly workers: number;
-  /** Undefined until `resolveJwtSecret` fills it (development generates one). */
-  readonly jwtSecret: string | undefined;
   readonly pbkdf2Iterations: number;
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
@@ -145,7 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     ...databaseUrls(env),
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 1, 500),
     workers: integer(env, 'WORKERS', 1, 64),
-    jwtSecret: read(env, 'JWT_SECRET') || undefined,
+    ...signingSettings(env),
     pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', 100_000, 10_000_000),
     accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 60, 86_400),
     refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 300, 31_536_000),
@@ -187,10 +191,14 @@ export function loadConfig(env: Env = process.env): Config {
     registration: registrationSettings(env),
     clientMetadata: clientMetadataSettings(env),
   };
-  assertSafeForProduction(config);
-  // Outside production a weak JWT_SECRET is refused on its own (production lists it with
-  // the other problems above); an unset one is generated (tokens/jwt-secret.ts).
-  const weakSecret = jwtSecretProblem(config.jwtSecret, config.production);
+  const problems = productionProblems(config);
+  if (problems.length > 0)
+    throw new ConfigError(
+      `Refusing to start with an unsafe production configuration:\n - ${problems.join('\n - ')}`,
+    );
+  // Outside production a weak secret is refused on its own (production lists it with the
+  // other problems above); an unset one is generated (tokens/server-secrets.ts).
+  const weakSecret = developmentSecretProblem(config);
   if (weakSecret) throw new ConfigError(weakSecret);
   return config;
 }
@@ -208,47 +216,4 @@ function databaseUrls(env: Env) {
       ? checkDatabaseUrl('DATABASE_MIGRATION_URL', migrationUrl)
       : undefined,
   };
-}
-
-/** The deployment checklist of the security guide, enforced where the server can see it. */
-export function assertSafeForProduction(config: Config): void {
-  if (!config.production) return;
-  const problems: string[] = [];
-  const secretProblem = jwtSecretProblem(config.jwtSecret, true);
-  if (secretProblem) problems.push(secretProblem);
-  if (!config.issuer.startsWith('https://'))
-    problems.push(`ISSUER must be https in production (got ${config.issuer}).`);
-  if (!config.trustProxy)
-    problems.push(
-      'TRUST_PROXY is not set: the server speaks plain HTTP, so in production it must sit behind a ' +
-        'TLS-terminating proxy that sets X-Forwarded-Proto (then set TRUST_PROXY=1).',
-    );
-  if (config.clientMetadata.allowLoopbackHttp)
-    problems.push(
-      'CLIENT_METADATA_ALLOW_LOOPBACK_HTTP is set: it lets anyone make this server fetch from its own ' +
-        'loopback interface, which is for development only. Unset it.',
-    );
-  if (config.corsOrigins === undefined)
-    problems.push(
-      'CORS_ORIGINS is not set; list the browser origins allowed to call the API ' +
-        '(comma-separated), or set it to `none`.',
-    );
-  if (problems.length > 0) {
-    throw new ConfigError(
-      `Refusing to start with an unsafe production configuration:\n - ${problems.join('\n - ')}`,
-    );
-  }
-}
-
-/** Production settings that are safe but weaker than they could be; logged at start. */
-export function productionWarnings(config: Config): string[] {
-  if (!config.production) return [];
-  const warnings: string[] = [];
-  if (!config.redisUrl)
-    warnings.push('REDIS_URL is not set: rate limits and alert counters are per instance.');
-  if (!config.alerts.webhookUrl)
-    warnings.push('ALERT_WEBHOOK_URL is not set: alerts are only written to the security log.');
-  if (!config.metricsToken)
-    warnings.push('METRICS_TOKEN is not set: /metrics answers loopback callers only.');
-  return warnings;
 }

@@ -34,9 +34,25 @@ export const settings = {
     default: '1',
     doc: 'Server processes (node:cluster) sharing the port; more than 1 needs DATABASE_URL.',
   },
+  SIGNING_ALG: {
+    default: 'ES256',
+    doc: 'Algorithm of access and ID tokens: ES256, EdDSA (Ed25519) or RS256, with keys published at /.well-known/jwks.json; HS256 opts into the original symmetric JWT_SECRET key (nothing to publish, so no ID tokens or OpenID Connect discovery).',
+  },
+  KEY_ENCRYPTION_KEY: {
+    default: '',
+    doc: 'Secret that seals the signing keys stored in the database (AES-256-GCM) and derives the authorization-code key; every instance and the CLI need the same. At least 32 bytes and 12 different characters; generated and kept in the data dir when unset outside production.',
+  },
   JWT_SECRET: {
     default: '',
-    doc: 'HS256 key for access tokens: at least 32 bytes and 12 different characters in every mode (a weaker one is refused); generated and kept in the data dir when unset outside production.',
+    doc: 'With SIGNING_ALG=HS256: the HMAC key of access tokens. At least 32 bytes and 12 different characters in every mode when set (a weaker one is refused); generated and kept in the data dir when unset outside production.',
+  },
+  JWKS_MAX_AGE: {
+    default: '300',
+    doc: 'Seconds verifiers may cache /.well-known/jwks.json (its Cache-Control max-age).',
+  },
+  SIGNING_KEY_ACTIVATION_DELAY: {
+    default: '600',
+    doc: 'Seconds a key made by `keys rotate` is published before it signs; at least JWKS_MAX_AGE, so every verifier has it first.',
   },
   PBKDF2_ITERATIONS: {
     default: '100000',

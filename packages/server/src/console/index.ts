@@ -3,6 +3,7 @@ import { rateLimit } from '../http/rate-limit.js';
 import type { ServerContext } from '../server-context.js';
 import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
+import { adminRotateKeysAction } from './admin/key-rotation.js';
 import type { ConsoleDeps, ConsoleOptions } from './deps.js';
 import { consoleErrorHandler } from './error-handler.js';
 import { consoleError } from './http/console-error.js';
@@ -90,6 +91,8 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/security/unlock', unlockAction(deps)],
     ['get', '/admin', adminView(deps)],
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
+    ['post', '/admin/keys/rotate', adminRotateKeysAction(deps, false)],
+    ['post', '/admin/keys/rotate-emergency', adminRotateKeysAction(deps, true)],
     ['post', '/admin/:target/:id/disable', adminToggleAction(deps, true)],
     ['post', '/admin/:target/:id/enable', adminToggleAction(deps, false)],
   ];

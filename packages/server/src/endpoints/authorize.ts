@@ -75,6 +75,7 @@ async function signIn(
     scope: request.scope,
     browserHash: sha256(browser),
     ttlSeconds: ctx.config.authRequestTtl,
+    nonce: request.nonce,
   });
   if (created.outcome !== 'ok') return untrusted(c, ctx, created.outcome, target.clientId);
   setBrowserBinding(c, ctx.config.issuer, browser);
@@ -112,7 +113,8 @@ async function documentProblem(ctx: ServerContext, clientId: string) {
 }
 
 /**
- * GET /authorize — RFC 6749 §4.1.1 with PKCE (RFC 7636) as OAuth 2.1 requires. A valid
+ * GET /authorize — RFC 6749 §4.1.1 with PKCE (RFC 7636) as OAuth 2.1 requires, and the
+ * OpenID Connect parameters of Core §3.1.2.1 (authorize-request.ts). A valid
  * request is stored in the same database call that checks its client and exact redirect URI;
  * an invalid one costs one call to learn whether its redirect URI may receive the error.
  */

@@ -2,18 +2,33 @@ import type { Context } from 'hono';
 import { ASSERTION_SIGNING_ALGS } from '../clients/metadata/jwks.js';
 import type { Config } from '../config/load.js';
 import { grantRegistry } from '../grants/registry.js';
+import { DPOP_ALGORITHMS } from '../oauth/dpop-proof.js';
 import { SUPPORTED_SCOPES } from '../oauth/scopes.js';
-import type { ServerContext } from '../server-context.js';
+import { oidcEnabled, type ServerContext } from '../server-context.js';
 
-const CLIENT_AUTH_METHODS = [
-  'client_secret_basic',
-  'client_secret_post',
-  'private_key_jwt',
-  'none',
-];
+const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 
-/** RFC 8414 §2 authorization server metadata; also served as openid-configuration. */
-export function serverMetadata(issuer: string) {
+/** OpenID Connect Discovery §3, beyond RFC 8414: only while ID tokens are issued. */
+function openIdMetadata(config: Config) {
+  return {
+    id_token_signing_alg_values_supported: [config.signingAlg],
+    claims_supported: [
+      ...['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'azp', 'at_hash'],
+      ...['name', 'email', 'email_verified', 'model'],
+    ],
+    claims_parameter_supported: false,
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+  };
+}
+
+/**
+ * RFC 8414 §2 authorization server metadata, also served as openid-configuration while
+ * OpenID Connect is on. It says exactly what the server does: the signing algorithm in use
+ * (RFC 9068 access tokens), the DPoP proof algorithms accepted (RFC 9449 §5.1).
+ */
+export function serverMetadata(config: Config) {
+  const { issuer } = config;
   return {
     issuer,
     authorization_endpoint: `${issuer}/authorize`,
@@ -29,20 +44,18 @@ export function serverMetadata(issuer: string) {
     response_modes_supported: ['query'],
     grant_types_supported: [...grantRegistry.keys()],
     code_challenge_methods_supported: ['S256'],
-    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    token_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
     token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGS],
-    introspection_endpoint_auth_methods_supported: [
-      'client_secret_basic',
-      'client_secret_post',
-      'private_key_jwt',
-    ],
+    introspection_endpoint_auth_methods_supported: AUTH_METHODS,
     introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGS],
-    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: [...AUTH_METHODS, 'none'],
     revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGS],
     authorization_response_iss_parameter_supported: true,
     subject_types_supported: ['public'],
     claims_supported: ['sub', 'email', 'email_verified', 'name', 'model'],
-    access_token_signing_alg_values_supported: ['HS256'],
+    access_token_signing_alg_values_supported: [config.signingAlg],
+    dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
+    ...(oidcEnabled(config) ? openIdMetadata(config) : {}),
   };
 }
 
@@ -61,11 +74,22 @@ export function registrationMetadata(config: Config) {
 }
 
 export function discoveryEndpoint(ctx: ServerContext) {
-  const body = { ...serverMetadata(ctx.config.issuer), ...registrationMetadata(ctx.config) };
+  const body = { ...serverMetadata(ctx.config), ...registrationMetadata(ctx.config) };
   return (c: Context) => c.json(body, 200, { 'Cache-Control': 'public, max-age=300' });
 }
 
-/** HS256 keys are secret, so the set is empty; it exists for clients that always fetch it. */
-export function jwksEndpoint() {
-  return (c: Context) => c.json({ keys: [] }, 200, { 'Cache-Control': 'public, max-age=300' });
+/**
+ * The public keys of every published signing key (RFC 7517 §5): the next key before it
+ * signs, the previous ones until their tokens expire. Cacheable for JWKS_MAX_AGE seconds,
+ * which is what the rotation's activation delay is measured against; the ETag lets a
+ * verifier revalidate for nothing. HS256 keys are secret: that deployment publishes none.
+ */
+export function jwksEndpoint(ctx: ServerContext) {
+  const cacheControl = `public, max-age=${ctx.config.jwksMaxAge}`;
+  return async (c: Context) => {
+    const { body, etag } = await ctx.keys.jwks();
+    const headers = { 'Cache-Control': cacheControl, ETag: etag };
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+    return c.body(body, 200, { ...headers, 'Content-Type': 'application/jwk-set+json' });
+  };
 }

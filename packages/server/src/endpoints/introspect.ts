@@ -10,7 +10,11 @@ import type { AccessTokenClaims } from '../tokens/access-token.js';
 const INACTIVE = { active: false } as const;
 const HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
-/** RFC 7662 §2.2: what an active token's client may learn about it. */
+/**
+ * RFC 7662 §2.2: what an active token's client may learn about it. A DPoP-bound access
+ * token says so and names its key (RFC 9449 §6.2), for the caller to check the proof it
+ * received; introspection itself takes no proof.
+ */
 function answer(
   ctx: ServerContext,
   clientId: string,
@@ -22,7 +26,8 @@ function answer(
     if (!claims) return INACTIVE;
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: claims.cnf ? 'DPoP' : 'Bearer',
+      ...(claims.cnf ? { cnf: { jkt: claims.cnf.jkt } } : {}),
       scope: claims.scope,
       client_id: claims.client_id,
       sub: claims.sub,

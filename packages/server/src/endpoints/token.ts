@@ -8,7 +8,8 @@ import type { ServerContext } from '../server-context.js';
 
 /**
  * POST /token — RFC 6749 §3.2. Form-encoded as the RFC requires; JSON is accepted for
- * older SDKs. Public clients may use it because every code is PKCE-bound.
+ * older SDKs. Public clients may use it because every code is PKCE-bound. A DPoP header
+ * (RFC 9449 §5) is checked before the grant runs; the grant binds its tokens to the key.
  */
 export function tokenEndpoint(ctx: ServerContext) {
   return async (c: Context): Promise<Response> => {
@@ -21,7 +22,12 @@ export function tokenEndpoint(ctx: ServerContext) {
         `Supported grant types: ${[...grantRegistry.keys()].join(', ')}.`,
       );
     const client = authenticatingClient(ctx, await input.client());
-    const body = await grant.handle(ctx, client, params);
+    const header = c.req.header('dpop');
+    const proof =
+      header === undefined
+        ? undefined
+        : await ctx.dpop.verify(header, { method: 'POST', path: '/token' });
+    const body = await grant.handle(ctx, client, params, proof);
     // RFC 6749 §5.1: token responses must not be cached.
     return c.json(body, 200, { 'Cache-Control': 'no-store', Pragma: 'no-cache' });
   };

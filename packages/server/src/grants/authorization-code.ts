@@ -24,6 +24,7 @@ const FAILURES: Record<ExchangeRefusal, string> = {
   redirect_mismatch: 'redirect_uri does not match the authorization request.',
   pkce_mismatch: 'code_verifier does not match the code_challenge.',
   agent_disabled: 'The agent is disabled.',
+  dpop_replay: 'The DPoP proof was already used.',
 };
 
 /** A replayed code is its own event (RFC 9700 §4.2.4: the grant it produced is revoked). */
@@ -46,7 +47,7 @@ function exchangeEvent(
 /** authorization_code grant: RFC 6749 §4.1.3 with PKCE verification (RFC 7636 §4.6). */
 export const authorizationCodeGrant: GrantHandler = {
   type: 'authorization_code',
-  async handle(ctx, client, params) {
+  async handle(ctx, client, params, dpop) {
     const input = parseParams(schema, params);
     if (!isValidVerifier(input.code_verifier)) {
       throw oauthError.invalidRequest(
@@ -61,11 +62,13 @@ export const authorizationCodeGrant: GrantHandler = {
         verifierChallenge: s256(input.code_verifier),
         refreshHash: sha256(refreshToken),
         refreshTtl: ctx.config.refreshTokenTtl,
+        proof: dpop,
       }),
     );
     const agentId = result.outcome === 'ok' ? result.agentId : null;
     ctx.security.record(exchangeEvent(client.clientId, result.outcome, agentId));
+    if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    return tokenResponse(ctx, client.clientId, result, refreshToken);
+    return tokenResponse(ctx, client.clientId, result, refreshToken, dpop?.jkt);
   },
 };

@@ -20,6 +20,9 @@ const FAILURES: Record<Exclude<RotateRefusal, 'invalid_scope'>, string> = {
   revoked: 'The refresh token has been revoked.',
   expired: 'The refresh token has expired.',
   agent_disabled: 'The agent or website is disabled.',
+  dpop_replay: 'The DPoP proof was already used.',
+  // RFC 9449 §5: a public client's refresh token is bound to the key it was issued for.
+  dpop_mismatch: 'This refresh token is bound to a DPoP key: send a DPoP proof made with it.',
 };
 
 const SPECIAL_EVENTS: Partial<Record<RotateRefusal, SecurityEventName>> = {
@@ -49,7 +52,7 @@ function refreshEvent(
 /** refresh_token grant: RFC 6749 §6, rotated on every use (OAuth 2.1 §4.3.1, RFC 9700 §4.14). */
 export const refreshTokenGrant: GrantHandler = {
   type: 'refresh_token',
-  async handle(ctx, client, params) {
+  async handle(ctx, client, params, dpop) {
     const input = parseParams(schema, params);
     const scope = input.scope === undefined ? undefined : parseScope(input.scope);
     const nextToken = randomToken(32);
@@ -59,13 +62,15 @@ export const refreshTokenGrant: GrantHandler = {
         scope,
         newHash: sha256(nextToken),
         ttl: ctx.config.refreshTokenTtl,
+        proof: dpop,
       }),
     );
     if (result.outcome === 'invalid_scope')
       throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
     const agentId = result.outcome === 'ok' ? result.agentId : null;
     ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId));
+    if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
-    return tokenResponse(ctx, client.clientId, result, nextToken);
+    return tokenResponse(ctx, client.clientId, result, nextToken, dpop?.jkt);
   },
 };

@@ -14,7 +14,7 @@ import { revokeEndpoint } from '../endpoints/revoke.js';
 import { tokenEndpoint } from '../endpoints/token.js';
 import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
-import type { ServerContext } from '../server-context.js';
+import { oidcEnabled, type ServerContext } from '../server-context.js';
 import { cors, openCors } from './cors.js';
 import { errorResponse } from './error-response.js';
 import { requireHttps } from './https.js';
@@ -117,16 +117,21 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       handler: discoveryEndpoint(ctx),
       guards: [publicMetadata],
     },
-    {
-      path: '/.well-known/openid-configuration',
-      methods: ['GET'],
-      handler: discoveryEndpoint(ctx),
-      guards: [publicMetadata],
-    },
+    // OpenID Connect Discovery only while ID tokens are issued (asymmetric signing).
+    ...(oidcEnabled(config)
+      ? [
+          {
+            path: '/.well-known/openid-configuration',
+            methods: ['GET'],
+            handler: discoveryEndpoint(ctx),
+            guards: [publicMetadata],
+          },
+        ]
+      : []),
     {
       path: '/.well-known/jwks.json',
       methods: ['GET'],
-      handler: jwksEndpoint(),
+      handler: jwksEndpoint(ctx),
       guards: [publicMetadata],
     },
     {

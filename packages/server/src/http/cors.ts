@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 
-const ALLOW_HEADERS = 'Authorization, Content-Type';
+// DPoP (RFC 9449) proofs come in their own header, from browser apps too.
+const ALLOW_HEADERS = 'Authorization, Content-Type, DPoP';
 const EXPOSE_HEADERS = 'Retry-After, X-Request-Id, WWW-Authenticate';
 // Browser-based OAuth clients may also send DPoP proofs (RFC 9449 §4.1) and read the nonce.
 const OPEN_ALLOW_HEADERS = 'Authorization, Content-Type, DPoP';

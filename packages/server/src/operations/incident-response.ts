@@ -1,9 +1,11 @@
 import { normalizeEmail } from '../accounts/email.js';
 import { generated } from '../accounts/generated.js';
+import type { Config } from '../config/load.js';
 import { hashSecret } from '../crypto/pbkdf2.js';
 import type { SecurityEventInput } from '../security/events.js';
 import { clearLockout, type LockoutSubject } from '../security/lockout.js';
 import type { SqlExecutor } from '../storage/driver.js';
+import type { ServerSecrets } from '../tokens/server-secrets.js';
 import { rotateSigningKey } from '../tokens/signing-keys.js';
 
 /**
@@ -26,19 +28,42 @@ export type RevokeScope =
   | { scope: 'client'; id: string }
   | { scope: 'user'; email: string };
 
+export interface KeyRotation {
+  kid: string;
+  alg: string;
+  /** When the new key starts signing (ISO 8601); it is published at once. */
+  signs_from: string;
+  revoked_keys: number;
+  revoked_grants: number;
+}
+
+/**
+ * `keys rotate`: the next signing key, published now and signing after
+ * SIGNING_KEY_ACTIVATION_DELAY. `emergency` (incident response): it signs at once, every
+ * other key is withdrawn and every grant revoked, so every token stops working and every
+ * agent must sign in again.
+ */
 export async function rotateKeys(
   db: SqlExecutor,
-  jwtSecret: string,
-  revokeAll: boolean,
-): Promise<IncidentResult<{ kid: string; revoked_keys: number }>> {
-  const { kid, revoked } = await rotateSigningKey(db, jwtSecret, revokeAll);
+  config: Config,
+  secrets: ServerSecrets,
+  emergency: boolean,
+): Promise<IncidentResult<KeyRotation>> {
+  const rotated = await rotateSigningKey(db, config, secrets, emergency);
+  const result: KeyRotation = {
+    kid: rotated.kid,
+    alg: rotated.alg,
+    signs_from: rotated.signsFrom.toISOString(),
+    revoked_keys: rotated.revokedKeys,
+    revoked_grants: rotated.revokedGrants,
+  };
   return {
-    result: { kid, revoked_keys: revoked },
+    result,
     event: {
       event: 'admin.keys_rotated',
       outcome: 'success',
-      target: { type: 'signing_key', id: kid },
-      details: { revoke_all: revokeAll, revoked_keys: revoked },
+      target: { type: 'signing_key', id: rotated.kid },
+      details: { emergency, ...result },
     },
   };
 }

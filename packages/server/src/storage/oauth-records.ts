@@ -21,6 +21,8 @@ export interface NewRequest {
   scope: string;
   browserHash: string;
   ttlSeconds: number;
+  /** OpenID Connect nonce, returned in the ID token. */
+  nonce: string | undefined;
 }
 
 /** Why an authorization request's client or redirect URI cannot be used. */
@@ -44,6 +46,19 @@ export interface IssuedGrant {
   agentId: string;
   scope: string;
   model: string;
+  /** When the agent signed in. */
+  authTime: Date;
+  /** The authentication request's nonce: on a code exchange only. */
+  nonce: string | null;
+  /** The person the agent acts for (the ID token's claims). */
+  user: { email: string; name: string | null; emailVerified: boolean };
+}
+
+/** A DPoP proof that came with a request, as the database call takes it (RFC 9449). */
+export interface PresentedProof {
+  jkt: string;
+  replayKey: string;
+  replayUntil: Date;
 }
 
 /** Either the grant, or the reason there is none. */
@@ -57,7 +72,8 @@ export type ExchangeRefusal =
   | 'replayed'
   | 'redirect_mismatch'
   | 'pkce_mismatch'
-  | 'agent_disabled';
+  | 'agent_disabled'
+  | 'dpop_replay';
 
 export type RotateRefusal =
   | 'invalid'
@@ -65,7 +81,9 @@ export type RotateRefusal =
   | 'reused'
   | 'revoked'
   | 'expired'
-  | 'agent_disabled';
+  | 'agent_disabled'
+  | 'dpop_replay'
+  | 'dpop_mismatch';
 
 /** The agent fields are null for a client's own token (client_credentials). */
 export interface AccessTokenState {
@@ -75,6 +93,8 @@ export interface AccessTokenState {
   userEmail: string | null;
   userName: string | null;
   emailVerified: boolean;
+  /** False when the request's DPoP proof was seen before (RFC 9449 §11.1). */
+  dpopFresh: boolean;
 }
 
 /** Introspection's view of a token that belongs to the asking client (RFC 7662 §2.2). */

@@ -9,14 +9,22 @@ import type {
   IntrospectedToken,
   NewRequest,
   Outcome,
+  PresentedProof,
   RequestState,
   RequestStatus,
   RotateRefusal,
   SignInOutcome,
   TokenReference,
 } from './oauth-records.js';
+import {
+  type AccessStateColumns,
+  type GrantColumns,
+  grantFrom,
+  type IntrospectionColumns,
+  introspectionFrom,
+  proofParams,
+} from './oauth-rows.js';
 import type { BeginResult, ProofArgs } from './principal-store.js';
-
 import {
   type BeginColumns,
   beginResult,
@@ -25,36 +33,6 @@ import {
 } from './principal-store.js';
 
 export type * from './oauth-records.js';
-
-interface GrantColumns extends OutcomeColumns {
-  grant_id: string | null;
-  agent_id: string | null;
-  scope: string | null;
-  model: string | null;
-}
-
-interface AccessStateColumns {
-  active: boolean;
-  client_id: string;
-  agent_id: string | null;
-  user_email: string | null;
-  user_name: string | null;
-  email_verified: boolean | null;
-}
-
-function grantFrom<Refusal extends string>(row: GrantColumns | undefined): GrantResult<Refusal> {
-  if (!row) throw new Error('grant function returned no row');
-  const retryAfter = row.retry_after ?? 0;
-  if (row.outcome !== 'ok') return { outcome: row.outcome as Refusal, retryAfter };
-  return {
-    outcome: 'ok',
-    retryAfter,
-    grantId: row.grant_id ?? '',
-    agentId: row.agent_id ?? '',
-    scope: row.scope ?? '',
-    model: row.model ?? '',
-  };
-}
 
 /**
  * Everything the OAuth endpoints may do to the database, phrased as domain steps. Each call
@@ -123,7 +101,7 @@ export class OAuthStore {
       expires_at: Date | null;
       client_name: string | null;
       client_registration: ClientRegistrationKind | null;
-    }>('SELECT * FROM oauth_create_request($1, $2, $3, $4, $5, $6, $7, $8)', [
+    }>('SELECT * FROM oauth_create_request($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
       r.clientId,
       r.redirectUri,
       r.requestHash,
@@ -132,6 +110,7 @@ export class OAuthStore {
       r.scope,
       r.browserHash,
       r.ttlSeconds,
+      r.nonce ?? null,
     ]);
     if (row?.outcome === 'ok' && row.expires_at)
       return {
@@ -179,10 +158,11 @@ export class OAuthStore {
       verifierChallenge: string;
       refreshHash: string;
       refreshTtl: number;
+      proof: PresentedProof | undefined;
     },
   ): Promise<GrantResult<ExchangeRefusal>> {
     const [row] = await this.db.query<GrantColumns>(
-      'SELECT * FROM oauth_exchange_code($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
+      'SELECT * FROM oauth_exchange_code($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
       [
         ...this.principal(client),
         input.codeHash,
@@ -190,6 +170,7 @@ export class OAuthStore {
         input.verifierChallenge,
         input.refreshHash,
         input.refreshTtl,
+        ...proofParams(input.proof),
       ],
     );
     return grantFrom(row);
@@ -197,20 +178,40 @@ export class OAuthStore {
 
   async rotateRefresh(
     client: ProofArgs,
-    input: { tokenHash: string; scope: string | undefined; newHash: string; ttl: number },
+    input: {
+      tokenHash: string;
+      scope: string | undefined;
+      newHash: string;
+      ttl: number;
+      proof: PresentedProof | undefined;
+    },
   ): Promise<GrantResult<RotateRefusal>> {
     const [row] = await this.db.query<GrantColumns>(
-      'SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5, $6, $7, $8, $9)',
-      [...this.principal(client), input.tokenHash, input.scope ?? null, input.newHash, input.ttl],
+      'SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      [
+        ...this.principal(client),
+        input.tokenHash,
+        input.scope ?? null,
+        input.newHash,
+        input.ttl,
+        ...proofParams(input.proof),
+      ],
     );
     return grantFrom(row);
   }
 
-  /** For /userinfo: the state of an access token's grant (undefined: no such grant). */
-  async accessTokenState(jti: string, grantId: string): Promise<AccessTokenState | undefined> {
+  /**
+   * For /userinfo: the state of an access token's grant (undefined: no such grant), and
+   * whether the request's DPoP proof is new (it is remembered in the same call).
+   */
+  async accessTokenState(
+    jti: string,
+    grantId: string,
+    proof: PresentedProof | undefined,
+  ): Promise<AccessTokenState | undefined> {
     const [row] = await this.db.query<AccessStateColumns>(
-      'SELECT * FROM oauth_access_token_state($1, $2)',
-      [jti, grantId],
+      'SELECT * FROM oauth_access_token_state($1, $2, $3, $4)',
+      [jti, grantId, ...proofParams(proof).slice(1)],
     );
     return (
       row && {
@@ -220,6 +221,7 @@ export class OAuthStore {
         userEmail: row.user_email,
         userName: row.user_name,
         emailVerified: row.email_verified === true,
+        dpopFresh: row.dpop_fresh,
       }
     );
   }
@@ -229,43 +231,16 @@ export class OAuthStore {
     client: ProofArgs,
     token: TokenReference,
   ): Promise<Outcome<'ok'> & { token: IntrospectedToken | undefined }> {
-    const [row] = await this.db.query<
-      OutcomeColumns & {
-        token_type: IntrospectedToken['tokenType'] | null;
-        active: boolean | null;
-        agent_id: string | null;
-        scope: string | null;
-        model: string | null;
-        issued_at: Date | null;
-        expires_at: Date | null;
-      }
-    >('SELECT * FROM oauth_introspect($1, $2, $3, $4, $5, $6, $7, $8)', [
-      ...this.principal(client),
-      token.access?.jti ?? null,
-      token.access?.grantId ?? null,
-      token.refreshHash ?? null,
-    ]);
-    if (!row) throw new Error('oauth_introspect returned no row');
-    const base = {
-      outcome: row.outcome as Outcome<'ok'>['outcome'],
-      retryAfter: row.retry_after ?? 0,
-    };
-    if (!row.token_type) return { ...base, token: undefined };
-    const common = { active: row.active === true, agentId: row.agent_id ?? '' };
-    return {
-      ...base,
-      token:
-        row.token_type === 'access_token'
-          ? { tokenType: 'access_token', ...common }
-          : {
-              tokenType: 'refresh_token',
-              ...common,
-              scope: row.scope ?? '',
-              model: row.model ?? '',
-              issuedAt: row.issued_at as Date,
-              expiresAt: row.expires_at as Date,
-            },
-    };
+    const [row] = await this.db.query<IntrospectionColumns>(
+      'SELECT * FROM oauth_introspect($1, $2, $3, $4, $5, $6, $7, $8)',
+      [
+        ...this.principal(client),
+        token.access?.jti ?? null,
+        token.access?.grantId ?? null,
+        token.refreshHash ?? null,
+      ],
+    );
+    return introspectionFrom(row);
   }
 
   /** RFC 7009: revokes the calling client's token; `revoked` says which kind was found. */

@@ -1,8 +1,9 @@
 import { hkdfSync } from 'node:crypto';
 import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
+import { SIGNING_ALGS } from '../config/load.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
-import type { SigningKeyRing } from './signing-keys.js';
+import type { SigningKey, SigningKeyRing } from './key-ring.js';
 
 export interface AccessTokenClaims {
   /** The agent; for a client acting for itself (client_credentials), the client. */
@@ -18,6 +19,8 @@ export interface AccessTokenClaims {
   exp: number;
   iss: string;
   aud: string;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to. */
+  cnf?: { jkt: string };
 }
 
 export interface IssuedAccessToken {
@@ -30,8 +33,17 @@ export type AccessTokenCheck =
   | { ok: false; reason: 'expired' | 'invalid' };
 
 /**
- * RFC 9068 access tokens: `typ: at+jwt`, HS256, with the claims of §2.2. The key ring
- * (security/signing-keys.ts) picks the signing key and finds verification keys by `kid`.
+ * The audience of an access token: the client it was issued to. The one place `aud` is
+ * decided, so that a resource indicator (RFC 8707) can become it.
+ */
+export function accessTokenAudience(grant: { clientId: string }): string {
+  return grant.clientId;
+}
+
+/**
+ * RFC 9068 access tokens: `typ: at+jwt`, with the claims of §2.2, signed with the key ring's
+ * current key (ES256 unless configured otherwise, tokens/key-ring.ts), which also finds
+ * verification keys by `kid`.
  */
 const MAX_REMEMBERED_TOKENS = 10_000;
 
@@ -58,12 +70,14 @@ export class AccessTokens {
     scope: string;
     model?: string;
     grantId: string;
+    /** The thumbprint of the DPoP key to bind the token to (RFC 9449 §6). */
+    dpopJkt?: string | undefined;
   }): Promise<IssuedAccessToken> {
     const iat = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       iss: this.issuer,
       sub: input.agentId ?? input.clientId,
-      aud: input.clientId,
+      aud: accessTokenAudience(input),
       client_id: input.clientId,
       scope: input.scope,
       ...(input.model === undefined ? {} : { model: input.model }),
@@ -71,10 +85,11 @@ export class AccessTokens {
       jti: randomToken(16),
       iat,
       exp: iat + this.ttlSeconds,
+      ...(input.dpopJkt ? { cnf: { jkt: input.dpopJkt } } : {}),
     };
-    const { kid, key } = await this.keys.signingKey();
+    const { kid, alg, key } = await this.keys.signingKey();
     const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid })
+      .setProtectedHeader({ alg, typ: 'at+jwt', kid })
       .sign(key);
     return { token, claims };
   }
@@ -102,25 +117,26 @@ export class AccessTokens {
     if (
       known &&
       known.claims.exp * 1000 > Date.now() &&
-      (await this.keys.verificationKey(known.kid)) === known.key
+      (await this.keys.verificationKey(known.kid))?.key === known.key
     )
       return { ok: true, claims: known.claims };
-    let used: { kid: string; key: CryptoKey } | undefined;
+    let used: SigningKey | undefined;
+    // A key verifies only tokens of its own algorithm, whatever the header claims.
     const keyFor = async (header: JWTHeaderParameters) => {
-      const key = header.kid ? await this.keys.verificationKey(header.kid) : undefined;
-      if (!key || !header.kid) throw new errors.JWKSNoMatchingKey();
-      used = { kid: header.kid, key };
-      return key;
+      const found = header.kid ? await this.keys.verificationKey(header.kid) : undefined;
+      if (!found || found.alg !== header.alg) throw new errors.JWKSNoMatchingKey();
+      used = found;
+      return found.key;
     };
     try {
       const { payload } = await jwtVerify(token, keyFor, {
-        algorithms: ['HS256'],
+        algorithms: [...SIGNING_ALGS],
         issuer: this.issuer,
         typ: 'at+jwt',
         requiredClaims: ['sub', 'aud', 'client_id', 'scope', 'jti', 'gid', 'exp', 'iat'],
       });
       const claims = payload as unknown as AccessTokenClaims;
-      if (used) this.remember(digest, { ...used, claims });
+      if (used) this.remember(digest, { kid: used.kid, key: used.key, claims });
       return { ok: true, claims };
     } catch (error) {
       if (error instanceof errors.JWTExpired) return { ok: false, reason: 'expired' };

@@ -9,6 +9,7 @@ import { createApp } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import type { ServerContext } from '../../src/server-context.js';
 import { createServerContext } from '../../src/server-context.js';
+import type { ServerSecrets } from '../../src/tokens/server-secrets.js';
 import { openTestDatabase, type TestDatabase } from './database.js';
 
 export const ISSUER = 'http://auth.test';
@@ -28,7 +29,8 @@ export interface AgentFixture {
 export interface Harness {
   app: Hono;
   ctx: ServerContext;
-  jwtSecret: string;
+  /** The secrets the server runs with (generated unless `env` sets them). */
+  secrets: ServerSecrets;
   db: TestDatabase;
   /** Every log line the server wrote, raw. */
   logs: string[];
@@ -61,14 +63,15 @@ const GENEROUS_RATE_LIMITS = Object.keys(DEFAULT_RATE_LIMITS)
   .join(',');
 
 /**
- * A server on a fresh database, driven in-process through Hono's `app.request`.
- * `resolveHost` replaces DNS for the server's outbound fetches (metadata documents, JWKS).
+ * A server on a fresh database (or `options.db`, shared with another harness: two instances
+ * of one deployment), driven in-process through Hono's `app.request`. `resolveHost` replaces
+ * DNS for the server's outbound fetches (metadata documents, JWKS).
  */
 export async function createHarness(
   env: Record<string, string> = {},
-  options: { resolveHost?: ResolveHost } = {},
+  options: { resolveHost?: ResolveHost; db?: TestDatabase } = {},
 ): Promise<Harness> {
-  const db = await openTestDatabase();
+  const db = options.db ?? (await openTestDatabase());
   const config = loadConfig({
     ISSUER,
     LOG_LEVEL: 'info',
@@ -83,20 +86,24 @@ export async function createHarness(
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const jwtSecret = config.jwtSecret ?? randomToken(48);
+  const secrets: ServerSecrets = {
+    keyEncryptionKey: config.keyEncryptionKey ?? randomToken(48),
+    jwtSecret: config.signingAlg === 'HS256' ? (config.jwtSecret ?? randomToken(48)) : undefined,
+  };
   const ctx = createServerContext({
     config,
     db: db.driver,
     logger,
-    jwtSecret,
+    secrets,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   });
+  await ctx.keys.ready();
   const app = createApp(ctx);
   const iterations = config.pbkdf2Iterations;
   return {
     app,
     ctx,
-    jwtSecret,
+    secrets,
     db,
     logs,
     request: async (path, init) => app.request(new URL(path, ISSUER).href, init),

@@ -12,6 +12,7 @@ import { actionButton, notice, statusPill, when } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
 import { requireAdmin } from './guard.js';
+import { signingKeysCard } from './key-rotation.js';
 
 function toggle(kind: string, id: string, disabled: boolean, csrf: string): SafeHtml {
   return actionButton({
@@ -73,6 +74,7 @@ export function adminView(deps: ConsoleDeps) {
 <p>Revoke every refresh and access token of every agent and website. Agents must sign in again.</p>
 <div class="actions">${actionButton({ action: '/console/admin/revoke-all', csrf, text: 'Revoke all tokens', style: 'danger' })}
 <a class="button secondary" href="/console/security">Security log</a></div></section>
+${await signingKeysCard(deps, csrf)}
 <section class="card" aria-labelledby="users-h"><h2 id="users-h">Users</h2>${usersTable(users, session.userId, csrf)}</section>
 <section class="card" aria-labelledby="agents-h"><h2 id="agents-h">Agents</h2>${objectsTable('agents', agents, csrf)}</section>
 <section class="card" aria-labelledby="sites-h"><h2 id="sites-h">Websites</h2>${objectsTable('websites', clients, csrf)}</section>`,

@@ -14,6 +14,10 @@ const NOTICES: Record<string, string> = {
   'email-verified': 'Email address confirmed.',
   'logged-out': 'You are logged out.',
   'tokens-revoked': 'All tokens of all agents and websites were revoked.',
+  'key-rotated':
+    'The next signing key is published. It starts signing once verifiers have had time to fetch it.',
+  'key-rotated-emergency':
+    'A new signing key signs now. Every other key is withdrawn and every token revoked: agents must sign in again.',
   unlocked: 'Unlocked. It can sign in again from everywhere.',
   'not-locked': 'That was not locked.',
   'not-yours': 'Nothing of yours has that id or email.',
