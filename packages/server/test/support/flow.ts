@@ -117,8 +117,9 @@ export async function signIn(
   client: ClientFixture,
   agent: AgentFixture,
   model = 'test-model-1',
+  overrides: Record<string, string | undefined> = {},
 ): Promise<SignedIn> {
-  const started = await startAuthorization(h, client);
+  const started = await startAuthorization(h, client, overrides);
   const auth = await authenticateAgent(h, started.requestId, agent, model);
   if (auth.status !== 200) throw new Error(`agent authentication failed: ${auth.status}`);
   const status = await checkStatus(h, started.requestId, started.cookie);
