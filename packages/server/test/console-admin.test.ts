@@ -117,6 +117,37 @@ describe('admin', () => {
     expect(await introspect(site, fresh.access_token)).toBe(true);
   });
 
+  it('rotates the signing key: the next key is published, and the page shows it', async () => {
+    const kids = async () =>
+      (
+        (await (await h.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
+      ).keys.map((k) => k.kid);
+    const [current] = await kids();
+    await admin.get('/console/admin');
+    expect(admin.lastHtml).toContain(String(current));
+    expect((await admin.post('/console/admin/keys/rotate')).status).toBe(303);
+    const published = await kids();
+    expect(published).toHaveLength(2);
+    expect(published[1]).toBe(current);
+    await admin.get('/console/admin?done=key-rotated');
+    expect(admin.lastHtml).toContain(String(published[0]));
+    expect(admin.lastHtml).toContain('signs from');
+    expect(admin.lastHtml).toContain('The next signing key is published.');
+  });
+
+  it('emergency rotation withdraws every other key and ends every token', async () => {
+    const owner = await h.createUser();
+    const site = await h.createClient(owner.email);
+    const agent = await h.createAgent(owner.email);
+    const before = await obtainTokens(h, site, agent);
+    expect((await admin.post('/console/admin/keys/rotate-emergency')).status).toBe(303);
+    expect(await introspect(site, before.access_token)).toBe(false);
+    const jwks = (await (await h.request('/.well-known/jwks.json')).json()) as { keys: unknown[] };
+    expect(jwks.keys).toHaveLength(1);
+    const after = await obtainTokens(h, site, agent);
+    expect(await introspect(site, after.access_token)).toBe(true);
+  });
+
   it('links the security log, which shows an admin the events of every owner', async () => {
     await admin.get('/console/admin');
     expect(admin.lastHtml).toContain('href="/console/security"');

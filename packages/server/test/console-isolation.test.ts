@@ -113,5 +113,10 @@ describe("one owner cannot reach another owner's objects over HTTP", () => {
     expect((await alice.browser.post(`/console/admin/agents/${bobAgent.id}/disable`)).status).toBe(
       404,
     );
+    const kids = async () => await (await h.request('/.well-known/jwks.json')).text();
+    const published = await kids();
+    for (const path of ['/console/admin/keys/rotate', '/console/admin/keys/rotate-emergency'])
+      expect((await alice.browser.post(path)).status).toBe(404);
+    expect(await kids()).toBe(published);
   });
 });

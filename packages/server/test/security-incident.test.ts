@@ -12,7 +12,12 @@ import { type AgentFixture, type ClientFixture, REDIRECT_URI } from './support/h
 
 /** Spawning the CLI takes about a second per command. */
 const SLOW = 60_000;
-const JWT_SECRET = 'incident-test-key-Zq8vN3xR7pL2mW9tB4yK6cH1jF5dG0sA';
+/** What the servers and the CLI share: the key that seals signing keys, and the timings. */
+const SHARED = {
+  KEY_ENCRYPTION_KEY: 'incident-test-key-Zq8vN3xR7pL2mW9tB4yK6cH1jF5dG0sA',
+  JWKS_MAX_AGE: '1',
+  SIGNING_KEY_ACTIVATION_DELAY: '3',
+};
 let h: SecurityHarness;
 let owner: { id: string; email: string; password: string };
 let client: ClientFixture;
@@ -25,7 +30,7 @@ let client: ClientFixture;
  */
 async function cli(...args: string[]): Promise<Record<string, unknown>> {
   if (backend === 'postgres') {
-    const run = await runCli(args, { DATABASE_URL: h.db.url ?? '', JWT_SECRET });
+    const run = await runCli(args, { DATABASE_URL: h.db.url ?? '', ...SHARED });
     if (run.code !== 0) throw new Error(`auth-agent ${args.join(' ')}: ${run.stderr}`);
     return JSON.parse(run.stdout) as Record<string, unknown>;
   }
@@ -41,8 +46,12 @@ async function cli(...args: string[]): Promise<Record<string, unknown>> {
 const userinfo = (token: string) =>
   h.request('/userinfo', { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** The key ring re-reads the database at most every 2 s. */
-const keyRingRefresh = () => sleep(2_100);
+const POLL = { timeout: 10_000, interval: 250 };
+const kidOf = (token: string) => decodeProtectedHeader(token).kid;
+const publishedKids = async () =>
+  (
+    (await (await h.request('/.well-known/jwks.json')).json()) as { keys: { kid: string }[] }
+  ).keys.map((k) => k.kid);
 
 async function signInStatus(agent: AgentFixture, secret: string) {
   const started = await startAuthorization(h, client);
@@ -60,7 +69,7 @@ async function cliEvents(event: string) {
 }
 
 beforeAll(async () => {
-  h = await securityHarness({ JWT_SECRET, LOCKOUT_MAX_FAILURES: '2' });
+  h = await securityHarness({ ...SHARED, LOCKOUT_MAX_FAILURES: '2' });
   owner = await h.createUser();
   client = await h.createClient(owner.email);
 }, HOOK_TIMEOUT);
@@ -68,27 +77,42 @@ afterAll(() => h.dispose());
 
 describe('keys rotate', () => {
   it(
-    'signs with a new key while old tokens stay valid; --revoke-all ends them at once',
+    'publishes the next key before it signs; --emergency withdraws the rest and revokes every grant',
     async () => {
       const agent = await h.createAgent(owner.email);
       const before = await obtainTokens(h, client, agent);
       const rotated = await cli('keys', 'rotate');
-      await keyRingRefresh();
+      expect(Date.parse(String(rotated.signs_from))).toBeGreaterThan(Date.now());
+      await expect.poll(publishedKids, POLL).toContain(rotated.kid);
+      expect(kidOf((await obtainTokens(h, client, agent)).access_token)).not.toBe(rotated.kid);
+      await sleep(Date.parse(String(rotated.signs_from)) - Date.now() + 50);
       const after = await obtainTokens(h, client, agent);
-      expect(decodeProtectedHeader(after.access_token).kid).toBe(rotated.kid);
-      expect(decodeProtectedHeader(before.access_token).kid).not.toBe(rotated.kid);
+      expect(kidOf(after.access_token)).toBe(rotated.kid);
       expect(await userinfo(before.access_token)).toBe(200);
       expect(await userinfo(after.access_token)).toBe(200);
 
-      const fresh = await cli('keys', 'rotate', '--revoke-all');
+      const fresh = await cli('keys', 'rotate', '--emergency');
       expect(fresh.revoked_keys).toBe(2);
-      await keyRingRefresh();
+      expect(fresh.revoked_grants).toBeGreaterThanOrEqual(3);
       expect(await userinfo(before.access_token)).toBe(401);
       expect(await userinfo(after.access_token)).toBe(401);
+      await expect.poll(publishedKids, POLL).toEqual([fresh.kid]);
       const next = await obtainTokens(h, client, agent);
-      expect(decodeProtectedHeader(next.access_token).kid).toBe(fresh.kid);
+      expect(kidOf(next.access_token)).toBe(fresh.kid);
       expect(await userinfo(next.access_token)).toBe(200);
       expect(await cliEvents('admin.keys_rotated')).toHaveLength(2);
+    },
+    SLOW,
+  );
+
+  it(
+    '--revoke-all is the emergency rotation under its earlier name',
+    async () => {
+      const agent = await h.createAgent(owner.email);
+      const before = await obtainTokens(h, client, agent);
+      const fresh = await cli('keys', 'rotate', '--revoke-all');
+      expect(fresh.revoked_grants).toBeGreaterThanOrEqual(1);
+      expect(await userinfo(before.access_token)).toBe(401);
     },
     SLOW,
   );
