@@ -154,11 +154,12 @@ describe('authentication request parameters (§3.1.2.1)', () => {
   });
 
   it('signs the agent in for prompt=login, consent, select_account and any max_age', async () => {
-    for (const overrides of [
+    const cases: Record<string, string>[] = [
       { prompt: 'login' },
       { prompt: 'login consent select_account' },
       { max_age: '0' },
-    ]) {
+    ];
+    for (const overrides of cases) {
       const response = await h.request(params(overrides));
       expect(response.status).toBe(200);
     }

@@ -6,7 +6,7 @@ import { agentSignsIn, type InteropServer } from './support.js';
 /** Registers this client's interop tests against the shared server of interop.test.ts. */
 export function registerAuthJsInterop(getServer: () => InteropServer): void {
   // An Auth.js configuration (@auth/core, the engine behind next-auth v5, @auth/express,
-  // @auth/sveltekit…) with Auth Agent as an OAuth provider, driven through its Web API.
+  // @auth/sveltekit…) with Auth Agent as an OpenID Connect provider, driven through its Web API.
   const APP = 'http://127.0.0.1:18127';
   const CALLBACK = `${APP}/auth/callback/auth-agent`;
   let server: InteropServer;
@@ -30,21 +30,15 @@ export function registerAuthJsInterop(getServer: () => InteropServer): void {
       logger: { error: () => {}, warn: () => {} },
       providers: [
         {
+          // Auth.js's OpenID Connect provider: endpoints from openid-configuration, the
+          // profile from the ID token (verified with a nonce), the scope its default.
           id: 'auth-agent',
           name: 'Auth Agent',
-          type: 'oauth',
+          type: 'oidc',
           issuer,
           clientId: website.client_id,
           clientSecret: website.client_secret ?? '',
-          checks: ['pkce', 'state'],
-          // Auth.js only discovers endpoints for type "oidc", which needs ID tokens; for type
-          // "oauth" it wants the endpoints spelled out.
-          authorization: { url: `${issuer}/authorize`, params: { scope: 'openid profile email' } },
-          token: `${issuer}/token`,
-          userinfo: `${issuer}/userinfo`,
-          profile(profile: AgentProfile) {
-            return { id: profile.sub, email: profile.email ?? null, name: profile.name ?? null };
-          },
+          checks: ['pkce', 'state', 'nonce'],
         },
       ],
       callbacks: {
@@ -113,6 +107,8 @@ export function registerAuthJsInterop(getServer: () => InteropServer): void {
       const authorizeUrl = await startSignIn(cookies);
       expect(authorizeUrl.origin + authorizeUrl.pathname).toBe(`${server.issuer}/authorize`);
       expect(authorizeUrl.searchParams.get('code_challenge_method')).toBe('S256');
+      expect(authorizeUrl.searchParams.get('nonce')).toBeTruthy();
+      expect(authorizeUrl.searchParams.get('scope')).toBe('openid profile email');
 
       const callback = await agentSignsIn(authorizeUrl, agent, 'authjs-model');
       const back = await Auth(

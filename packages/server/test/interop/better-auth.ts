@@ -7,8 +7,9 @@ import { agentSignsIn, type InteropServer } from './support.js';
 
 /** Registers this client's interop tests against the shared server of interop.test.ts. */
 export function registerBetterAuthInterop(getServer: () => InteropServer): void {
-  // A Better Auth app (its generic OAuth plugin) using Auth Agent as a provider. The app is
-  // driven in-process through `auth.handler`; it reaches the server over real HTTP.
+  // A Better Auth app (its generic OAuth plugin, stock settings) using Auth Agent as an
+  // OpenID Connect provider. The app is driven in-process through `auth.handler`; it reaches
+  // the server over real HTTP.
   const APP = 'http://127.0.0.1:18125';
   const CALLBACK = `${APP}/api/auth/callback/auth-agent`;
   let server: InteropServer;
@@ -35,15 +36,12 @@ export function registerBetterAuthInterop(getServer: () => InteropServer): void 
             {
               providerId: 'auth-agent',
               name: 'Auth Agent',
-              discoveryUrl: `${issuer}/.well-known/oauth-authorization-server`,
+              discoveryUrl: `${issuer}/.well-known/openid-configuration`,
               clientId: website.client_id,
               clientSecret: website.client_secret ?? undefined,
               scopes: ['openid', 'profile', 'email'],
               pkce: true,
               redirectURI: CALLBACK,
-              // Auth Agent's userinfo identifies the agent by `sub` (its agent id); without an
-              // ID token, Better Auth reads `id` unless told otherwise.
-              accountSubject: ({ profile }) => String(profile.sub ?? ''),
             },
           ],
         }),
