@@ -162,11 +162,13 @@ describe('the docs examples, run from the installed tarball', () => {
       'Sign in with Auth Agent',
     ]);
     // The website's calls, each answered with success: code exchange, then the refresh of
-    // the 60 s token, introspection, userinfo, and revocation on sign-out.
+    // the 60 s token, the JWKS (tokens are verified offline), userinfo, and revocation on
+    // sign-out.
     const calls = (path: string): LoggedRequest[] => log.requests.filter((r) => r.path === path);
     expect(calls('/api/agent/authenticate').map((r) => r.status)).toEqual([200]);
     expect(calls('/token').map((r) => r.status)).toEqual([200, 200]);
-    expect(calls('/introspect').map((r) => r.status)).toEqual([200]);
+    expect(calls('/.well-known/jwks.json').map((r) => r.status)).toEqual([200]);
+    expect(calls('/introspect')).toEqual([]);
     expect(calls('/userinfo').map((r) => r.status)).toEqual([200]);
     expect(calls('/revoke').map((r) => r.status)).toEqual([200]);
   });

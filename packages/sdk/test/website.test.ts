@@ -1,10 +1,12 @@
+import { Hono } from 'hono';
 import { decodeJwt } from 'jose';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   AuthAgentError,
   createAuthorizationUrl,
   discover,
   handleCallback,
+  honoBearerAuth,
   isExpired,
   refresh,
   revoke,
@@ -13,6 +15,7 @@ import {
   type WebsiteClient,
 } from '../src/website/index.js';
 import { CALLBACKS, PORTS } from './support/ports.js';
+import { startTestServer, type TestServer } from './support/server.js';
 import { optionsFor, signInOverHttp, tokensFor } from './support/sign-in.js';
 
 const server = inject('authAgent');
@@ -120,12 +123,13 @@ describe('the website flow against a real server', () => {
       name: 'Pat Person',
     });
 
+    // The server signs ES256 and publishes its keys: verified offline against the JWKS.
     const verified = await verifyAccessToken(client, tokens.accessToken);
     expect(verified).toMatchObject({
       agentId: server.agent.agent_id,
       clientId: server.website.client_id,
       model: 'gpt-test',
-      verifiedBy: 'introspection',
+      verifiedBy: 'jwks',
     });
     expect(verified.scopes).toEqual(['openid', 'profile', 'email']);
 
@@ -140,26 +144,64 @@ describe('the website flow against a real server', () => {
 
     const fresh = await tokensFor(server, client);
     await revoke(client, fresh.accessToken, 'access_token');
-    expect((await failure(verifyAccessToken(client, fresh.accessToken))).code).toBe(
+    // The server sees the revocation; an offline check only sees expiry (see the HS256 server below).
+    expect((await failure(userinfo(client, fresh.accessToken))).code).toBe('invalid_token');
+    expect((await failure(verifyAccessToken(client, `${fresh.accessToken}x`))).code).toBe(
       'invalid_token',
     );
-    expect((await failure(userinfo(client, fresh.accessToken))).code).toBe('invalid_token');
     await revoke(client, fresh.refreshToken ?? '', 'refresh_token');
     expect((await failure(refresh(client, fresh.refreshToken ?? ''))).oauthError).toBe(
       'invalid_grant',
     );
   });
 
-  it('works for a public client (PKCE, no secret), which cannot introspect', async () => {
+  it('works for a public client (PKCE, no secret), which verifies offline', async () => {
     const tokens = await tokensFor(server, publicClient);
     expect((await userinfo(publicClient, tokens.accessToken)).sub).toBe(server.agent.agent_id);
-    expect((await failure(verifyAccessToken(publicClient, tokens.accessToken))).code).toBe(
-      'introspection_unavailable',
-    );
+    expect((await verifyAccessToken(publicClient, tokens.accessToken)).verifiedBy).toBe('jwks');
     const renewed = await refresh(publicClient, tokens.refreshToken ?? '');
     await revoke(publicClient, renewed.refreshToken ?? '');
     expect((await failure(refresh(publicClient, renewed.refreshToken ?? ''))).code).toBe(
       'oauth_error',
+    );
+  });
+});
+
+describe('against a server that signs HS256 (SIGNING_ALG=HS256)', () => {
+  // Nothing to verify offline: verifyAccessToken introspects, which also sees revocation,
+  // and needs a confidential client.
+  let hs: TestServer;
+  let hsClient: WebsiteClient;
+  let hsPublic: WebsiteClient;
+  beforeAll(async () => {
+    hs = await startTestServer(PORTS.hs256Server, [REDIRECT], { env: { SIGNING_ALG: 'HS256' } });
+    hsClient = await discover(optionsFor(hs, hs.website, REDIRECT));
+    hsPublic = await discover(optionsFor(hs, hs.publicWebsite, REDIRECT));
+  }, 60_000);
+  afterAll(() => hs?.close());
+
+  it('verifies by introspection, which sees revocation at once, also in the middleware', async () => {
+    const tokens = await tokensFor(hs, hsClient, 'hs-model');
+    expect((await verifyAccessToken(hsClient, tokens.accessToken)).verifiedBy).toBe(
+      'introspection',
+    );
+    const hono = new Hono();
+    hono.use('/api/*', honoBearerAuth(hsClient));
+    hono.get('/api/me', (c) => c.text('me'));
+    const me = () =>
+      hono.request('/api/me', { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+    expect((await me()).status).toBe(200);
+    await revoke(hsClient, tokens.accessToken, 'access_token');
+    expect((await failure(verifyAccessToken(hsClient, tokens.accessToken))).code).toBe(
+      'invalid_token',
+    );
+    expect((await me()).status).toBe(401);
+  });
+
+  it('a public client cannot introspect', async () => {
+    const tokens = await tokensFor(hs, hsPublic);
+    expect((await failure(verifyAccessToken(hsPublic, tokens.accessToken))).code).toBe(
+      'introspection_unavailable',
     );
   });
 });

@@ -26,6 +26,8 @@ export const PORTS = {
   packedServer: 18112,
   /** The README's website, run from the packed tarball by packed-install.test.ts. */
   packedWebsite: 18113,
+  /** A server that signs HS256 (SIGNING_ALG=HS256), in website.test.ts. */
+  hs256Server: 18114,
 } as const;
 
 /** Redirect URIs registered for every test website. */
