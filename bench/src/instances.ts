@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createBenchDatabase } from './db/postgres.js';
 import { seedAccounts } from './db/seed.js';
 import { HttpClient } from './load/http.js';
@@ -6,7 +5,7 @@ import { measure, progress } from './measure.js';
 import type { BenchOptions, ScenarioName } from './options.js';
 import type { InstancesResult, ScenarioRuns } from './results.js';
 import type { TokenEndpointTarget } from './scenarios/token-endpoints.js';
-import { type RunningAuthAgent, startAuthAgent } from './server/auth-agent.js';
+import { benchSecrets, type RunningAuthAgent, startAuthAgent } from './server/auth-agent.js';
 import { obtainTokens, scenarioWork } from './suite.js';
 
 const SCENARIOS: ScenarioName[] = ['signin-warm', 'refresh', 'introspection'];
@@ -33,12 +32,13 @@ export async function runInstances(
         { kind: 'postgres', url: database.url },
         { warm: concurrency, cold: 0, iterations: options.iterations },
       );
-      const jwtSecret = randomBytes(48).toString('base64url');
+      const secrets = benchSecrets();
       for (let i = 0; i < instances; i++) {
         servers.push(
           await startAuthAgent({
             port: options.basePort + 10 + i,
-            jwtSecret,
+            secrets,
+            signingAlg: options.signingAlg,
             iterations: options.iterations,
             nodeOptions: options.serverNodeOptions,
             databaseUrl: database.url,

@@ -7,7 +7,7 @@ import { parseOptions } from './options.js';
 import { startPeerBench } from './peer/peer-suite.js';
 import { renderResults } from './report/results-md.js';
 import type { BackendResult, BenchResults, Measured } from './results.js';
-import { runPbkdf2Limit } from './server/children.js';
+import { runPbkdf2Limit, runSigningCost } from './server/children.js';
 import { runBackend } from './suite.js';
 
 /** `npm run bench`: every scenario on each backend, the peer, the limits; then the report. */
@@ -24,6 +24,11 @@ async function main(argv: string[]): Promise<void> {
   console.log(
     `PBKDF2 limit: ${pbkdf2.perSecond.toFixed(1)} verifications/s at ${pbkdf2.iterations} iterations (${pbkdf2.inFlight} in flight)`,
   );
+  const signing = await runSigningCost(options.smoke ? 0.2 : 2);
+  for (const r of signing.results)
+    console.log(
+      `${r.alg}: sign ${r.signMicros.toFixed(0)} µs, verify ${r.verifyMicros.toFixed(0)} µs (${r.signPerSecond.toFixed(0)} / ${r.verifyPerSecond.toFixed(0)} per second with ${signing.inFlight} in flight)`,
+    );
   const peer = options.peer ? await startPeerBench(options) : undefined;
   const backends: BackendResult[] = [];
   try {
@@ -38,6 +43,7 @@ async function main(argv: string[]): Promise<void> {
   const results: BenchResults = {
     instances,
     pbkdf2,
+    signing,
     backends,
     peerVersion: peer?.version,
     totalSeconds: (performance.now() - started) / 1000,

@@ -41,6 +41,8 @@ export interface BenchOptions {
   profile: boolean;
   basePort: number;
   out: string;
+  /** SIGNING_ALG of the servers; HS256 measures the symmetric setup of the first release. */
+  signingAlg: string;
 }
 
 /**
@@ -62,6 +64,7 @@ const USAGE = `npm run bench [-- options]
   --profile             run the server under --cpu-prof and summarise where the time goes
   --seconds N           measured seconds per figure (default 10; smoke 0.8)
   --growth N            tokens seeded for the growth test (default 1,000,000; smoke 20,000)
+  --signing-alg ALG     SIGNING_ALG of the server: ES256 (default), EdDSA, RS256 or HS256
   --out FILE            where to write the report (default bench/RESULTS.md)`;
 
 /** Command line and environment (BENCH_SMOKE=1, DATABASE_URL, BENCH_PORT) to options. */
@@ -81,6 +84,7 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
       out: { type: 'string' },
       seconds: { type: 'string' },
       growth: { type: 'string' },
+      'signing-alg': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -103,8 +107,12 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
       throw new Error(`unknown scenario ${name}`);
     return name as ScenarioName;
   });
+  const signingAlg = values['signing-alg'] ?? 'ES256';
+  if (!['ES256', 'EdDSA', 'RS256', 'HS256'].includes(signingAlg))
+    throw new Error(`unknown signing algorithm ${signingAlg}`);
   return {
     smoke,
+    signingAlg,
     // The smoke run only proves every path still works; c=32 adds little to that.
     concurrencies: smoke ? [1, 8] : [1, 8, 32],
     warmupMs: smoke ? 200 : 2_000,

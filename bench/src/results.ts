@@ -47,6 +47,20 @@ export interface Pbkdf2Limit {
   perSecond: number;
 }
 
+/** Signing and verifying one access token, per algorithm (server/signing-cost.ts). */
+export interface SigningCost {
+  inFlight: number;
+  seconds: number;
+  results: Array<{
+    alg: string;
+    signMicros: number;
+    verifyMicros: number;
+    signPerSecond: number;
+    verifyPerSecond: number;
+    tokenBytes: number;
+  }>;
+}
+
 export interface InstancesResult {
   instances: number;
   scenarios: ScenarioRuns[];
@@ -56,6 +70,8 @@ export interface BenchResults {
   /** Separate server processes behind round-robin, one PostgreSQL database (docs/scaling.md). */
   instances: InstancesResult[];
   pbkdf2: Pbkdf2Limit;
+  /** Token signing and verification per algorithm; absent in reports of older runs. */
+  signing?: SigningCost;
   backends: BackendResult[];
   peerVersion: string | undefined;
   totalSeconds: number;

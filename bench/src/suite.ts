@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import {
   refreshGrant,
   type TokenEndpointTarget,
 } from './scenarios/token-endpoints.js';
-import { type RunningAuthAgent, startAuthAgent } from './server/auth-agent.js';
+import { benchSecrets, type RunningAuthAgent, startAuthAgent } from './server/auth-agent.js';
 import { runBarePglite, runPbkdf2Limit } from './server/children.js';
 import { processTree, rssOf } from './server/rss.js';
 
@@ -43,12 +42,13 @@ export async function runBackend(
     ? { kind: 'postgres', url: database.url }
     : { kind: 'pglite', dataDir: join(workDir, 'data') };
   const workers = backend === 'postgres' ? options.workers : 1;
-  const jwtSecret = randomBytes(48).toString('base64url');
+  const secrets = benchSecrets();
   const profileDir = process.env.BENCH_PROFILE_DIR ?? join(workDir, 'profile');
   const startServer = () =>
     startAuthAgent({
       port: options.basePort,
-      jwtSecret,
+      secrets,
+      signingAlg: options.signingAlg,
       iterations: options.iterations,
       nodeOptions: options.serverNodeOptions,
       ...(location.kind === 'postgres'

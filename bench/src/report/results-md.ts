@@ -120,6 +120,25 @@ function instancesSection(results: BenchResults): string[] {
   return lines;
 }
 
+/** What signing and verifying one access token costs, per SIGNING_ALG. */
+function signingSection(results: BenchResults): string[] {
+  const cost = results.signing;
+  if (!cost) return [];
+  return [
+    '### Token signing and verification',
+    '',
+    `One RFC 9068 access token, signed and verified the way the server does it (jose, CryptoKeys imported once): one at a time, and ${cost.inFlight} in flight (WebCrypto runs on the libuv thread pool); ${cost.seconds} s each.`,
+    '',
+    '| algorithm | sign µs | verify µs | signs per second | verifications per second | token bytes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...cost.results.map(
+      (r) =>
+        `| ${r.alg} | ${r.signMicros.toFixed(0)} | ${r.verifyMicros.toFixed(0)} | ${r.signPerSecond.toFixed(0)} | ${r.verifyPerSecond.toFixed(0)} | ${r.tokenBytes} |`,
+    ),
+    '',
+  ];
+}
+
 /** bench/RESULTS.md: machine, command, every figure, and each target met or missed. */
 export function renderResults(
   results: BenchResults,
@@ -138,6 +157,7 @@ export function renderResults(
     `- Load average (1, 5, 15 min) when the measurements started: ${machine.loadAverage.map((l) => l.toFixed(2)).join(', ')} (it includes the build that \`npm run bench\` runs first; anything else running shares the cores)`,
     `- Each figure: ${options.warmupMs / 1000} s warm-up, then ${options.durationMs / 1000} s measured, closed loop; latency per request (per whole flow for sign-ins). CPU ms per op: CPU time of the server processes, of the PostgreSQL backends connected to the bench database (see ANALYSIS.md for a caveat) and of the load generator during the run, divided by completed operations (PGlite runs inside the server process, so its work is in the server column).`,
     `- PBKDF2 limit: ${results.pbkdf2.perSecond.toFixed(1)} verifications/s at ${results.pbkdf2.iterations.toLocaleString('en')} iterations (${results.pbkdf2.inFlight} in flight on the thread pool)`,
+    `- Token signing: SIGNING_ALG=${options.signingAlg ?? 'ES256'} on the server (costs per algorithm below)`,
     `- Total time: ${results.totalSeconds.toFixed(0)} s`,
     '',
     ...(options.profile
@@ -152,6 +172,7 @@ export function renderResults(
     '',
     '## Figures',
     '',
+    ...signingSection(results),
   ];
   for (const b of results.backends)
     lines.push(...backendSection(b), ...peerRows(b, results.peerVersion ?? '?'));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { type Child, spawnNode, waitUntilReady } from './child.js';
 import { processTree } from './rss.js';
@@ -21,11 +22,26 @@ const BENCH_RATE_LIMITS = [
   .map((name) => `${name}=9999999/9999999`)
   .join(',');
 
+/** The secrets every instance of one bench deployment shares. */
+export interface BenchSecrets {
+  keyEncryptionKey: string;
+  jwtSecret: string;
+}
+
+export function benchSecrets(): BenchSecrets {
+  return {
+    keyEncryptionKey: randomBytes(48).toString('base64url'),
+    jwtSecret: randomBytes(48).toString('base64url'),
+  };
+}
+
 export interface ServerOptions {
   port: number;
   databaseUrl?: string;
   dataDir?: string;
-  jwtSecret: string;
+  secrets: BenchSecrets;
+  /** SIGNING_ALG of the server: ES256 (its default), EdDSA, RS256 or HS256. */
+  signingAlg: string;
   workers?: number;
   poolSize?: number;
   iterations: number;
@@ -49,7 +65,9 @@ export async function startAuthAgent(options: ServerOptions): Promise<RunningAut
     ISSUER: BENCH_ISSUER,
     HOST: '127.0.0.1',
     PORT: String(options.port),
-    JWT_SECRET: options.jwtSecret,
+    SIGNING_ALG: options.signingAlg,
+    KEY_ENCRYPTION_KEY: options.secrets.keyEncryptionKey,
+    ...(options.signingAlg === 'HS256' ? { JWT_SECRET: options.secrets.jwtSecret } : {}),
     PBKDF2_ITERATIONS: String(options.iterations),
     // Production also requires a TLS-terminating proxy (the load generator plays it by
     // sending X-Forwarded-Proto: https) and a deliberate CORS choice.

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { SigningCost } from '../results.js';
 import { spawnNode } from './child.js';
 
 /** Runs a bench child script to completion and parses the one JSON line it prints. */
@@ -25,4 +26,9 @@ export function runPbkdf2Limit(
   seconds: number,
 ): Promise<{ iterations: number; inFlight: number; perSecond: number }> {
   return runJsonChild('./pbkdf2-limit.js', [String(iterations), String(seconds)]);
+}
+
+/** Sign and verify cost of each SIGNING_ALG, measured in a child (signing-cost.ts). */
+export function runSigningCost(seconds: number): Promise<SigningCost> {
+  return runJsonChild('./signing-cost.js', [String(seconds)]);
 }

@@ -235,13 +235,17 @@ describe('auth-agent CLI', () => {
   });
 
   it.each([
-    [{ NODE_ENV: 'production', ISSUER: 'https://auth.example' }, /JWT_SECRET is not set/],
+    [{ NODE_ENV: 'production', ISSUER: 'https://auth.example' }, /KEY_ENCRYPTION_KEY is not set/],
     [
-      { NODE_ENV: 'production', ISSUER: 'https://auth.example', JWT_SECRET: 'short' },
+      { NODE_ENV: 'production', ISSUER: 'https://auth.example', KEY_ENCRYPTION_KEY: 'short' },
       /shorter than 32 bytes/,
     ],
     [
-      { NODE_ENV: 'production', ISSUER: 'http://auth.example', JWT_SECRET: 'x'.repeat(40) },
+      { NODE_ENV: 'production', ISSUER: 'https://auth.example', SIGNING_ALG: 'HS256' },
+      /JWT_SECRET is not set/,
+    ],
+    [
+      { NODE_ENV: 'production', ISSUER: 'http://auth.example', KEY_ENCRYPTION_KEY: 'x'.repeat(40) },
       /must be https/,
     ],
     [{ PBKDF2_ITERATIONS: '1000' }, /PBKDF2_ITERATIONS/],

@@ -109,7 +109,7 @@ describe.runIf(backend === 'postgres')('WORKERS=2 on PostgreSQL', () => {
       userEmail: 'u@example.com',
       iterations: 100_000,
     });
-    // No JWT_SECRET: the primary must generate one and give the same to every worker.
+    // No KEY_ENCRYPTION_KEY: the primary must generate one and give the same to every worker.
     server = spawn(process.execPath, [BIN, 'serve'], {
       env: {
         PATH: process.env.PATH,

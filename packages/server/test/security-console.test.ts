@@ -9,6 +9,7 @@ import {
   securityHarness,
 } from './security-helpers.js';
 import { ConsoleBrowser, privileged } from './support/console.js';
+import { asSuperuser } from './support/database.js';
 import { authenticate, obtainTokens, startAuthorization } from './support/flow.js';
 import type { AgentFixture, ClientFixture } from './support/harness.js';
 
@@ -175,5 +176,24 @@ describe('housekeeping', () => {
     expect(await (await introspect(stale.refresh_token)).json()).toEqual({ active: false });
     expect(await (await introspect(live.refresh_token)).json()).toMatchObject({ active: true });
     expect(await purgeExpired(h.db.driver)).toMatchObject({ requests: 0, codes: 0, grants: 0 });
+  });
+
+  it('purges DPoP proofs whose window closed and keys withdrawn over a week ago', async () => {
+    await asSchemaOwner(
+      `INSERT INTO dpop_proofs (proof_hash, expires_at)
+       VALUES ('closed', now() - interval '1 second'), ('open', now() + interval '5 minutes')`,
+    );
+    await asSchemaOwner(
+      `INSERT INTO signing_keys (kid, alg, public_jwk, wrapped_key, withdraw_at)
+       VALUES ('withdrawn-long-ago', 'ES256', '{}', 'sealed', now() - interval '8 days'),
+              ('withdrawn-lately', 'ES256', '{}', 'sealed', now() - interval '6 days')`,
+    );
+    expect(await purgeExpired(h.db.driver)).toMatchObject({ dpop_proofs: 1, signing_keys: 1 });
+    const left = await asSuperuser<{ id: string }>(
+      h.db.driver,
+      `SELECT proof_hash AS id FROM dpop_proofs UNION ALL
+       SELECT kid FROM signing_keys WHERE kid LIKE 'withdrawn%'`,
+    );
+    expect(left.map((row) => row.id).sort()).toEqual(['open', 'withdrawn-lately']);
   });
 });

@@ -91,7 +91,7 @@ describe('HTTPS in production', () => {
   const production = {
     NODE_ENV: 'production',
     ISSUER: 'https://auth.example.com',
-    JWT_SECRET: 'q7Zx2mP9vL4kR8tW1nB6yH3cJ5fD0gS_aE-uIoK',
+    KEY_ENCRYPTION_KEY: 'q7Zx2mP9vL4kR8tW1nB6yH3cJ5fD0gS_aE-uIoK',
     TRUST_PROXY: '1',
     CORS_ORIGINS: 'none',
   };
@@ -131,11 +131,17 @@ describe('HTTPS in production', () => {
       }
     };
     expect(problems({})).toBe('');
-    expect(problems({ JWT_SECRET: 'short' })).toMatch(/JWT_SECRET is shorter than 32 bytes/);
-    expect(problems({ JWT_SECRET: 'changeme-changeme-changeme-changeme-1234' })).toMatch(
-      /JWT_SECRET looks like a placeholder/,
+    expect(problems({ KEY_ENCRYPTION_KEY: 'short' })).toMatch(
+      /KEY_ENCRYPTION_KEY is shorter than 32 bytes/,
     );
-    expect(problems({ JWT_SECRET: '' })).toMatch(/JWT_SECRET is not set/);
+    expect(problems({ KEY_ENCRYPTION_KEY: 'changeme-changeme-changeme-changeme-1234' })).toMatch(
+      /KEY_ENCRYPTION_KEY looks like a placeholder/,
+    );
+    expect(problems({ KEY_ENCRYPTION_KEY: '' })).toMatch(/KEY_ENCRYPTION_KEY is not set/);
+    expect(problems({ SIGNING_ALG: 'HS256' })).toMatch(/JWT_SECRET is not set/);
+    expect(
+      problems({ SIGNING_ALG: 'HS256', JWT_SECRET: 'changeme-changeme-changeme-1234567' }),
+    ).toMatch(/JWT_SECRET looks like a placeholder/);
     expect(problems({ ISSUER: 'http://auth.example.com' })).toMatch(/ISSUER must be https/);
     expect(problems({ CORS_ORIGINS: '' })).toMatch(/CORS_ORIGINS is not set/);
     expect(problems({ TRUST_PROXY: '' })).toMatch(/TLS-terminating proxy/);
@@ -143,7 +149,11 @@ describe('HTTPS in production', () => {
     expect(problems({ CORS_ORIGINS: 'https://a.example/path' })).toMatch(/is not an origin/);
     expect(problems({ RATE_LIMITS: 'token=abc' })).toMatch(/RATE_LIMITS entry "token=abc"/);
     expect(problems({ REDIS_URL: 'http://x' })).toMatch(/REDIS_URL must be an absolute redis:/);
-    const several = problems({ JWT_SECRET: '', ISSUER: 'http://x.example', CORS_ORIGINS: '' });
+    const several = problems({
+      KEY_ENCRYPTION_KEY: '',
+      ISSUER: 'http://x.example',
+      CORS_ORIGINS: '',
+    });
     expect(several.split('\n - ')).toHaveLength(4);
   });
 });

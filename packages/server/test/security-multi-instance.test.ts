@@ -13,7 +13,7 @@ import { type ClientFixture, type Harness, REDIRECT_URI } from './support/harnes
 // Two real server processes on one PostgreSQL database and one Redis. Embedded PGlite
 // admits a single process, so this runs on the postgres project only.
 const PORTS = [18320, 18321];
-const JWT_SECRET = 'multi-instance-key-Hq4tZ8vB2nX6mR1pW9cL3kJ7fD5sG0aY';
+const KEY_ENCRYPTION_KEY = 'multi-instance-key-Hq4tZ8vB2nX6mR1pW9cL3kJ7fD5sG0aY';
 const SLOW = 60_000;
 
 let db: TestDatabase;
@@ -24,7 +24,7 @@ const env = () => ({
   HOST: '127.0.0.1',
   ISSUER: 'http://auth.test',
   DATABASE_URL: db.url ?? '',
-  JWT_SECRET,
+  KEY_ENCRYPTION_KEY,
   REDIS_URL: 'redis://127.0.0.1:6379',
   REDIS_KEY_PREFIX: `aa-test-${randomBytes(6).toString('hex')}`,
   RATE_LIMITS: 'authenticate=100/6,introspect=6/100',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SealedBox } from '../src/crypto/sealed-box.js';
@@ -130,6 +130,25 @@ describe('SIGNING_ALG=HS256 (the symmetric opt-in)', () => {
     ).json()) as Record<string, unknown>;
     expect(metadata.access_token_signing_alg_values_supported).toEqual(['HS256']);
     expect(metadata).not.toHaveProperty('id_token_signing_alg_values_supported');
+    const userinfo = await h.request('/userinfo', {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(userinfo.status).toBe(200);
+  });
+
+  it('still signs with an HS256 key of the first release, sealed under JWT_SECRET', async () => {
+    // How the first release stored a rotated key: 48 random bytes under a key derived from
+    // JWT_SECRET, without the kid as additional data.
+    const legacy = new SealedBox(h.secrets.jwtSecret ?? '', 'signing-key-wrap-v1');
+    const kid = 'k_0123456789abcdef01234567';
+    await asSuperuser(
+      h.db.driver,
+      'INSERT INTO signing_keys (kid, alg, wrapped_key) VALUES ($1, $2, $3)',
+      [kid, 'HS256', legacy.seal(randomBytes(48), '')],
+    );
+    await h.ctx.keys.reload();
+    const { tokens } = await tokensOf(h);
+    expect(decodeProtectedHeader(tokens.access_token).kid).toBe(kid);
     const userinfo = await h.request('/userinfo', {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });

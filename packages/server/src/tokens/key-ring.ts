@@ -158,7 +158,14 @@ export class SigningKeyRing {
   private async usable(row: StoredSigningKey): Promise<UsableKey | undefined> {
     let imported = this.imported.get(row.kid);
     if (!imported) {
-      imported = importStoredKey(row, this.options.boxes);
+      // A row that cannot be imported is skipped, never allowed to stop the whole set loading.
+      imported = importStoredKey(row, this.options.boxes).catch((error: unknown) => {
+        this.options.logger.warn(
+          { kid: row.kid, err: error },
+          'signing keys: a key cannot be imported',
+        );
+        return undefined;
+      });
       this.imported.set(row.kid, imported);
     }
     const key = await imported;
