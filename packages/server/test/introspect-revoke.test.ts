@@ -1,4 +1,4 @@
-import { generateKeyPair, SignJWT } from 'jose';
+import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, obtainTokens, tokenRequest } from './support/flow.js';
 import {
@@ -8,6 +8,7 @@ import {
   type Harness,
   ISSUER,
 } from './support/harness.js';
+import { forgedToken } from './support/tokens.js';
 
 let h: Harness;
 let client: ClientFixture;
@@ -45,21 +46,6 @@ async function introspect(token: string, as: ClientFixture = client, hint?: stri
   expect(response.status).toBe(200);
   expect(response.headers.get('cache-control')).toBe('no-store');
   return (await response.json()) as Record<string, unknown>;
-}
-
-/** Signed with the server's own current key (or `key`), under its kid. */
-async function forgedToken(
-  claims: Record<string, unknown>,
-  options: { typ?: string; key?: CryptoKey | Uint8Array; alg?: string } = {},
-) {
-  const current = await h.ctx.keys.signingKey();
-  return new SignJWT(claims)
-    .setProtectedHeader({
-      alg: options.alg ?? current.alg,
-      typ: options.typ ?? 'at+jwt',
-      kid: current.kid,
-    })
-    .sign(options.key ?? current.key);
 }
 
 describe('POST /introspect (RFC 7662)', () => {
@@ -132,15 +118,15 @@ describe('POST /introspect (RFC 7662)', () => {
       'a.b.c',
       `${tokens.access_token}x`,
       // Another key under the server's kid; an HMAC "signed" with a guessable key under it.
-      await forgedToken(claims, { key: (await generateKeyPair('ES256')).privateKey }),
-      await forgedToken(claims, { alg: 'HS256', key: new TextEncoder().encode('x'.repeat(32)) }),
-      await forgedToken({ ...claims, iat: now - 7200, exp: now - 3600 }),
-      await forgedToken(claims, { typ: 'JWT' }),
-      await forgedToken({ ...claims, iss: 'https://evil.example' }),
+      await forgedToken(h, claims, { key: (await generateKeyPair('ES256')).privateKey }),
+      await forgedToken(h, claims, { alg: 'HS256', key: new TextEncoder().encode('x'.repeat(32)) }),
+      await forgedToken(h, { ...claims, iat: now - 7200, exp: now - 3600 }),
+      await forgedToken(h, claims, { typ: 'JWT' }),
+      await forgedToken(h, { ...claims, iss: 'https://evil.example' }),
     ];
     // The server's key itself signs the same claims into an active token: each case above
     // is refused for the one thing it changes.
-    expect(await introspect(await forgedToken(claims))).toMatchObject({ active: true });
+    expect(await introspect(await forgedToken(h, claims))).toMatchObject({ active: true });
     for (const token of cases) expect(await introspect(token)).toEqual({ active: false });
   });
 
@@ -220,91 +206,5 @@ describe('POST /revoke (RFC 7009)', () => {
       body: '{"token":"x"}',
     });
     expect(json.status).toBe(415);
-  });
-});
-
-describe('GET and POST /userinfo', () => {
-  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
-
-  it('answers a missing token with bare Bearer and DPoP challenges (RFC 9449 §7.1)', async () => {
-    const response = await h.request('/userinfo');
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer realm="${ISSUER}", DPoP realm="${ISSUER}", algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"`,
-    );
-  });
-
-  it.each(['not-a-jwt', 'a.b.c', ''])(
-    'answers an invalid token (%j) with invalid_token',
-    async (token) => {
-      const response = await h.request('/userinfo', bearer(token));
-      expect(response.status).toBe(401);
-      expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
-    },
-  );
-
-  it('answers an expired token with invalid_token', async () => {
-    const tokens = await obtainTokens(h, client, agent);
-    const claims = JSON.parse(
-      Buffer.from(tokens.access_token.split('.')[1] ?? '', 'base64url').toString(),
-    ) as Record<string, number>;
-    const expired = await forgedToken({
-      ...claims,
-      iat: (claims.iat ?? 0) - 7200,
-      exp: (claims.exp ?? 0) - 7200,
-    });
-    const response = await h.request('/userinfo', bearer(expired));
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/invalid_token/);
-  });
-
-  it('returns claims filtered by scope', async () => {
-    const tokens = await obtainTokens(h, client, agent);
-    const full = await h.request('/userinfo', bearer(tokens.access_token));
-    expect(await full.json()).toEqual({
-      sub: agent.agent_id,
-      model: 'test-model-1',
-      email: 'human@example.com',
-      email_verified: false,
-      name: 'Human Name',
-    });
-    expect(full.headers.get('cache-control')).toBe('no-store');
-
-    const emailOnly = await tokenRequest(h, client, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token,
-      scope: 'openid email',
-    });
-    const emailTokens = (await emailOnly.json()) as Record<string, string>;
-    expect(
-      await (await h.request('/userinfo', bearer(emailTokens.access_token ?? ''))).json(),
-    ).toEqual({
-      sub: agent.agent_id,
-      model: 'test-model-1',
-      email: 'human@example.com',
-      email_verified: false,
-    });
-    const profileOnly = await tokenRequest(h, client, {
-      grant_type: 'refresh_token',
-      refresh_token: emailTokens.refresh_token ?? '',
-      scope: 'openid',
-    });
-    const openidTokens = (await profileOnly.json()) as Record<string, string>;
-    expect(
-      await (await h.request('/userinfo', bearer(openidTokens.access_token ?? ''))).json(),
-    ).toEqual({ sub: agent.agent_id, model: 'test-model-1' });
-  });
-
-  it('accepts POST with the token in the Authorization header or a form body', async () => {
-    const tokens = await obtainTokens(h, client, agent);
-    expect(
-      (await h.request('/userinfo', { method: 'POST', ...bearer(tokens.access_token) })).status,
-    ).toBe(200);
-    const viaForm = await h.request('/userinfo', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ access_token: tokens.access_token }).toString(),
-    });
-    expect(viaForm.status).toBe(200);
   });
 });
