@@ -46,6 +46,8 @@ interface KeySet {
   byKid: Map<string, UsableKey>;
   jwks: PublishedKeys;
   loadedAt: number;
+  /** Loads are numbered as they start: an older load finishing late never replaces a newer one. */
+  generation: number;
 }
 
 export interface KeyRingOptions {
@@ -73,6 +75,7 @@ export class SigningKeyRing {
   private loading: Promise<KeySet> | undefined;
   private readonly imported = new Map<string, Promise<ImportedKey | undefined>>();
   private readonly refreshMs: number;
+  private generations = 0;
 
   constructor(
     private readonly store: SigningKeyStore,
@@ -90,9 +93,9 @@ export class SigningKeyRing {
     await this.reload();
   }
 
-  /** Reads the set now: after a rotation made in this process. */
+  /** Reads the set now, after a rotation made in this process (a load begun earlier may miss it). */
   async reload(): Promise<void> {
-    this.cached = await this.loadOnce();
+    this.adopt(await this.load());
   }
 
   async signingKey(): Promise<SigningKey> {
@@ -131,21 +134,21 @@ export class SigningKeyRing {
 
   private async keySet(): Promise<KeySet> {
     const cached = this.cached;
-    if (!cached) {
-      this.cached = await this.loadOnce();
-      return this.cached;
-    }
+    if (!cached) return this.adopt(await this.loadOnce());
     if (Date.now() - cached.loadedAt >= this.refreshMs) {
       // Stale while revalidating: this request uses the set it has.
       this.loadOnce().then(
-        (set) => {
-          this.cached = set;
-        },
+        (set) => this.adopt(set),
         (error: unknown) =>
           this.options.logger.error({ err: error }, 'signing keys: reload failed'),
       );
     }
     return cached;
+  }
+
+  private adopt(set: KeySet): KeySet {
+    if (!this.cached || set.generation > this.cached.generation) this.cached = set;
+    return this.cached;
   }
 
   private loadOnce(): Promise<KeySet> {
@@ -193,6 +196,7 @@ export class SigningKeyRing {
   }
 
   private async load(first = true): Promise<KeySet> {
+    const generation = ++this.generations;
     const rows = await this.store.list();
     const { keys, unreadable } = await this.usableKeys(rows);
     const canSign = keys.some((k) => k.alg === this.options.alg && k.sign);
@@ -209,7 +213,7 @@ export class SigningKeyRing {
       );
     const env = await this.envKey(rows);
     if (env) keys.push(env);
-    return this.keySetOf(keys);
+    return this.keySetOf(keys, generation);
   }
 
   /** The JWT_SECRET key, unless a row without material says it was withdrawn or revoked. */
@@ -229,7 +233,7 @@ export class SigningKeyRing {
     };
   }
 
-  private keySetOf(keys: UsableKey[]): KeySet {
+  private keySetOf(keys: UsableKey[], generation: number): KeySet {
     keys.sort((a, b) => b.activatesAt - a.activatesAt);
     const published = keys.flatMap((k) => (k.publicJwk ? [k.publicJwk] : [])) as JWK[];
     const body = JSON.stringify({ keys: published });
@@ -238,6 +242,7 @@ export class SigningKeyRing {
       byKid: new Map(keys.map((k) => [k.kid, k])),
       jwks: { body, etag: `"${sha256(body).slice(0, 32)}"` },
       loadedAt: Date.now(),
+      generation,
     };
   }
 }
