@@ -113,6 +113,8 @@ describe('keys rotate', () => {
       const fresh = await cli('keys', 'rotate', '--revoke-all');
       expect(fresh.revoked_grants).toBeGreaterThanOrEqual(1);
       expect(await userinfo(before.access_token)).toBe(401);
+      // The server signs with the new key once its key ring has read it (within 2 s).
+      await expect.poll(publishedKids, POLL).toEqual([fresh.kid]);
     },
     SLOW,
   );
