@@ -63,7 +63,15 @@ export async function runInstances(
       });
       const runs: ScenarioRuns[] = [];
       for (const scenario of SCENARIOS) {
-        const work = scenarioWork(scenario, http, accounts, access, chains, target);
+        const work = scenarioWork(
+          scenario,
+          http,
+          accounts,
+          access,
+          chains,
+          target,
+          options.signingAlg,
+        );
         const m = await measure(
           servers.map((s) => s.child.pid),
           {

@@ -167,6 +167,7 @@ export async function runBackend(
         accessTokens,
         refreshChains,
         target,
+        options.signingAlg,
       );
       for (const concurrency of options.concurrencies) {
         await ensureAlive(`${scenario} c=${concurrency}`);
@@ -248,6 +249,7 @@ export function scenarioWork(
   accessTokens: string[],
   refreshChains: string[],
   target: (http: HttpClient) => TokenEndpointTarget,
+  signingAlg: string,
 ): { iteration: (vu: number) => Promise<void>; exhausted?: () => boolean } {
   switch (scenario) {
     case 'signin-warm':
@@ -261,6 +263,6 @@ export function scenarioWork(
     case 'userinfo':
       return { iteration: userinfo(http, accessTokens) };
     case 'discovery-jwks':
-      return { iteration: discoveryAndJwks(http) };
+      return { iteration: discoveryAndJwks(http, signingAlg) };
   }
 }

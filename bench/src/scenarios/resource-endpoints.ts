@@ -13,11 +13,18 @@ export function userinfo(http: HttpClient, accessTokens: string[]) {
   };
 }
 
-/** Discovery and JWKS, alternately: what a client library fetches on start-up. */
-export function discoveryAndJwks(http: HttpClient) {
+/**
+ * Discovery and JWKS, alternately: what a client library fetches on start-up. A server that
+ * signs HS256 offers no OpenID Connect, so there the RFC 8414 document is fetched.
+ */
+export function discoveryAndJwks(http: HttpClient, signingAlg: string) {
+  const discovery =
+    signingAlg === 'HS256'
+      ? '/.well-known/oauth-authorization-server'
+      : '/.well-known/openid-configuration';
   let turn = 0;
   return async () => {
-    const path = turn++ % 2 === 0 ? '/.well-known/openid-configuration' : '/.well-known/jwks.json';
+    const path = turn++ % 2 === 0 ? discovery : '/.well-known/jwks.json';
     await http.expect({ path }, 200);
   };
 }
