@@ -10,7 +10,7 @@ const text = `# Configuration
 
 Every setting is an environment variable, read once at start by
 \`packages/server/src/config/load.ts\`. An unsafe production configuration (\`NODE_ENV=production\`)
-is refused at start with a message naming each problem; in every mode a weak \`JWT_SECRET\`, a
+is refused at start with a message naming each problem; in every mode a weak \`KEY_ENCRYPTION_KEY\` or \`JWT_SECRET\`, a
 \`DATABASE_URL\` that is not \`postgres://\`, a port in use and an unreachable PostgreSQL server are
 refused at once, naming the setting to change. Regenerate this page with
 \`npm run build && node scripts/config-doc.mjs\`.

@@ -73,12 +73,13 @@ describe('start-up errors', () => {
     expect(run.output).not.toContain('hunter2-pw');
   });
 
-  it('refuses a weak JWT_SECRET in development too', async () => {
-    for (const [secret, message] of [
-      ['short', /JWT_SECRET is shorter than 32 bytes/],
-      ['ab'.repeat(20), /JWT_SECRET has fewer than 12 different characters/],
+  it('refuses a weak JWT_SECRET or KEY_ENCRYPTION_KEY in development too', async () => {
+    for (const [name, secret, message] of [
+      ['JWT_SECRET', 'short', /JWT_SECRET is shorter than 32 bytes/],
+      ['JWT_SECRET', 'ab'.repeat(20), /JWT_SECRET has fewer than 12 different characters/],
+      ['KEY_ENCRYPTION_KEY', 'short', /KEY_ENCRYPTION_KEY is shorter than 32 bytes/],
     ] as const) {
-      const run = await runToExit(fresh(), ['serve'], { env: { JWT_SECRET: secret } });
+      const run = await runToExit(fresh(), ['serve'], { env: { [name]: secret } });
       expect(run.code).toBe(1);
       expect(run.output).toMatch(message);
       expect(run.output).toContain('openssl rand -base64 48');

@@ -1,5 +1,5 @@
 -- Incident response and housekeeping (the security guide's operations). Signing keys are in
--- 10-signing-keys.sql.
+-- 12-signing-keys.sql.
 
 -- Incident response: revoke every live grant (and so its refresh tokens and access tokens)
 -- of everything, one agent, one client, or everything one owner owns.

@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import type { SigningAlg } from '../config/load.js';
 import type { SqlExecutor } from './driver.js';
 
-/** A signing key as the database keeps it (migrations/functions/10-signing-keys.sql). */
+/** A signing key as the database keeps it (migrations/functions/12-signing-keys.sql). */
 export interface StoredSigningKey {
   kid: string;
   alg: SigningAlg;

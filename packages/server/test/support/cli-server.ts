@@ -38,7 +38,7 @@ export interface CliServer {
   dispose(): Promise<void>;
 }
 
-const JWT_SECRET = 'cli-server-key-Hq4tZ8vB2nX6mR1pW9cL3kJ7fD5sG0aY';
+const KEY_ENCRYPTION_KEY = 'cli-server-key-Hq4tZ8vB2nX6mR1pW9cL3kJ7fD5sG0aY';
 const GENEROUS = Object.keys(DEFAULT_RATE_LIMITS)
   .map((name) => `${name}=100000/100000`)
   .join(',');
@@ -53,9 +53,12 @@ export async function startCliServer(): Promise<CliServer> {
     LOG_LEVEL: 'silent',
     RATE_LIMITS: GENEROUS,
     LOCKOUT_MAX_FAILURES: '2',
+    // A rotated key signs 2 s after it is published (verifiers may cache the JWKS for 1 s).
+    JWKS_MAX_AGE: '1',
+    SIGNING_KEY_ACTIVATION_DELAY: '2',
     // Embedded: the server generates its key into the data dir, and `keys rotate` through
-    // it wraps under that. PostgreSQL: CLI and server must share JWT_SECRET.
-    ...(db ? { DATABASE_URL: db.url ?? '', JWT_SECRET } : {}),
+    // it seals under that. PostgreSQL: CLI and server must share KEY_ENCRYPTION_KEY.
+    ...(db ? { DATABASE_URL: db.url ?? '', KEY_ENCRYPTION_KEY } : {}),
   };
   const port = await freePort();
   const server = await startServe(dataDir, { env: { ...env, PORT: String(port) } });
