@@ -31,7 +31,7 @@ describe('the config module', () => {
       /KEY_ENCRYPTION_KEY is shorter than 32 bytes/,
     ],
     [
-      { NODE_ENV: 'production', KEY_ENCRYPTION_KEY: 'change-me-change-me-change-me-change-me' },
+      { NODE_ENV: 'production', KEY_ENCRYPTION_KEY: 'change-this-to-a-real-value-Hq4tZ8vB2nX6' },
       /KEY_ENCRYPTION_KEY looks like a placeholder/,
     ],
     [{ NODE_ENV: 'production', SIGNING_ALG: 'HS256' }, /JWT_SECRET is not set/],

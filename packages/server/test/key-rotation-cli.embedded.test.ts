@@ -33,7 +33,10 @@ const kids = async () =>
 async function rotate(...flags: string[]) {
   const run = await runToExit(dataDir, ['keys', 'rotate', ...flags], { env: ENV });
   expect(run.code).toBe(0);
-  return JSON.parse(run.output) as { kid: string; signs_from: string; revoked_keys: number };
+  // stdout's JSON object, after the line on stderr that names the server it went through.
+  expect(run.output).toMatch(/through the running server \(process \d+\)/);
+  const json = run.output.slice(run.output.indexOf('\n{') + 1, run.output.lastIndexOf('}') + 1);
+  return JSON.parse(json) as { kid: string; signs_from: string; revoked_keys: number };
 }
 
 describe('keys rotate through the running server', { timeout: 60_000 }, () => {
