@@ -90,7 +90,7 @@ describe('a client that signs its requests with its own key', () => {
       config,
       db: h.db.driver,
       logger: createLogger('silent', new Writable({ write: (_c, _e, done) => done() })),
-      jwtSecret: h.jwtSecret,
+      secrets: h.secrets,
     });
     const otherApp = createApp(other);
     const replayed = await withAssertion(
