@@ -56,14 +56,14 @@ describe('special-use addresses are never fetched from', () => {
     const production = {
       NODE_ENV: 'production',
       ISSUER: 'https://auth.example.com',
-      JWT_SECRET: 'q7Zx2mP9vL4kR8tW1nB6yH3cJ5fD0gS_aE-uIoK',
+      KEY_ENCRYPTION_KEY: 'q7Zx2mP9vL4kR8tW1nB6yH3cJ5fD0gS_aE-uIoK',
       TRUST_PROXY: '1',
       CORS_ORIGINS: 'none',
     };
     expect(() => loadConfig(production)).not.toThrow();
-    expect(() => loadConfig({ ...production, CLIENT_METADATA_ALLOW_LOOPBACK_HTTP: '1' })).toThrow(
-      ConfigError,
-    );
+    const loopback = { ...production, CLIENT_METADATA_ALLOW_LOOPBACK_HTTP: '1' };
+    expect(() => loadConfig(loopback)).toThrow(ConfigError);
+    expect(() => loadConfig(loopback)).toThrow(/CLIENT_METADATA_ALLOW_LOOPBACK_HTTP is set/);
   });
 });
 
