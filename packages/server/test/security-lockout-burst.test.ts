@@ -119,7 +119,9 @@ describe('a concurrent burst of guesses from one address', () => {
       }),
     );
     const responses = await Promise.all(
-      browsers.map((b) => b.post('/console/login', { email: user.email, password: strongPassword() })),
+      browsers.map((b) =>
+        b.post('/console/login', { email: user.email, password: strongPassword() }),
+      ),
     );
     expect(responses.every((r) => r.status < 500)).toBe(true);
     const refused = responses.filter((r) => r.headers.get('retry-after'));
