@@ -123,6 +123,8 @@ $$;
 -- The check inside every authenticated operation. outcome: 'ok', or one of
 -- 'principal_retry' (a remembered proof no longer holds: nothing counted, derive afresh),
 -- 'principal_invalid' (counted; retry_after > 0 when this failure locked the subject),
+-- 'principal_under_attack' (as principal_invalid, and this failure locked the identity for
+-- every source but its trusted ones: 03-lockout.sql),
 -- 'principal_locked', 'principal_disabled', 'principal_replayed' (a private_key_jwt
 -- assertion seen before). A public client (token_endpoint_auth_method 'none') passes with no
 -- proof at all; a proof presented for one fails, and so does a missing proof for any other.
@@ -133,6 +135,7 @@ LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   p record;
+  f record;
   subject text := auth_subject_key(p_kind, p_public_id);
 BEGIN
   retry_after := 0;
@@ -155,8 +158,10 @@ BEGIN
   ELSIF auth_proof_matches(p.secret_hash, p_proof) THEN
     PERFORM auth_attempt_succeeded(p_kind, subject, p_source);
   ELSE
-    retry_after := auth_attempt_failed(p_kind, subject, p_source, p_policy);
-    outcome := 'principal_invalid';
+    SELECT * INTO f FROM auth_attempt_failed(p_kind, subject, p_source, p_policy);
+    retry_after := f.locked_for;
+    outcome := CASE WHEN f.identity_locked THEN 'principal_under_attack'
+                    ELSE 'principal_invalid' END;
     RETURN;
   END IF;
   IF NOT p.usable THEN

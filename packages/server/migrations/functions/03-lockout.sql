@@ -101,15 +101,13 @@ END
 $$;
 
 -- The reserved attempt failed: it stays counted. The row that reaches its threshold is locked
--- for base * 2^(its earlier lockouts), capped. Returns the lock's length in seconds if this
--- failure locked the source or the identity, else 0.
+-- for base * 2^(its earlier lockouts), capped. locked_for: the lock's length in seconds if this
+-- failure locked the source or the identity, else 0; identity_locked: it locked the identity
+-- (every source but the trusted ones), which the server raises as an alert.
 CREATE OR REPLACE FUNCTION auth_attempt_failed(p_kind text, p_subject text, p_source text,
-  p_policy integer[])
-RETURNS integer
+  p_policy integer[], OUT locked_for integer, OUT identity_locked boolean)
 LANGUAGE plpgsql VOLATILE
 AS $$
-DECLARE
-  locked_for integer;
 BEGIN
   WITH locked AS (
     UPDATE lockouts AS t
@@ -120,10 +118,11 @@ BEGIN
     WHERE t.subject_type = p_kind AND t.subject_key = p_subject
       AND ((t.source_key = auth_source_key(p_source) AND t.failures >= p_policy[1])
            OR (t.source_key = '*' AND t.failures >= p_policy[5]))
-    RETURNING t.locked_until
+    RETURNING t.locked_until, t.source_key
   )
-  SELECT max(auth_seconds_until(locked_until)) INTO locked_for FROM locked;
-  RETURN coalesce(locked_for, 0);
+  SELECT coalesce(max(auth_seconds_until(l.locked_until)), 0),
+         coalesce(bool_or(l.source_key = '*'), false)
+  INTO locked_for, identity_locked FROM locked l;
 END
 $$;
 

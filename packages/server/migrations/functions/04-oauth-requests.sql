@@ -114,7 +114,7 @@ DECLARE
   r auth_requests%ROWTYPE;
 BEGIN
   SELECT * INTO v FROM auth_verify('agent', p_agent_id, p_proof, p_fresh, p_source, p_policy);
-  IF v.outcome = 'principal_invalid' THEN
+  IF v.outcome IN ('principal_invalid', 'principal_under_attack') THEN
     UPDATE auth_requests
     SET failed_attempts = failed_attempts + 1,
         status = CASE WHEN failed_attempts + 1 >= p_max_attempts THEN 'denied' ELSE status END,

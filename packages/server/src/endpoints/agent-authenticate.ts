@@ -26,6 +26,7 @@ const EXPIRED = 'The sign-in request has expired; start again from the website.'
 function refusal(outcome: Exclude<SignInOutcome['outcome'], 'ok'>, retryAfter: number): OAuthError {
   switch (outcome) {
     case 'principal_invalid':
+    case 'principal_under_attack':
       return oauthError.accessDenied('Invalid agent credentials.', 401);
     case 'principal_locked':
       return new OAuthError(

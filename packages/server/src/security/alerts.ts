@@ -32,6 +32,15 @@ export function alertRules(alerts: Config['alerts']): AlertRule[] {
       matches: (e) => e.event === 'authorize.invalid_redirect_uri',
     },
     {
+      // Many sources together passed LOCKOUT_IDENTITY_MAX_FAILURES for one agent, client or
+      // account: only its trusted sources may still try (docs/security.md, "Lockout").
+      name: 'identity_under_attack',
+      description:
+        'An agent, client or account was locked for every source but the ones it recently authenticated from (guessing from many addresses).',
+      threshold: 0,
+      matches: (e) => e.event === 'lockout.locked' && e.details?.scope === 'identity',
+    },
+    {
       name: 'rls_violation',
       description: "Attempts to reach another owner's objects.",
       threshold: alerts.rlsViolationPerMinute,

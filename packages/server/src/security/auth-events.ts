@@ -26,24 +26,30 @@ export function authenticationRefused(
           : outcome === 'principal_replayed'
             ? 'assertion_replayed'
             : 'invalid_secret';
+  const wrongSecret = outcome === 'principal_invalid' || outcome === 'principal_under_attack';
   const events: SecurityEventInput[] = [
     {
       event: `${kind}.authentication`,
-      outcome: outcome === 'principal_invalid' ? 'failure' : 'denied',
+      outcome: wrongSecret ? 'failure' : 'denied',
       actor,
       target,
       ...ids,
       details: { reason },
     },
   ];
-  if (outcome === 'principal_invalid' && retryAfter > 0)
+  // The lock's scope: one source, or the identity for every source but its trusted ones
+  // (migrations/functions/03-lockout.sql); an identity lock raises an alert (alerts.ts).
+  if (wrongSecret && retryAfter > 0)
     events.push({
       event: 'lockout.locked',
       outcome: 'denied',
       actor,
       target,
       ...ids,
-      details: { seconds: retryAfter },
+      details: {
+        seconds: retryAfter,
+        scope: outcome === 'principal_under_attack' ? 'identity' : 'source',
+      },
     });
   return events;
 }

@@ -22,6 +22,8 @@ export interface ProofArgs {
 export type PrincipalOutcome =
   | 'principal_retry'
   | 'principal_invalid'
+  /** A wrong secret that locked the identity for every source but its trusted ones. */
+  | 'principal_under_attack'
   | 'principal_locked'
   | 'principal_busy'
   | 'principal_disabled'
