@@ -23,7 +23,7 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
   // A cluster worker shares the port the primary checked (cluster/workers.ts).
   if (cluster.isPrimary) await assertPortAvailable(config.host, config.port);
-  const db = await openDatabase(config);
+  const db = await openDatabase(config, { logger });
   const ctx = createServerContext({ config, db, logger, secrets: resolveServerSecrets(config) });
   for (const warning of productionWarnings(config)) logger.warn(warning);
   await ctx.security.counters.ready();

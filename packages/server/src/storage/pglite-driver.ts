@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock.js';
+import { restrictToOwner } from './data-dir-permissions.js';
 import { APP_ROLE, type SqlDriver, type SqlExecutor } from './driver.js';
 import { migrate } from './migrate.js';
 
@@ -16,16 +18,40 @@ function executor(db: PGlite | Transaction): SqlExecutor & { exec(script: string
   };
 }
 
+export interface PgliteOptions {
+  /** Told which paths of an existing data directory were not owner-only (and now are). */
+  onPermissionsFixed?: (paths: string[]) => void;
+}
+
+/**
+ * The data directory holds every secret's hash and the whole database: owner-only whatever
+ * state it is found in (told to onPermissionsFixed), and again once PGlite has created its
+ * files (it creates them 0666) and when it closes. Between those, files PGlite creates are
+ * reachable only through directories that are 0700 (the process umask is 077 from here on).
+ */
+function protectDataDir(dir: string, options: PgliteOptions): () => void {
+  if (isMainThread) process.umask(0o077);
+  const fixed = restrictToOwner(dir);
+  if (fixed.length > 0) options.onPermissionsFixed?.(fixed);
+  return () => restrictToOwner(dir);
+}
+
 /**
  * Embedded PostgreSQL. `dataDir` undefined means in memory (tests). The database is
  * migrated as its superuser, then the session drops to the application role for good.
  */
-export async function openPglite(dataDir: string | undefined): Promise<SqlDriver> {
+export async function openPglite(
+  dataDir: string | undefined,
+  options: PgliteOptions = {},
+): Promise<SqlDriver> {
   const unlock = dataDir ? lockDataDir(dataDir) : () => {};
   let db: PGlite;
+  let restrict = () => {};
   try {
+    if (dataDir) restrict = protectDataDir(dataDir, options);
     db = await PGlite.create(dataDir ? join(dataDir, 'pglite') : undefined);
     await migrate({ privilegedTransaction: (work) => db.transaction((tx) => work(executor(tx))) });
+    restrict();
     await db.exec(`SET ROLE ${APP_ROLE}`);
   } catch (error) {
     unlock();
@@ -38,6 +64,7 @@ export async function openPglite(dataDir: string | undefined): Promise<SqlDriver
     transaction: (work) => db.transaction((tx) => work(executor(tx))),
     async close() {
       await db.close();
+      restrict();
       unlock();
     },
   };
