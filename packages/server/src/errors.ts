@@ -75,4 +75,12 @@ export const oauthError = {
         ? `Bearer realm="${realm}", error="invalid_token"`
         : `Bearer realm="${realm}"`,
     }),
+  /** Password hashing is at its bound (docs/security.md): refused at once, not queued. */
+  overloaded: (retryAfter = 1) =>
+    new OAuthError(
+      'temporarily_unavailable',
+      'The server is busy checking secrets; retry shortly.',
+      503,
+      { 'Retry-After': String(Math.max(1, retryAfter)) },
+    ),
 };

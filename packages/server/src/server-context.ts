@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { DerivationBudget } from './auth/derivation-budget.js';
 import { PrincipalCalls } from './auth/principal-call.js';
 import { ProofCache } from './auth/proof-cache.js';
 import { ClientKeys } from './clients/client-keys.js';
@@ -90,7 +91,11 @@ export function createServerContext(input: {
     principalStore,
     store: new OAuthStore(db, principalStore),
     accounts: new AccountStore(db, principalStore),
-    principals: new PrincipalCalls(new ProofCache(), config.pbkdf2Iterations),
+    principals: new PrincipalCalls(
+      new ProofCache(),
+      config.pbkdf2Iterations,
+      new DerivationBudget(config.derivationBudget.perSource, config.derivationBudget.decoys),
+    ),
     keys,
     accessTokens: new AccessTokens(keys, config.issuer, config.accessTokenTtl),
     idTokens: oidcEnabled(config)

@@ -20,7 +20,9 @@ let client: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await securityHarness({ MAX_FAILED_ATTEMPTS_PER_REQUEST: '100' });
+  // The derivation budget (PBKDF2_PER_SOURCE) would refuse most of a burst from one address
+  // before the database sees it; raised here so that the lockout reservation is what holds.
+  h = await securityHarness({ MAX_FAILED_ATTEMPTS_PER_REQUEST: '100', PBKDF2_PER_SOURCE: '100' });
   const owner = await h.createUser();
   client = await h.createClient(owner.email);
   agent = await h.createAgent(owner.email);
@@ -109,7 +111,7 @@ describe('a concurrent burst of guesses from one address', () => {
     expectBudgetHeld(responses[RIGHT_AT]?.status === 400, accepted, checked);
   });
 
-  it('refuses what it did not check with Retry-After, never a 500', async () => {
+  it('refuses what it did not check at once, with Retry-After (401 locked, 503 busy)', async () => {
     const user = await signUp(h);
     const browsers = await Promise.all(
       Array.from({ length: BURST }, async () => {
@@ -123,7 +125,7 @@ describe('a concurrent burst of guesses from one address', () => {
         b.post('/console/login', { email: user.email, password: strongPassword() }),
       ),
     );
-    expect(responses.every((r) => r.status < 500)).toBe(true);
+    expect(new Set(responses.map((r) => r.status))).toEqual(new Set([401, 503]));
     const refused = responses.filter((r) => r.headers.get('retry-after'));
     expect(refused.length).toBeGreaterThanOrEqual(BURST - MAX_FAILURES);
   });

@@ -1,4 +1,5 @@
 import { decoyParams, deriveProof } from '../crypto/pbkdf2.js';
+import { QueueFull } from '../crypto/semaphore.js';
 import type {
   BeginResult,
   OperationResult,
@@ -6,7 +7,14 @@ import type {
   ProofArgs,
   Refused,
 } from '../storage/principal-store.js';
+import type { DerivationBudget } from './derivation-budget.js';
 import type { ProofCache } from './proof-cache.js';
+
+/** The answer when the derivation budget has no room: 503 with Retry-After (endpoints). */
+const OVERLOADED: { proceed: false; result: Refused } = {
+  proceed: false,
+  result: { outcome: 'principal_busy', retryAfter: 1 },
+};
 
 /** A principal as a request presents it; `secret` undefined: none was sent (public client). */
 export interface PresentedPrincipal {
@@ -23,7 +31,10 @@ export interface PresentedPrincipal {
  * database call; if the database answers principal_retry (the secret changed, or the source
  * is locked), the proof is forgotten and the call is made once more with a fresh proof:
  * reserve an attempt, derive, then the operation. Identical concurrent fresh derivations
- * share one (so an honest burst reserves one attempt, not many).
+ * share one (so an honest burst reserves one attempt, not many). A fresh derivation needs a
+ * place in the derivation budget first (derivation-budget.ts), taken before the database
+ * counts the attempt; without one the call ends at once as principal_busy. A remembered
+ * proof needs no derivation, so no flood of wrong secrets can make it wait.
  */
 export class PrincipalCalls {
   private readonly inFlight = new Map<string, Promise<BeginResult<never> | string>>();
@@ -31,6 +42,7 @@ export class PrincipalCalls {
   constructor(
     private readonly proofs: ProofCache,
     private readonly iterations: number,
+    private readonly budget: DerivationBudget,
   ) {}
 
   async call<R extends OperationResult>(
@@ -59,25 +71,38 @@ export class PrincipalCalls {
     presented: PresentedPrincipal,
     secret: string,
     begin: () => Promise<BeginResult<R>>,
-  ): Promise<{ proceed: false; result: R } | string> {
+  ): Promise<{ proceed: false; result: R | Refused } | string> {
     const key = `${this.proofs.cacheKey(presented.kind, presented.id, secret)}\0${presented.source}`;
-    let pending = this.inFlight.get(key) as Promise<BeginResult<R> | string> | undefined;
+    let pending = this.inFlight.get(key) as Promise<BeginResult<R | Refused> | string> | undefined;
     if (!pending) {
-      pending = this.reserveAndDerive(secret, begin);
+      pending = this.reserveAndDerive(secret, presented.source, begin);
       this.inFlight.set(key, pending as Promise<BeginResult<never> | string>);
       void pending.finally(() => this.inFlight.delete(key)).catch(() => {});
     }
     const derived = await pending;
     if (typeof derived === 'string') return derived;
-    return derived as { proceed: false; result: R };
+    return derived as { proceed: false; result: R | Refused };
   }
 
   private async reserveAndDerive<R>(
     secret: string,
+    source: string,
     begin: () => Promise<BeginResult<R>>,
-  ): Promise<BeginResult<R> | string> {
-    const begun = await begin();
-    if (!begun.proceed) return begun;
-    return deriveProof(secret, begun.hashParams ?? decoyParams(this.iterations), this.iterations);
+  ): Promise<BeginResult<R | Refused> | string> {
+    const admission = this.budget.admit(source);
+    if (!admission) return OVERLOADED;
+    try {
+      const begun = await begin();
+      if (!begun.proceed) return begun;
+      if (!begun.known && !admission.claimDecoy()) return OVERLOADED;
+      const params = begun.hashParams ?? decoyParams(this.iterations);
+      return await deriveProof(secret, params, this.iterations);
+    } catch (error) {
+      // The queue filled between the admission and now (console hashing shares it).
+      if (error instanceof QueueFull) return OVERLOADED;
+      throw error;
+    } finally {
+      admission.release();
+    }
   }
 }

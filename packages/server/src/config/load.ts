@@ -43,6 +43,8 @@ export interface Config extends SigningSettings {
   /** Server processes behind one port (node:cluster); PostgreSQL only. */
   readonly workers: number;
   readonly pbkdf2Iterations: number;
+  /** Bounds on secret checks before they reach the PBKDF2 queue (auth/derivation-budget.ts). */
+  readonly derivationBudget: { perSource: number; decoys: number };
   readonly accessTokenTtl: number;
   readonly refreshTokenTtl: number;
   readonly authRequestTtl: number;
@@ -151,6 +153,10 @@ export function loadConfig(env: Env = process.env): Config {
     workers: integer(env, 'WORKERS', 1, 64),
     ...signingSettings(env),
     pbkdf2Iterations: integer(env, 'PBKDF2_ITERATIONS', 100_000, 10_000_000),
+    derivationBudget: {
+      perSource: integer(env, 'PBKDF2_PER_SOURCE', 1, 1_000),
+      decoys: integer(env, 'PBKDF2_DECOYS', 1, 1_000),
+    },
     accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 60, 86_400),
     refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 300, 31_536_000),
     authRequestTtl: integer(env, 'AUTH_REQUEST_TTL', 30, 3_600),

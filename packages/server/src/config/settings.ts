@@ -58,6 +58,14 @@ export const settings = {
     default: '100000',
     doc: 'PBKDF2-SHA256 iterations for new secret and password hashes.',
   },
+  PBKDF2_PER_SOURCE: {
+    default: '4',
+    doc: 'Secret checks one address (IPv6: one /64) may have running or waiting at once; more are answered 503.',
+  },
+  PBKDF2_DECOYS: {
+    default: '16',
+    doc: 'Checks for ids that do not exist (decoy work) running or waiting at once, all addresses together.',
+  },
   ACCESS_TOKEN_TTL: { default: '3600', doc: 'Access-token lifetime in seconds.' },
   REFRESH_TOKEN_TTL: { default: '2592000', doc: 'Refresh-token lifetime in seconds (30 days).' },
   AUTH_REQUEST_TTL: {

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
+import { asOAuthError } from '../http/error-response.js';
 import { html } from '../views/html.js';
 import type { ConsoleDeps } from './deps.js';
 import { ConsoleError } from './http/console-error.js';
@@ -9,7 +10,8 @@ import { page } from './views/shell.js';
 
 /** Console errors are HTML pages with fixed texts; unexpected ones are logged and hidden. */
 export function consoleErrorHandler(deps: ConsoleDeps) {
-  return (error: Error, c: Context<ConsoleEnv>): Response => {
+  return (thrown: Error, c: Context<ConsoleEnv>): Response => {
+    const error = asOAuthError(thrown);
     if (error instanceof LoginRequired) return c.redirect('/console/login', 303);
     let status = 500;
     let title = 'Something went wrong';
@@ -18,7 +20,7 @@ export function consoleErrorHandler(deps: ConsoleDeps) {
       ({ status, title, detail } = error);
     } else if (error instanceof OAuthError) {
       status = error.status;
-      // Retry-After on a 429, for one.
+      // Retry-After on a 429 or a 503, for one.
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
       title = 'The request was refused';
       detail = error.description;

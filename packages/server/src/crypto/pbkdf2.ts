@@ -26,6 +26,16 @@ export const PBKDF2_IN_FLIGHT = Math.max(1, threadPoolSize - 1);
 export const PBKDF2_MAX_QUEUED = 64;
 const slots = new Semaphore(PBKDF2_IN_FLIGHT, PBKDF2_MAX_QUEUED);
 
+/** True while the queue is full: one more derivation would be refused with QueueFull. */
+export function pbkdf2QueueFull(): boolean {
+  return slots.queued >= PBKDF2_MAX_QUEUED;
+}
+
+/** Derivations running on the thread pool and waiting for it, for tests and metrics. */
+export function pbkdf2Load(): { running: number; queued: number } {
+  return { running: slots.running, queued: slots.queued };
+}
+
 async function derive(secret: string, salt: Buffer, iterations: number): Promise<Buffer> {
   return slots.run(() => pbkdf2(secret.normalize('NFC'), salt, iterations, KEY_BYTES, 'sha256'));
 }

@@ -22,6 +22,11 @@ export class Semaphore {
     return this.waiting.length;
   }
 
+  /** Tasks holding a slot. */
+  get running(): number {
+    return this.active;
+  }
+
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) {
       if (this.waiting.length >= this.maxWaiting) throw new QueueFull('the queue is full');

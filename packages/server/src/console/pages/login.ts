@@ -20,12 +20,12 @@ import { notice, postForm } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page, seeOther } from '../views/shell.js';
 
-function loginPage(c: Context, deps: ConsoleDeps, error?: string, email = '') {
+function loginPage(c: Context, deps: ConsoleDeps, error?: string, email = '', status = 401) {
   const csrf = anonymousCsrfToken(c, deps.ctx.config.issuer);
   const signup = deps.ctx.config.consoleSignup === 'open';
   return page(c, {
     title: 'Log in',
-    status: error ? 401 : 200,
+    status: error ? status : 200,
     body: html`<div class="narrow"><div class="card">
 <h1>Log in</h1>
 <p class="muted">Manage the AI agents that sign in for you, and the websites that accept them.</p>
@@ -71,9 +71,15 @@ export function loginAction(deps: ConsoleDeps) {
       const refused = result.outcome as Exclude<PrincipalOutcome, 'principal_retry'>;
       for (const event of authenticationRefused('user', email, refused, result.retryAfter))
         ctx.security.record(event);
-      if (refused === 'principal_locked' || refused === 'principal_busy') {
+      if (refused === 'principal_locked') {
         c.header('Retry-After', String(result.retryAfter));
         return loginPage(c, deps, 'Too many failed attempts. Try again later.', typed);
+      }
+      // Attempts still being checked, or password hashing at its bound (docs/security.md).
+      if (refused === 'principal_busy') {
+        c.header('Retry-After', String(Math.max(1, result.retryAfter)));
+        const busy = 'Too many log-ins are being checked right now. Try again in a few seconds.';
+        return loginPage(c, deps, busy, typed, 503);
       }
       return loginPage(c, deps, 'The email or password is wrong.', typed);
     }
