@@ -9,7 +9,9 @@ export type ScenarioName =
   | 'refresh'
   | 'introspection'
   | 'userinfo'
-  | 'discovery-jwks';
+  | 'discovery-jwks'
+  | 'flood-signin'
+  | 'flood-refresh';
 
 export const SCENARIOS: readonly ScenarioName[] = [
   'signin-warm',
@@ -18,6 +20,8 @@ export const SCENARIOS: readonly ScenarioName[] = [
   'introspection',
   'userinfo',
   'discovery-jwks',
+  'flood-signin',
+  'flood-refresh',
 ];
 
 export interface BenchOptions {

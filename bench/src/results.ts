@@ -1,11 +1,14 @@
 import type { LoadResult } from './load/run-load.js';
 import type { ScenarioName } from './options.js';
+import type { FloodResult } from './scenarios/flood.js';
 import type { RssPeak } from './server/rss.js';
 
 export interface Measured extends LoadResult {
   rss: RssPeak;
   /** CPU milliseconds per completed iteration, warm-up included, by who spent them. */
   cpuMs?: { server: number; postgres: number; loadGenerator: number };
+  /** The flood of wrong secrets that ran during this figure (flood-* scenarios). */
+  flood?: FloodResult;
 }
 
 export interface ScenarioRuns {

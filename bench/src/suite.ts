@@ -11,6 +11,7 @@ import type { BenchOptions, ScenarioName } from './options.js';
 import type { PeerBench } from './peer/peer-suite.js';
 import { summariseProfiles } from './profile.js';
 import type { BackendResult, Measured, Pbkdf2Limit, ScenarioRuns } from './results.js';
+import { underFlood } from './scenarios/flood.js';
 import { discoveryAndJwks, userinfo } from './scenarios/resource-endpoints.js';
 import { coldSignIn, signIn, type TokenSet, warmSignIn } from './scenarios/signin.js';
 import {
@@ -171,7 +172,12 @@ export async function runBackend(
       );
       for (const concurrency of options.concurrencies) {
         await ensureAlive(`${scenario} c=${concurrency}`);
-        runs.push(await run(session, scenario, concurrency, work.iteration, work.exhausted));
+        const once = () => run(session, scenario, concurrency, work.iteration, work.exhausted);
+        // The flood-* scenarios: the same honest work while wrong secrets pour in.
+        const flooded = scenario.startsWith('flood-');
+        runs.push(
+          await (flooded ? underFlood(session.server.origin, accounts.client.id, once) : once()),
+        );
         if (peer && (scenario === 'refresh' || scenario === 'introspection'))
           peerRuns[scenario].push(await peer.measure(scenario, concurrency));
       }
@@ -253,10 +259,12 @@ export function scenarioWork(
 ): { iteration: (vu: number) => Promise<void>; exhausted?: () => boolean } {
   switch (scenario) {
     case 'signin-warm':
+    case 'flood-signin':
       return { iteration: warmSignIn(http, accounts) };
     case 'signin-cold':
       return coldSignIn(http, accounts);
     case 'refresh':
+    case 'flood-refresh':
       return { iteration: refreshGrant(target(http), refreshChains) };
     case 'introspection':
       return { iteration: introspection(target(http), accessTokens) };

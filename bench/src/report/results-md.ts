@@ -14,6 +14,8 @@ const TITLES: Record<string, string> = {
   introspection: 'Introspection of a valid access token',
   userinfo: 'Userinfo',
   'discovery-jwks': 'Discovery and JWKS',
+  'flood-signin': 'Full sign-in, warm, during a flood of wrong secrets',
+  'flood-refresh': 'Refresh grant during a flood of wrong secrets',
 };
 
 /** `database: false` where no PostgreSQL server is involved (PGlite, oidc-provider). */
@@ -30,6 +32,30 @@ const HEADER = [
   '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
 ];
 
+/** How the server answered the floods (scenarios/flood.ts) behind the flood-* figures. */
+function floodNotes(b: BackendResult): string[] {
+  const notes = b.scenarios.flatMap((s) =>
+    s.runs.flatMap((m) =>
+      m.flood
+        ? [
+            `- ${TITLES[s.scenario] ?? s.scenario}, c=${m.concurrency}: ${m.flood.connections} attackers, ${m.flood.rate.toFixed(0)} wrong secrets/s answered: ${Object.entries(
+              m.flood.statuses,
+            )
+              .map(([status, count]) => `${count} × ${status}`)
+              .join(', ')}`,
+          ]
+        : [],
+    ),
+  );
+  if (notes.length === 0) return [];
+  return [
+    'Floods (wrong secrets from a new address each, half for made-up client ids, half for the real client; 503 is the hashing budget refusing at once, 401 a checked or locked-out guess):',
+    '',
+    ...notes,
+    '',
+  ];
+}
+
 function backendSection(b: BackendResult): string[] {
   const lines = [
     `### Auth Agent on ${b.backend === 'pglite' ? 'embedded PGlite' : 'PostgreSQL'}${b.workers > 1 ? ` (WORKERS=${b.workers})` : ''}`,
@@ -41,7 +67,7 @@ function backendSection(b: BackendResult): string[] {
     lines.splice(2, 0, `**Server crash during this run:** ${crash}`, '');
   for (const s of b.scenarios)
     for (const m of s.runs) lines.push(row(TITLES[s.scenario] ?? s.scenario, m, pg));
-  lines.push('');
+  lines.push('', ...floodNotes(b));
   if (b.pbkdf2)
     lines.push(
       `PBKDF2 limit measured just before and just after the cold sign-ins (server idle), the higher of the two: ${b.pbkdf2.perSecond.toFixed(1)} verifications/s.`,

@@ -76,6 +76,11 @@ export async function startAuthAgent(options: ServerOptions): Promise<RunningAut
     // Every virtual client comes from 127.0.0.1; the limiters still run on every request,
     // with budgets the load cannot reach (the limits are tested in the server's suite).
     RATE_LIMITS: BENCH_RATE_LIMITS,
+    // Likewise the per-address bound on secret checks: the cold sign-ins check up to 32 at
+    // once from that one address. The flood scenarios send each wrong secret from an
+    // address of its own, so this bound would not stop them anyway; the decoy and overall
+    // bounds keep their defaults (docs/security.md, "Password hashing under load").
+    PBKDF2_PER_SOURCE: '1000',
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.dataDir ? { AUTH_AGENT_DATA_DIR: options.dataDir } : {}),
     ...(options.workers ? { WORKERS: String(options.workers) } : {}),
