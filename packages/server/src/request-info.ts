@@ -8,6 +8,8 @@ export interface RequestInfo {
   readonly requestId: string;
   readonly ip: string;
   readonly userAgent: string | undefined;
+  /** Set once the request proved a principal (auth/principal-call.ts): not a failure. */
+  authenticated?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestInfo>();
@@ -19,4 +21,10 @@ export function currentRequest(): RequestInfo | undefined {
 
 export function runWithRequest<T>(info: RequestInfo, work: () => T): T {
   return storage.run(info, work);
+}
+
+/** The current request proved an agent, client or account (rate limits count failures only). */
+export function markAuthenticated(): void {
+  const info = storage.getStore();
+  if (info) info.authenticated = true;
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromIp, HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
 import { privileged, signUp, strongPassword } from './support/console.js';
+import { consoleLoginFrom } from './support/console-from.js';
 import { basicAuth, signIn, startAuthorization } from './support/flow.js';
 import {
   type AgentFixture,
@@ -59,29 +60,6 @@ async function signInFrom(
         agent_secret: secret,
         model: 'm',
       }),
-    }),
-  );
-}
-
-/** A console log-in from `ip`: the log-in page for its CSRF cookie and field, then the post. */
-async function consoleLoginFrom(h: Harness, ip: string, email: string, password: string) {
-  const page = await h.request('/console/login', fromIp(ip));
-  const cookie = page.headers
-    .getSetCookie()
-    .map((line) => line.split(';')[0])
-    .join('; ');
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
-  return h.request(
-    '/console/login',
-    fromIp(ip, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        origin: 'http://auth.test',
-        cookie,
-      },
-      body: new URLSearchParams({ email, password, csrf }).toString(),
     }),
   );
 }

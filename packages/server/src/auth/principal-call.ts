@@ -1,5 +1,6 @@
 import { decoyParams, deriveProof } from '../crypto/pbkdf2.js';
 import { QueueFull } from '../crypto/semaphore.js';
+import { markAuthenticated } from '../request-info.js';
 import type {
   BeginResult,
   OperationResult,
@@ -50,6 +51,18 @@ export class PrincipalCalls {
     begin: () => Promise<BeginResult<R | Refused>>,
     run: (args: ProofArgs) => Promise<R>,
     options: { remember: boolean } = { remember: true },
+  ): Promise<R | Refused> {
+    const result = await this.attempt(presented, begin, run, options);
+    // The principal was proved: rate limits count this request as no failure (http/rate-limit.ts).
+    if (!result.outcome.startsWith('principal_')) markAuthenticated();
+    return result;
+  }
+
+  private async attempt<R extends OperationResult>(
+    presented: PresentedPrincipal,
+    begin: () => Promise<BeginResult<R | Refused>>,
+    run: (args: ProofArgs) => Promise<R>,
+    options: { remember: boolean },
   ): Promise<R | Refused> {
     const { kind, id, secret, source } = presented;
     if (secret === undefined) return run({ id, proof: null, fresh: false, source });

@@ -1,8 +1,11 @@
 /**
- * Per-minute request budgets, per client IP and per identity (the client, agent, sign-in
- * request or email the request names). Identity limits stop one target being hammered from
- * many IPs; IP limits stop one source spraying many targets. Lockout (./lockout.ts) is the
- * separate, per-subject defence against guessing one secret slowly.
+ * Per-minute budgets, per client IP and per identity (the client, agent, sign-in request or
+ * email the request names). On routes where a principal authenticates (token, introspect,
+ * revoke, authenticate, console_login) only failed authentications count, so honest traffic
+ * that authenticates is never throttled however busy it is; on the other routes (authorize,
+ * check_status, registration, console_signup) every request counts (http/rate-limit.ts).
+ * Lockout (migrations/functions/03-lockout.sql) is the separate defence against guessing one
+ * secret, and the hashing budget (auth/derivation-budget.ts) bounds the work failures cost.
  */
 export interface RateLimitBudget {
   perIp: number;
@@ -10,11 +13,14 @@ export interface RateLimitBudget {
 }
 
 export const DEFAULT_RATE_LIMITS = {
-  token: { perIp: 600, perIdentity: 300 },
-  authenticate: { perIp: 60, perIdentity: 20 },
-  introspect: { perIp: 1200, perIdentity: 600 },
-  revoke: { perIp: 300, perIdentity: 300 },
-  authorize: { perIp: 120, perIdentity: 600 },
+  // Failed authentications only: a website with a wrong secret or a guesser.
+  token: { perIp: 60, perIdentity: 30 },
+  authenticate: { perIp: 30, perIdentity: 20 },
+  introspect: { perIp: 60, perIdentity: 30 },
+  revoke: { perIp: 60, perIdentity: 30 },
+  console_login: { perIp: 30, perIdentity: 10 },
+  // Every request: browsers arriving at a website's sign-in, from one address and in all.
+  authorize: { perIp: 300, perIdentity: 6000 },
   // The sign-in page polls this with backoff; a person may have a few tabs open.
   check_status: { perIp: 600, perIdentity: 120 },
   // POST /register: per address, and (identity) all registrations together.
@@ -25,7 +31,6 @@ export const DEFAULT_RATE_LIMITS = {
   // per host fetched from; metadata_fetch_total counts every fetch (its per-IP budget is unused).
   metadata_fetch: { perIp: 30, perIdentity: 30 },
   metadata_fetch_total: { perIp: 600, perIdentity: 600 },
-  console_login: { perIp: 30, perIdentity: 10 },
   console_signup: { perIp: 10, perIdentity: 5 },
 } as const satisfies Record<string, RateLimitBudget>;
 

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono';
-import { rateLimit } from '../http/rate-limit.js';
+import { failureRateLimit, rateLimit } from '../http/rate-limit.js';
 import type { ServerContext } from '../server-context.js';
 import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
@@ -98,8 +98,9 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   ];
   const app = new Hono<ConsoleEnv>();
   app.use('*', loadSession(deps));
-  // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md).
-  app.post('/login', rateLimit(ctx.security.limits, 'console_login', formEmail));
+  // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md);
+  // a log-in counts only when it fails, so a stranger cannot spend an owner's budget.
+  app.post('/login', failureRateLimit(ctx.security.limits, 'console_login', formEmail));
   app.post('/signup', rateLimit(ctx.security.limits, 'console_signup', formEmail));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {

@@ -19,7 +19,7 @@ import { cors, openCors } from './cors.js';
 import { errorResponse } from './error-response.js';
 import { requireHttps } from './https.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
-import { rateLimit } from './rate-limit.js';
+import { failureRateLimit, rateLimit } from './rate-limit.js';
 import { identityOf } from './rate-limit-identities.js';
 import { requestContext } from './request-context.js';
 import { requestInput } from './request-input.js';
@@ -71,7 +71,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       guards: [
         apiCors,
         requestInput({ allowJson: true, preferJson: true }),
-        rateLimit(limit, 'authenticate', identityOf.agent),
+        failureRateLimit(limit, 'authenticate', identityOf.agent),
       ],
     },
     {
@@ -90,20 +90,20 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       guards: [
         anyOrigin,
         requestInput({ allowJson: true }),
-        rateLimit(limit, 'token', identityOf.client),
+        failureRateLimit(limit, 'token', identityOf.client),
       ],
     },
     {
       path: '/introspect',
       methods: ['POST'],
       handler: introspectEndpoint(ctx),
-      guards: [apiCors, FORM, rateLimit(limit, 'introspect', identityOf.client)],
+      guards: [apiCors, FORM, failureRateLimit(limit, 'introspect', identityOf.client)],
     },
     {
       path: '/revoke',
       methods: ['POST'],
       handler: revokeEndpoint(ctx),
-      guards: [anyOrigin, FORM, rateLimit(limit, 'revoke', identityOf.client)],
+      guards: [anyOrigin, FORM, failureRateLimit(limit, 'revoke', identityOf.client)],
     },
     {
       path: '/userinfo',

@@ -22,10 +22,12 @@ function tooManyRequests(retryAfter: number): OAuthError {
 }
 
 /**
- * Builds rate-limit middleware. Each named limit has a per-IP and a per-identity budget per
- * window; identities are hashed before they reach the store (a sign-in request id is a
- * bearer value). The first rejection of a key in a window is a security event; the rest
- * of a flood is only counted, so an attack cannot flood the security log.
+ * Counts requests against budgets (docs/security.md, "Rate limits"). Each named limit has a
+ * per-IP and a per-identity budget per window; identities are hashed before they reach the
+ * store (a sign-in request id is a bearer value). The first rejection of a key in a window
+ * is a security event; the rest of a flood is only counted, so an attack cannot flood the
+ * security log. http/rate-limit.ts decides what counts: every request on anonymous routes,
+ * only failed authentications on routes where a principal authenticates.
  */
 export class RateLimiters {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
@@ -46,6 +48,23 @@ export class RateLimiters {
   async perIdentity(name: RateLimitName, identity: string): Promise<void> {
     const limiter = this.limiter(`rl:${name}:id`, this.config.rateLimits[name].perIdentity);
     await this.consume(limiter, sha256(identity), name, 'identity');
+  }
+
+  /**
+   * Throws 429 when the current address has already spent this limit's budget, counting the
+   * refused request too; otherwise counts nothing (failures are counted after the answer).
+   */
+  async ipSpent(name: RateLimitName): Promise<void> {
+    const limiter = this.limiter(`rl:${name}:ip`, this.config.rateLimits[name].perIp);
+    const key = currentRequest()?.ip ?? 'unknown';
+    const state = await limiter.get(key).catch(() => null);
+    if (state && state.consumedPoints >= limiter.points)
+      await this.consume(limiter, key, name, 'ip');
+  }
+
+  /** Counts one failed authentication from the current address (never throws). */
+  async ipFailed(name: RateLimitName): Promise<void> {
+    await this.perIp(name).catch(() => {});
   }
 
   private limiter(key: string, points: number): RateLimiterAbstract {
