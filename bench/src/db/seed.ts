@@ -5,7 +5,6 @@ import {
   provisionUser,
 } from '@auth-agent/server/dist/accounts/provisioning.js';
 import { hashSecret } from '@auth-agent/server/dist/crypto/pbkdf2.js';
-import { asUser } from '@auth-agent/server/dist/storage/owner-store.js';
 import { type BackendLocation, openServerDriver } from './backend.js';
 
 export const REDIRECT_URI = 'https://app.bench.example/callback';
@@ -63,7 +62,8 @@ export async function seedAccounts(
     const coldSecret = `aa_sk_${randomBytes(32).toString('base64url')}`;
     const coldHash = await hashSecret(coldSecret, counts.iterations);
     const prefix = `cold_${randomBytes(4).toString('hex')}`;
-    const rows = await asUser(db, owner.id, (tx) =>
+    // The operator's connection: thousands of rows for one owner, outside any console session.
+    const rows = await db.privileged((tx) =>
       tx.query<{ agent_id: string }>(
         `INSERT INTO agents (agent_id, secret_hash, owner_id, user_email, user_name)
          SELECT $1 || '_' || g, $2, $3, 'cold' || g || '@example.com', 'Cold Agent'

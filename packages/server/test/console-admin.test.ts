@@ -3,6 +3,7 @@ import { provisionUser } from '../src/accounts/provisioning.js';
 import { ConsoleBrowser, type ConsoleUser, signUp, strongPassword } from './support/console.js';
 import { authenticateAgent, obtainTokens, startAuthorization } from './support/flow.js';
 import { createHarness, type Harness } from './support/harness.js';
+import { asUser } from './support/sessions.js';
 
 let h: Harness;
 let admin: ConsoleBrowser;
@@ -58,10 +59,9 @@ describe('admin', () => {
 
   it('disables and re-enables a user: their agents cannot sign in meanwhile, their sessions end', async () => {
     const owner = await signUp(h);
-    const [row] = await h.ctx.db.transaction(async (tx) => {
-      await tx.query("SELECT set_config('app.user_id', $1, true)", [adminId]);
-      return tx.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [owner.email]);
-    });
+    const [row] = await asUser(h.ctx.db, adminId, (tx) =>
+      tx.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [owner.email]),
+    );
     const ownerId = row?.id ?? '';
     const agent = await h.createAgent(owner.email);
     const site = await h.createClient(member.email);

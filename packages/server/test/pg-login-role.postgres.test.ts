@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlDriver } from '../src/storage/driver.js';
-import { asUser, insertAgent, registerUser } from '../src/storage/owner-store.js';
+import { insertAgent, registerUser } from '../src/storage/owner-store.js';
 import { openPostgres } from '../src/storage/pg-driver.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
+import { asUser } from './support/sessions.js';
 
 // With DATABASE_MIGRATION_URL, the pool logs in as a role that is a member of auth_agent_app and
 // nothing more, so no statement in the application's session can reach past row-level security.
@@ -49,7 +50,9 @@ describe('a dedicated login role for the application', () => {
   });
 
   it('cannot leave row-level security with RESET ROLE or SET ROLE', async () => {
-    const alice = await registerUser(db.driver, 'alice@example.com', 'x', 'user');
+    const alice = await db.driver.privileged((tx) =>
+      registerUser(tx, 'alice@example.com', 'x', 'user'),
+    );
     await asUser(db.driver, alice, (tx) =>
       insertAgent(tx, alice, {
         agentId: 'agent-alice',
@@ -60,7 +63,7 @@ describe('a dedicated login role for the application', () => {
     );
     const seen = await app.transaction(async (tx) => {
       await tx.query('RESET ROLE');
-      return tx.query('SELECT * FROM agents');
+      return tx.query('SELECT agent_id FROM agents');
     });
     expect(seen).toEqual([]);
     await expect(app.query('SET ROLE postgres')).rejects.toThrow(/permission denied/);

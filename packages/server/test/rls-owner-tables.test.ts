@@ -4,10 +4,11 @@ import type { SqlExecutor } from '../src/storage/driver.js';
 import { mailedLink, privileged, signUp } from './support/console.js';
 import { obtainTokens } from './support/flow.js';
 import { createHarness, type Harness } from './support/harness.js';
+import { sessionFor } from './support/sessions.js';
 
 /** Every table with owner data, and how a row names its owner(s). */
 const OWNER_TABLES: Record<string, { owner: string; update?: string }> = {
-  users: { owner: 'id', update: 'password_hash = password_hash' },
+  users: { owner: 'id', update: 'role = role' },
   agents: { owner: 'owner_id', update: 'label = label' },
   clients: { owner: 'owner_id', update: 'name = name' },
   grants: { owner: 'agent_owner_id', update: 'revoke_reason = revoke_reason' },
@@ -54,16 +55,17 @@ async function populate(email: string) {
   if (!(await confirmEmail(h.ctx.db, mailedLink(h, email)))) throw new Error('not verified');
 }
 
-/** Runs one statement as `user` in its own transaction, always rolled back. */
+/** Runs one statement as `user` (through a session of theirs), always rolled back. */
 async function asUserRolledBack<T>(
   user: string,
   work: (tx: SqlExecutor) => Promise<T>,
 ): Promise<T> {
   let result: T | undefined;
   const rollback = new Error('rollback');
+  const session = await sessionFor(h.db.driver, user);
   await h.ctx.db
     .transaction(async (tx) => {
-      await tx.query("SELECT set_config('app.user_id', $1, true)", [user]);
+      await tx.query("SELECT set_config('app.session', $1, true)", [session.id]);
       result = await work(tx);
       throw rollback;
     })
@@ -223,7 +225,8 @@ describe("in user A's database context, nothing of user B's is visible or change
 
   it('sees nothing at all without a user context', async () => {
     for (const table of Object.keys(OWNER_TABLES)) {
-      expect(await h.ctx.db.query(`SELECT * FROM ${table}`), table).toEqual([]);
+      const { owner } = OWNER_TABLES[table] ?? { owner: 'id' };
+      expect(await h.ctx.db.query(`SELECT ${owner} FROM ${table}`), table).toEqual([]);
     }
   });
 });

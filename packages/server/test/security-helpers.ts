@@ -25,7 +25,10 @@ export async function securityHarness(env: Record<string, string> = {}): Promise
     adminId: admin.id,
     async events(filter: { event?: string } = {}) {
       await h.ctx.security.flush();
-      const rows = await listSecurityEvents(h.db.driver, admin.id, { ...filter, limit: 500 });
+      // The whole log, as the operator sees it (no console session, no row filter).
+      const rows = await h.db.driver.privileged((tx) =>
+        listSecurityEvents(tx, { ...filter, limit: 500 }),
+      );
       return rows.reverse();
     },
     async dispose() {

@@ -3,6 +3,7 @@ import { unlockAsUser } from '../src/console/queries/unlock.js';
 import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
 import { authenticate, startAuthorization, tokenRequest } from './support/flow.js';
 import { type AgentFixture, type ClientFixture, REDIRECT_URI } from './support/harness.js';
+import { sessionFor } from './support/sessions.js';
 
 let h: SecurityHarness;
 let client: ClientFixture;
@@ -70,14 +71,22 @@ describe('agent lockout', () => {
   });
 
   it('unlocks from the console for the owner only; a stranger is refused and recorded', async () => {
-    expect(await unlockAsUser(h.ctx, stranger.id, 'agent', agent.agent_id)).toBe('not_found');
+    expect(
+      await unlockAsUser(
+        h.ctx,
+        await sessionFor(h.db.driver, stranger.id),
+        'agent',
+        agent.agent_id,
+      ),
+    ).toBe('not_found');
     expect((await signInAttempt(agent.agent_id, agent.agent_secret)).status).toBe(403);
     const violations = await h.events({ event: 'rls.violation_attempt' });
     expect(violations.at(-1)).toMatchObject({ actorId: stranger.id, targetId: agent.agent_id });
 
-    expect(await unlockAsUser(h.ctx, owner.id, 'agent', agent.agent_id)).toBe('unlocked');
+    const session = await sessionFor(h.db.driver, owner.id);
+    expect(await unlockAsUser(h.ctx, session, 'agent', agent.agent_id)).toBe('unlocked');
     expect((await signInAttempt(agent.agent_id, agent.agent_secret)).status).toBe(200);
-    expect(await unlockAsUser(h.ctx, owner.id, 'agent', agent.agent_id)).toBe('not_locked');
+    expect(await unlockAsUser(h.ctx, session, 'agent', agent.agent_id)).toBe('not_locked');
     const unlocked = await h.events({ event: 'admin.unlocked' });
     expect(unlocked.at(-1)).toMatchObject({ actorType: 'user', actorId: owner.id });
   });
@@ -114,7 +123,8 @@ describe('client lockout', () => {
       error: 'invalid_client',
       error_description: expect.stringMatching(/temporarily locked/),
     });
-    expect(await unlockAsUser(h.ctx, owner.id, 'client', client.client_id)).toBe('unlocked');
+    const session = await sessionFor(h.db.driver, owner.id);
+    expect(await unlockAsUser(h.ctx, session, 'client', client.client_id)).toBe('unlocked');
     // Unlocked: the right secret gets past client authentication to the (bad) grant.
     const after = await exchange(client.client_secret ?? '');
     expect(after.status).toBe(400);

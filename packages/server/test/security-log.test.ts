@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listSecurityEvents } from '../src/security/event-queries.js';
+import { listSecurityEvents, type SecurityEventFilter } from '../src/security/event-queries.js';
 import { AccessTokens } from '../src/tokens/access-token.js';
 import {
   ADMIN_PASSWORD,
@@ -10,6 +10,7 @@ import {
 } from './security-helpers.js';
 import { authenticate, signIn, startAuthorization, tokenRequest } from './support/flow.js';
 import { type AgentFixture, type ClientFixture, REDIRECT_URI } from './support/harness.js';
+import { asUser } from './support/sessions.js';
 
 let h: SecurityHarness;
 let client: ClientFixture;
@@ -178,13 +179,15 @@ describe('the security log', () => {
   });
 
   it('shows owners the entries for their own objects, and admins all', async () => {
-    const mine = await listSecurityEvents(h.db.driver, owner.id, { limit: 500 });
-    const theirs = await listSecurityEvents(h.db.driver, other.id, { limit: 500 });
-    const all = await listSecurityEvents(h.db.driver, h.adminId, { limit: 500 });
+    const as = (userId: string, filter: SecurityEventFilter) =>
+      asUser(h.db.driver, userId, (tx) => listSecurityEvents(tx, filter));
+    const mine = await as(owner.id, { limit: 500 });
+    const theirs = await as(other.id, { limit: 500 });
+    const all = await as(h.adminId, { limit: 500 });
     expect(mine.length).toBeGreaterThan(10);
     expect(theirs).toEqual([]);
     expect(all.length).toBeGreaterThanOrEqual(mine.length);
-    const filtered = await listSecurityEvents(h.db.driver, owner.id, {
+    const filtered = await as(owner.id, {
       event: 'token.',
       outcome: 'denied',
     });
@@ -222,10 +225,9 @@ describe('the security log', () => {
     await h.ctx.security.flush();
     expect(secrets.size).toBeGreaterThan(15);
     const logText = h.logs.join('\n');
-    const rows = await h.db.driver.transaction(async (tx) => {
-      await tx.query("SELECT set_config('app.user_id', $1, true)", [h.adminId]);
-      return tx.query<{ row: string }>('SELECT row_to_json(e)::text AS row FROM security_events e');
-    });
+    const rows = await asUser(h.db.driver, h.adminId, (tx) =>
+      tx.query<{ row: string }>('SELECT row_to_json(e)::text AS row FROM security_events e'),
+    );
     const auditText = rows.map((r) => r.row).join('\n');
     expect(auditText.length).toBeGreaterThan(1000);
     for (const secret of secrets) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUser, insertAgent, registerUser } from '../src/storage/owner-store.js';
+import { insertAgent, registerUser } from '../src/storage/owner-store.js';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
+import { asUser } from './support/sessions.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -19,8 +20,12 @@ describe('database role and row-level security', () => {
   });
 
   it('shows an owner only their own agents, with no filter in the query', async () => {
-    const alice = await registerUser(db.driver, 'alice@example.com', 'x', 'user');
-    const bob = await registerUser(db.driver, 'bob@example.com', 'x', 'user');
+    const alice = await db.driver.privileged((tx) =>
+      registerUser(tx, 'alice@example.com', 'x', 'user'),
+    );
+    const bob = await db.driver.privileged((tx) =>
+      registerUser(tx, 'bob@example.com', 'x', 'user'),
+    );
     await asUser(db.driver, alice, (tx) =>
       insertAgent(tx, alice, {
         agentId: 'agent-alice',
@@ -51,7 +56,7 @@ describe('database role and row-level security', () => {
         }),
       ),
     ).rejects.toThrow(/row-level security/);
-    const outside = await db.driver.query('SELECT * FROM agents');
+    const outside = await db.driver.query('SELECT agent_id FROM agents');
     expect(outside).toEqual([]);
   });
 });

@@ -41,6 +41,14 @@ AS $$
   END
 $$;
 
+-- SHA-256, base64url: the form the server uses for every stored digest (crypto/digest.ts).
+CREATE OR REPLACE FUNCTION auth_digest(p_value text)
+RETURNS text
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT rtrim(translate(encode(sha256(convert_to(p_value, 'UTF8')), 'base64'), '+/', '-_'), '=')
+$$;
+
 -- OAuth 2.1 §2.3.1 and RFC 9700 §4.1.3: a redirect URI matches a registered one exactly, by
 -- simple string comparison. The one exception (RFC 8252 §7.3, OAuth 2.1 §8.4.2): a public
 -- (native) client's loopback redirect URI matches whatever its port, since such an app binds
@@ -80,5 +88,5 @@ REVOKE ALL ON FUNCTION
   auth_enabled(timestamptz, timestamptz), oauth_request_status_of(text, timestamptz),
   auth_locked(timestamptz), auth_seconds_until(timestamptz),
   oauth_loopback_portless(text), oauth_redirect_uri_allowed(text[], text, boolean),
-  oauth_dpop_proof_fresh(text, timestamptz)
+  oauth_dpop_proof_fresh(text, timestamptz), auth_digest(text)
 FROM PUBLIC;

@@ -1,8 +1,19 @@
--- The two predicates every row-level-security policy uses (001_core.sql and later).
+-- The two predicates every row-level-security policy uses (001_core.sql and later; policies
+-- call them as `(SELECT app_current_user_id())`, so each runs once per statement).
 
+-- The identity the policies trust: the console session whose raw id the server set in
+-- `app.session` for this transaction (storage/owner-store.ts), verified here against
+-- console_sessions: its stored hash, not past its absolute expiry, and its user enabled.
+-- (The idle timeout is enforced when the console loads the session, app_console_session.)
+-- Anyone may set `app.session`, but SQL running as the application role cannot name a user
+-- without holding one of that user's live session ids; a forged value is no one.
 CREATE OR REPLACE FUNCTION app_current_user_id() RETURNS uuid
-LANGUAGE sql STABLE
-AS $$ SELECT nullif(current_setting('app.user_id', true), '')::uuid $$;
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT s.user_id FROM console_sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.id_hash = auth_digest(nullif(current_setting('app.session', true), ''))
+    AND s.expires_at > now() AND u.disabled_at IS NULL
+$$;
 
 CREATE OR REPLACE FUNCTION app_is_admin() RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp

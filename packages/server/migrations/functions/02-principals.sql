@@ -28,14 +28,6 @@ AS $$
     false)
 $$;
 
--- SHA-256, base64url: the form the server uses for every stored digest (crypto/digest.ts).
-CREATE OR REPLACE FUNCTION auth_digest(p_value text)
-RETURNS text
-LANGUAGE sql IMMUTABLE
-AS $$
-  SELECT rtrim(translate(encode(sha256(convert_to(p_value, 'UTF8')), 'base64'), '+/', '-_'), '=')
-$$;
-
 -- Lockout rows are keyed by a digest of the identifier as presented, so an id that does not
 -- exist is counted and locked exactly like one that does.
 CREATE OR REPLACE FUNCTION auth_subject_key(p_kind text, p_public_id text)
@@ -174,7 +166,7 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION
-  auth_hash_params(text), auth_proof_matches(text, text), auth_digest(text),
+  auth_hash_params(text), auth_proof_matches(text, text),
   auth_subject_key(text, text), auth_principal(text, text),
   auth_assertion_accepted(uuid, text, text),
   auth_begin(text, text, text, integer[]),

@@ -153,8 +153,8 @@ AS $$
     AND source_key = auth_source_key(p_source) AND NOT auth_locked(locked_until)
 $$;
 
--- Unlock every source of a subject (CLI, or the console after its ownership check). True if
--- anything was locked.
+-- Unlock every source of a subject, for the operator (the CLI, on its privileged connection).
+-- True if anything was locked.
 CREATE OR REPLACE FUNCTION security_lockout_clear(p_kind text, p_public_id text)
 RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
@@ -167,6 +167,30 @@ AS $$
   SELECT coalesce(bool_or(auth_locked(locked_until)), false) FROM gone
 $$;
 
+-- Unlock from the console: only the owner of the agent or client, the account itself, or an
+-- admin (the verified identity, 01-rls.sql). NULL when the caller has no right to it or it
+-- does not exist (the console answers both alike); else as security_lockout_clear.
+CREATE OR REPLACE FUNCTION app_unlock(p_kind text, p_public_id text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  me uuid := app_current_user_id();
+  allowed boolean;
+BEGIN
+  allowed := CASE p_kind
+    WHEN 'agent' THEN EXISTS (SELECT 1 FROM agents a WHERE a.agent_id = p_public_id
+                                AND (a.owner_id = me OR app_is_admin()))
+    WHEN 'client' THEN EXISTS (SELECT 1 FROM clients c WHERE c.client_id = p_public_id
+                                 AND (c.owner_id = me OR app_is_admin()))
+    WHEN 'user' THEN EXISTS (SELECT 1 FROM users u WHERE lower(u.email) = lower(p_public_id)
+                               AND (u.id = me OR app_is_admin()))
+    ELSE false END;
+  IF NOT allowed THEN RETURN NULL; END IF;
+  RETURN security_lockout_clear(p_kind, p_public_id);
+END
+$$;
+
 REVOKE ALL ON FUNCTION
   auth_source_key(text), auth_lock_row(text, text, text, integer),
   auth_source_trusted(text, text, text, integer),
@@ -174,6 +198,8 @@ REVOKE ALL ON FUNCTION
   auth_attempt_reserve(text, text, text, integer[]),
   auth_attempt_failed(text, text, text, integer[]),
   auth_attempt_succeeded(text, text, text), auth_forget_failures(text, text, text),
-  security_lockout_clear(text, text)
+  app_unlock(text, text)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION security_lockout_clear(text, text) TO auth_agent_app;
+-- Operator-only: the application role may not unlock what it does not own.
+REVOKE ALL ON FUNCTION security_lockout_clear(text, text) FROM PUBLIC, auth_agent_app;
+GRANT EXECUTE ON FUNCTION app_unlock(text, text) TO auth_agent_app;

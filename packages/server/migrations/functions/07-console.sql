@@ -168,8 +168,8 @@ AS $$
   ORDER BY g.last_used_at DESC
 $$;
 
--- Owners are looked up by email before any per-user context exists (CLI). The password hash
--- is not part of the answer: checking a password goes through auth_begin and app_user_login.
+-- Owners looked up by email, for the operator (CLI provisioning, on its privileged
+-- connection): the application role may not list accounts. No password hash in the answer.
 CREATE OR REPLACE FUNCTION app_user_by_email(p_email text)
 RETURNS TABLE (id uuid, email text, role text, disabled boolean)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
@@ -178,12 +178,24 @@ AS $$
   FROM users u WHERE lower(u.email) = lower(p_email)
 $$;
 
-CREATE OR REPLACE FUNCTION app_register_user(p_email text, p_password_hash text, p_role text)
+-- Console sign-up: a plain user (never an admin: admins are made by the first-run setup
+-- link, the operator's CLI or another admin) and its first session, in one call, so the
+-- new account's identity is a session like every other (01-rls.sql). A taken email raises
+-- unique_violation.
+CREATE OR REPLACE FUNCTION app_register_user(p_email text, p_password_hash text,
+  p_session_hash text, p_lifetime_seconds integer)
 RETURNS uuid
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
-  INSERT INTO users (email, password_hash, role) VALUES (p_email, p_password_hash, p_role)
-  RETURNING id
+DECLARE
+  new_id uuid;
+BEGIN
+  INSERT INTO users (email, password_hash, role) VALUES (p_email, p_password_hash, 'user')
+  RETURNING id INTO new_id;
+  INSERT INTO console_sessions (id_hash, user_id, expires_at)
+  VALUES (p_session_hash, new_id, now() + make_interval(secs => p_lifetime_seconds));
+  RETURN new_id;
+END
 $$;
 
 CREATE OR REPLACE FUNCTION app_user_count() RETURNS bigint
@@ -214,10 +226,10 @@ AS $$
      AND NOT EXISTS (SELECT 1 FROM users)
 $$;
 
--- Spends the setup link and creates the first admin in one step; a lock makes two racing
--- submissions of one link produce one admin at most.
+-- Spends the setup link and creates the first admin with its first session in one step; a
+-- lock makes two racing submissions of one link produce one admin at most.
 CREATE OR REPLACE FUNCTION app_complete_setup(p_token_hash text, p_email text,
-  p_password_hash text)
+  p_password_hash text, p_session_hash text, p_lifetime_seconds integer)
 RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -231,6 +243,8 @@ BEGIN
   IF NOT FOUND THEN RETURN NULL; END IF;
   INSERT INTO users (email, password_hash, role) VALUES (p_email, p_password_hash, 'admin')
   RETURNING id INTO new_id;
+  INSERT INTO console_sessions (id_hash, user_id, expires_at)
+  VALUES (p_session_hash, new_id, now() + make_interval(secs => p_lifetime_seconds));
   RETURN new_id;
 END
 $$;
@@ -241,16 +255,18 @@ REVOKE ALL ON FUNCTION
   app_user_login(text, text, text, integer[], text, integer),
   app_change_password(text, text, text, integer[], text),
   app_confirm_email(text), app_object_exists(text, uuid), app_agent_grants(uuid),
-  app_user_by_email(text), app_register_user(text, text, text), app_user_count(),
+  app_register_user(text, text, text, integer), app_user_count(),
   app_issue_setup_token(text, integer), app_setup_token_valid(text),
-  app_complete_setup(text, text, text)
+  app_complete_setup(text, text, text, text, integer)
 FROM PUBLIC;
+-- Operator-only (privileged connection): looking accounts up by email.
+REVOKE ALL ON FUNCTION app_user_by_email(text) FROM PUBLIC, auth_agent_app;
 GRANT EXECUTE ON FUNCTION
   app_console_session(text, integer),
   app_user_login(text, text, text, integer[], text, integer),
   app_change_password(text, text, text, integer[], text),
   app_confirm_email(text), app_object_exists(text, uuid), app_agent_grants(uuid),
-  app_user_by_email(text), app_register_user(text, text, text), app_user_count(),
+  app_register_user(text, text, text, integer), app_user_count(),
   app_issue_setup_token(text, integer), app_setup_token_valid(text),
-  app_complete_setup(text, text, text)
+  app_complete_setup(text, text, text, text, integer)
 TO auth_agent_app;

@@ -124,8 +124,12 @@ REVOKE ALL ON FUNCTION
   security_set_agent_secret(text, text), security_set_client_secret(text, text),
   security_active_grants(), security_purge_expired(integer)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
+-- Incident response is the operator's (the CLI, on its privileged connection): the
+-- application role may not revoke everything, end every session or replace any agent's or
+-- client's secret. (The console changes its owner's own objects under row-level security.)
+REVOKE ALL ON FUNCTION
   security_revoke_grants(text, text), security_revoke_sessions(),
-  security_set_agent_secret(text, text), security_set_client_secret(text, text),
-  security_active_grants(), security_purge_expired(integer)
+  security_set_agent_secret(text, text), security_set_client_secret(text, text)
+FROM auth_agent_app;
+GRANT EXECUTE ON FUNCTION security_active_grants(), security_purge_expired(integer)
 TO auth_agent_app;

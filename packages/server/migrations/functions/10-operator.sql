@@ -110,12 +110,10 @@ BEGIN
 END
 $$;
 
+-- The operator's (the CLI, on the driver's privileged connection): the application role may
+-- not list every account or delete anyone's objects (docs/security.md, "Database roles").
 REVOKE ALL ON FUNCTION
   operator_users(), operator_admin_count(), operator_subject_locked(text, text),
   operator_agents(text), operator_clients(text), operator_delete_agent(text),
   operator_delete_client(text), operator_delete_user(text, boolean)
-FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-  operator_users(), operator_admin_count(), operator_agents(text), operator_clients(text),
-  operator_delete_agent(text), operator_delete_client(text), operator_delete_user(text, boolean)
-TO auth_agent_app;
+FROM PUBLIC, auth_agent_app;

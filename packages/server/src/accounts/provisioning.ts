@@ -1,8 +1,7 @@
 import { hashSecret } from '../crypto/pbkdf2.js';
 import { redirectUriProblem } from '../oauth/redirect-uri.js';
-import type { SqlDriver } from '../storage/driver.js';
+import type { SqlDriver, SqlExecutor } from '../storage/driver.js';
 import {
-  asUser,
   findUserByEmail,
   insertAgent,
   insertClient,
@@ -15,6 +14,12 @@ export class ProvisioningError extends Error {
   override readonly name = 'ProvisioningError';
 }
 
+/*
+ * The operator's provisioning (the CLI, the control socket, tests and the bench): it runs on
+ * the driver's privileged connection (SqlDriver.privileged), because the application role
+ * may not create admins or look accounts up by email, and no console session is involved.
+ */
+
 const PUBLIC_ID = /^[A-Za-z0-9._~-]{3,128}$/;
 
 function checkedEmail(raw: string): string {
@@ -23,7 +28,7 @@ function checkedEmail(raw: string): string {
   return email;
 }
 
-async function requireOwner(db: SqlDriver, email: string) {
+async function requireOwner(db: SqlExecutor, email: string) {
   const owner = await findUserByEmail(db, normalizeEmail(email));
   if (!owner)
     throw new ProvisioningError(
@@ -52,14 +57,12 @@ export async function provisionUser(
   const email = checkedEmail(input.email);
   if (input.password.length < 12)
     throw new ProvisioningError('The password must be at least 12 characters.');
-  if (await findUserByEmail(db, email))
-    throw new ProvisioningError(`A user with email ${email} already exists.`);
-  const id = await registerUser(
-    db,
-    email,
-    await hashSecret(input.password, input.iterations),
-    input.admin ? 'admin' : 'user',
-  );
+  const hash = await hashSecret(input.password, input.iterations);
+  const id = await db.privileged(async (tx) => {
+    if (await findUserByEmail(tx, email))
+      throw new ProvisioningError(`A user with email ${email} already exists.`);
+    return registerUser(tx, email, hash, input.admin ? 'admin' : 'user');
+  });
   return { id, email, role: input.admin ? 'admin' : 'user' };
 }
 
@@ -83,19 +86,21 @@ export async function provisionAgent(
     throw new ProvisioningError(
       'An agent id is 3 to 128 characters of A-Z, a-z, 0-9, ".", "_", "~" or "-".',
     );
-  const owner = await requireOwner(db, input.ownerEmail);
   const agentSecret = generated.agentSecret();
   const secretHash = await hashSecret(agentSecret, input.iterations);
+  let owner: Awaited<ReturnType<typeof requireOwner>>;
   try {
-    await asUser(db, owner.id, (tx) =>
-      insertAgent(tx, owner.id, {
+    owner = await db.privileged(async (tx) => {
+      const found = await requireOwner(tx, input.ownerEmail);
+      await insertAgent(tx, found.id, {
         agentId,
         secretHash,
         userEmail: input.userEmail,
         userName,
         label,
-      }),
-    );
+      });
+      return found;
+    });
   } catch (error) {
     if (isUniqueViolation(error)) throw new ProvisioningError(`The agent id ${agentId} is taken.`);
     throw error;
@@ -135,19 +140,20 @@ export async function provisionClient(
   const grantTypes = input.clientCredentials
     ? ['authorization_code', 'refresh_token', 'client_credentials']
     : undefined;
-  const owner = await requireOwner(db, input.ownerEmail);
   const clientId = generated.clientId();
   const clientSecret = input.public ? null : generated.clientSecret();
   const secretHash = clientSecret ? await hashSecret(clientSecret, input.iterations) : null;
-  await asUser(db, owner.id, (tx) =>
-    insertClient(tx, owner.id, {
+  const owner = await db.privileged(async (tx) => {
+    const found = await requireOwner(tx, input.ownerEmail);
+    await insertClient(tx, found.id, {
       clientId,
       secretHash,
       name: input.name.trim(),
       redirectUris: [...new Set(input.redirectUris)],
       grantTypes,
-    }),
-  );
+    });
+    return found;
+  });
   return {
     client_id: clientId,
     client_secret: clientSecret,

@@ -4,7 +4,7 @@ import type { Config } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
 import { IncidentError } from '../operations/incident-response.js';
 import type { SecurityLog } from '../security/security-log.js';
-import type { SqlDriver } from '../storage/driver.js';
+import { asOperator, type SqlDriver } from '../storage/driver.js';
 import type { Command } from './command.js';
 
 /** Where the database is open: the CLI's own process, or the server's (control-socket.ts). */
@@ -30,7 +30,9 @@ export async function executeStep(
   host: StepHost,
   actor: string | undefined,
 ): Promise<StepDone> {
-  const { result, event, notice } = await command.step(host, input);
+  // The operator's work: on the privileged connection, outside row-level security
+  // (storage/driver.ts); the security event goes through the application's log as usual.
+  const { result, event, notice } = await command.step({ ...host, db: asOperator(host.db) }, input);
   if (event) {
     host.log.record({ ...event, actor: { type: 'cli', id: actor } });
     await host.log.flush();

@@ -9,9 +9,10 @@ import type { ServerSecrets } from '../tokens/server-secrets.js';
 import { rotateSigningKey } from '../tokens/signing-keys.js';
 
 /**
- * The incident-response steps of the security guide, shared by the CLI and the console.
- * Each returns what it did and the security event that records it; the caller records the
- * event with its own actor (the CLI, or the signed-in admin).
+ * The incident-response steps of the security guide, the operator's: the CLI runs them on
+ * the driver's privileged connection (SqlDriver.privileged), since the application role may
+ * not call these functions (migrations/functions/09-security-operations.sql). Each returns
+ * what it did and the security event that records it; the caller records the event.
  */
 export interface IncidentResult<T> {
   result: T;
@@ -144,23 +145,30 @@ export async function rotateSecret(
   };
 }
 
+/** The security event of an unlock, by the CLI or (with userId) from the console. */
+export function unlockedEvent(
+  subject: LockoutSubject,
+  id: string,
+  unlocked: boolean,
+  userId?: string,
+): SecurityEventInput {
+  return {
+    event: 'admin.unlocked',
+    outcome: 'success',
+    target: { type: subject, id },
+    ...(subject === 'agent' ? { agentId: id } : {}),
+    ...(subject === 'client' ? { clientId: id } : {}),
+    ...(userId ? { userId } : {}),
+    details: { was_locked: unlocked },
+  };
+}
+
+/** The operator unlocks any subject, an id that does not exist included (privileged). */
 export async function unlockSubject(
   db: SqlExecutor,
   subject: LockoutSubject,
   id: string,
-  userId?: string,
 ): Promise<IncidentResult<{ unlocked: boolean }>> {
   const unlocked = await clearLockout(db, subject, subject === 'user' ? normalizeEmail(id) : id);
-  return {
-    result: { unlocked },
-    event: {
-      event: 'admin.unlocked',
-      outcome: 'success',
-      target: { type: subject, id },
-      ...(subject === 'agent' ? { agentId: id } : {}),
-      ...(subject === 'client' ? { clientId: id } : {}),
-      ...(userId ? { userId } : {}),
-      details: { was_locked: unlocked },
-    },
-  };
+  return { result: { unlocked }, event: unlockedEvent(subject, id, unlocked) };
 }

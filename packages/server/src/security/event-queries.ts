@@ -1,5 +1,4 @@
-import type { SqlDriver } from '../storage/driver.js';
-import { asUser } from '../storage/owner-store.js';
+import type { SqlExecutor } from '../storage/driver.js';
 import type { SecurityOutcome } from './events.js';
 
 export interface SecurityEventFilter {
@@ -32,13 +31,12 @@ export interface SecurityEventRow {
 }
 
 /**
- * Security-log entries the user may see, newest first. There is no owner filter here:
- * row-level security (004_security.sql) shows an owner the entries about their own
- * agents, clients and account, and an admin every entry.
+ * Security-log entries the caller may see, newest first. There is no owner filter here: in
+ * a console session (owner-store.ts inSession) row-level security (004_security.sql) shows
+ * an owner the entries about their own agents, clients and account, and an admin every one.
  */
 export async function listSecurityEvents(
-  db: SqlDriver,
-  userId: string,
+  tx: SqlExecutor,
   filter: SecurityEventFilter = {},
 ): Promise<SecurityEventRow[]> {
   const where: string[] = [];
@@ -60,22 +58,20 @@ export async function listSecurityEvents(
       target_id, ip, user_agent, request_id, details
     FROM security_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY id DESC LIMIT $${params.length}`;
-  const rows = await asUser(db, userId, (tx) =>
-    tx.query<{
-      id: string;
-      occurred_at: Date;
-      event: string;
-      outcome: SecurityOutcome;
-      actor_type: string;
-      actor_id: string | null;
-      target_type: string | null;
-      target_id: string | null;
-      ip: string | null;
-      user_agent: string | null;
-      request_id: string | null;
-      details: Record<string, unknown>;
-    }>(sql, params),
-  );
+  const rows = await tx.query<{
+    id: string;
+    occurred_at: Date;
+    event: string;
+    outcome: SecurityOutcome;
+    actor_type: string;
+    actor_id: string | null;
+    target_type: string | null;
+    target_id: string | null;
+    ip: string | null;
+    user_agent: string | null;
+    request_id: string | null;
+    details: Record<string, unknown>;
+  }>(sql, params);
   return rows.map((r) => ({
     id: Number(r.id),
     occurredAt: r.occurred_at,

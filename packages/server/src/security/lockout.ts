@@ -5,8 +5,9 @@ export type LockoutSubject = PrincipalKind;
 
 /**
  * Lockout is counted and decided in the database, in the same call that checks a secret
- * (migrations/functions/03-lockout.sql). What remains here is the owner's or operator's
- * side: clearing every lock of a subject. True if anything was locked.
+ * (migrations/functions/03-lockout.sql). What remains here is the operator's side, on a
+ * privileged connection: clearing every lock of a subject. True if anything was locked.
+ * (The console unlocks through app_unlock, which checks the owner: console/queries/unlock.ts.)
  */
 export async function clearLockout(
   db: SqlExecutor,

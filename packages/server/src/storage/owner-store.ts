@@ -25,44 +25,65 @@ export interface NewClient {
 }
 
 /**
- * Runs `work` in a transaction whose row-level-security context is `userId`: every
- * policy in 001_core.sql then filters to that owner's rows (or all rows for an admin).
+ * Runs `work` in a transaction acting for the console session `sessionId` (its raw id, as
+ * the cookie carries it). The database verifies the session (app_current_user_id,
+ * migrations/functions/01-rls.sql) and every policy then filters to that owner's rows (or
+ * all rows for an admin); an unknown, expired or disabled user's session sees nothing.
  */
-export function asUser<T>(
+export function inSession<T>(
   db: SqlDriver,
-  userId: string,
+  sessionId: string,
   work: (tx: SqlExecutor) => Promise<T>,
 ): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.query("SELECT set_config('app.user_id', $1, true)", [userId]);
+    await tx.query("SELECT set_config('app.session', $1, true)", [sessionId]);
     return work(tx);
   });
 }
 
-export async function registerUser(
+/** A new plain user and its first console session (app_register_user); 23505 if taken. */
+export async function signUpUser(
   db: SqlExecutor,
-  email: string,
-  passwordHash: string,
-  role: 'user' | 'admin',
+  input: { email: string; passwordHash: string; sessionHash: string; lifetimeSeconds: number },
 ): Promise<string> {
-  const [row] = await db.query<{ id: string }>('SELECT app_register_user($1, $2, $3) AS id', [
-    email,
-    passwordHash,
-    role,
+  const [row] = await db.query<{ id: string }>('SELECT app_register_user($1, $2, $3, $4) AS id', [
+    input.email,
+    input.passwordHash,
+    input.sessionHash,
+    input.lifetimeSeconds,
   ]);
   if (!row) throw new Error('user was not created');
   return row.id;
 }
 
+/** The operator creates any account, admins included (SqlDriver.privileged only). */
+export async function registerUser(
+  privileged: SqlExecutor,
+  email: string,
+  passwordHash: string,
+  role: 'user' | 'admin',
+): Promise<string> {
+  const [row] = await privileged.query<{ id: string }>(
+    'INSERT INTO users (email, password_hash, role) VALUES ($1, $2, $3) RETURNING id',
+    [email, passwordHash, role],
+  );
+  if (!row) throw new Error('user was not created');
+  return row.id;
+}
+
+/** The operator looks an account up by email (SqlDriver.privileged only). */
 export async function findUserByEmail(
-  db: SqlExecutor,
+  privileged: SqlExecutor,
   email: string,
 ): Promise<UserRecord | undefined> {
-  const [row] = await db.query<UserRecord>('SELECT * FROM app_user_by_email($1)', [email]);
+  const [row] = await privileged.query<UserRecord>('SELECT * FROM app_user_by_email($1)', [email]);
   return row;
 }
 
-/** Inserts under the owner's RLS context; the policy's WITH CHECK rejects any other owner. */
+/**
+ * Inserts an agent for `ownerId`: in a console session the policy's WITH CHECK rejects any
+ * other owner; on the operator's privileged connection the owner is taken as given.
+ */
 export async function insertAgent(
   tx: SqlExecutor,
   ownerId: string,
@@ -84,6 +105,7 @@ export async function insertAgent(
   return row.id;
 }
 
+/** As insertAgent, for a website or API. */
 export async function insertClient(
   tx: SqlExecutor,
   ownerId: string,

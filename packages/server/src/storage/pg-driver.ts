@@ -99,18 +99,34 @@ export async function openPostgres(
     await pool.end();
     throw databaseConnectError(error, 'DATABASE_URL', url);
   });
+  // The operator's connections (driver.ts, privileged): opened only when first needed.
+  let owner: pg.Pool | undefined;
+  const ownerPool = () => {
+    if (!owner) {
+      owner = new pg.Pool({ connectionString: migrationUrl, max: 2, idleTimeoutMillis: 10_000 });
+      owner.on('error', () => {});
+    }
+    return owner;
+  };
+  const inOneTransaction = async <T>(
+    from: pg.Pool,
+    work: (tx: SqlExecutor) => Promise<T>,
+  ): Promise<T> => {
+    const client = await from.connect();
+    try {
+      return await inTransaction(client, () => work(executor(client)));
+    } finally {
+      client.release();
+    }
+  };
   const base = executor(pool);
   return {
     kind: 'postgres',
     query: base.query,
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        return await inTransaction(client, () => work(executor(client)));
-      } finally {
-        client.release();
-      }
+    transaction: (work) => inOneTransaction(pool, work),
+    privileged: (work) => inOneTransaction(ownerPool(), work),
+    async close() {
+      await Promise.all([pool.end(), owner?.end()]);
     },
-    close: () => pool.end(),
   };
 }

@@ -62,6 +62,12 @@ export async function openPglite(
     kind: 'pglite',
     query: base.query,
     transaction: (work) => db.transaction((tx) => work(executor(tx))),
+    // The session user is PGlite's superuser; the application role comes back at COMMIT.
+    privileged: (work) =>
+      db.transaction(async (tx) => {
+        await tx.query('SET LOCAL ROLE NONE');
+        return work(executor(tx));
+      }),
     async close() {
       await db.close();
       restrict();

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { SqlExecutor } from '../../storage/driver.js';
-import { asUser } from '../../storage/owner-store.js';
+import { inSession } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
 import { type ConsoleEnv, requireSession } from '../session/load-session.js';
 import type { ConsoleSession } from '../session/sessions.js';
@@ -29,13 +29,16 @@ export function action(
   };
 }
 
-/** Runs `work` in one transaction with RLS set to the signed-in user (SET LOCAL app.user_id). */
+/**
+ * Runs `work` in one transaction acting for the signed-in user: the database verifies the
+ * session id and row-level security filters to that user's rows (owner-store.ts inSession).
+ */
 export function asSession<T>(
   deps: ConsoleDeps,
   session: ConsoleSession,
   work: (tx: SqlExecutor) => Promise<T>,
 ): Promise<T> {
-  return asUser(deps.ctx.db, session.userId, work);
+  return inSession(deps.ctx.db, session.id, work);
 }
 
 export function csrfOf(session: ConsoleSession): string {

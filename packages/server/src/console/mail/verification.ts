@@ -1,9 +1,10 @@
 import { sha256 } from '../../crypto/digest.js';
 import { randomToken } from '../../crypto/random.js';
 import type { SqlDriver } from '../../storage/driver.js';
-import { asUser } from '../../storage/owner-store.js';
+import { inSession } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
 import { ConsoleError } from '../http/console-error.js';
+import type { ConsoleSession } from '../session/sessions.js';
 
 const LINK_TTL_SECONDS = 24 * 60 * 60;
 /** Verification mails one owner may trigger per hour: the console must not be a mail cannon. */
@@ -16,11 +17,11 @@ const MAILS_PER_HOUR = 10;
  */
 export async function sendVerificationMail(
   deps: ConsoleDeps,
-  owner: { userId: string; email: string },
+  owner: Pick<ConsoleSession, 'id' | 'userId' | 'email'>,
   email: string,
 ): Promise<void> {
   const token = randomToken(32);
-  await storeVerification(deps.ctx.db, owner.userId, email, token);
+  await storeVerification(deps.ctx.db, owner, email, token);
   const link = `${deps.ctx.config.issuer}/console/verify-email?token=${token}`;
   const forAccount = email.toLowerCase() === owner.email.toLowerCase();
   const text = forAccount
@@ -37,8 +38,14 @@ export async function sendVerificationMail(
   }
 }
 
-async function storeVerification(db: SqlDriver, userId: string, email: string, token: string) {
-  await asUser(db, userId, async (tx) => {
+async function storeVerification(
+  db: SqlDriver,
+  owner: Pick<ConsoleSession, 'id' | 'userId'>,
+  email: string,
+  token: string,
+) {
+  const { userId } = owner;
+  await inSession(db, owner.id, async (tx) => {
     const [recent] = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM email_verifications
        WHERE user_id = $1 AND created_at > now() - interval '1 hour'`,

@@ -7,7 +7,7 @@ import { writeCookie } from '../http/cookies.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { sendVerificationMail } from '../mail/verification.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { createSession, endOtherSessions } from '../session/sessions.js';
+import { endOtherSessions, startAnotherSession } from '../session/sessions.js';
 import { actionButton, notice, postForm } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page, seeOther } from '../views/shell.js';
@@ -47,7 +47,7 @@ export function accountView() {
 
 /** POST /console/account/password — new hash, new session id, every other session ended. */
 export function changePasswordAction(deps: ConsoleDeps) {
-  const { config, db } = deps.ctx;
+  const { config } = deps.ctx;
   return action(deps, async (c, session, form) => {
     const current = form.get('current') ?? '';
     const next = form.get('next') ?? '';
@@ -58,8 +58,12 @@ export function changePasswordAction(deps: ConsoleDeps) {
       deps.ctx.accounts.changePassword(user, hash),
     );
     if (changed.outcome !== 'ok') return accountPage(c, session, 'The current password is wrong.');
-    await asSession(deps, session, (tx) => endOtherSessions(tx, session.userId, undefined));
-    const sessionId = await createSession(db, session.userId, config.consoleSessionLifetime);
+    // The new session first: the current one is the identity that may add it.
+    const sessionId = await asSession(deps, session, async (tx) => {
+      const id = await startAnotherSession(tx, session.userId, config.consoleSessionLifetime);
+      await endOtherSessions(tx, session.userId, id);
+      return id;
+    });
     writeCookie(c, 'session', config.issuer, sessionId);
     deps.ctx.logger.info(
       { event: 'console.password_changed', user_id: session.userId },

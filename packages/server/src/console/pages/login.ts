@@ -5,7 +5,7 @@ import { hashSecret } from '../../crypto/pbkdf2.js';
 import { randomToken } from '../../crypto/random.js';
 import { authenticationRefused } from '../../security/auth-events.js';
 import type { LoginResult } from '../../storage/account-store.js';
-import { asUser } from '../../storage/owner-store.js';
+import { inSession } from '../../storage/owner-store.js';
 import type { PrincipalOutcome } from '../../storage/principal-store.js';
 import { html } from '../../views/html.js';
 import { withPassword } from '../accounts/password-check.js';
@@ -92,10 +92,10 @@ export function loginAction(deps: ConsoleDeps) {
       userId,
     });
     const previous = c.get('session');
-    if (previous) await asUser(db, previous.userId, (tx) => endSession(tx, previous.id));
+    if (previous) await inSession(db, previous.id, (tx) => endSession(tx, previous.id));
     if ((result as { iterations: number }).iterations < config.pbkdf2Iterations) {
       const hash = await hashSecret(password, config.pbkdf2Iterations);
-      await asUser(db, userId, (tx) => setPasswordHash(tx, userId, hash));
+      await inSession(db, sessionId, (tx) => setPasswordHash(tx, userId, hash));
     }
     writeCookie(c, 'session', config.issuer, sessionId);
     ctx.logger.info({ event: 'console.login', user_id: userId }, 'console log-in');

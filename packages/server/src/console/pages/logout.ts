@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { asUser } from '../../storage/owner-store.js';
+import { inSession } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
 import { clearCookie } from '../http/cookies.js';
 import { assertCsrf, sessionCsrfToken } from '../http/csrf.js';
@@ -16,7 +16,7 @@ export function logoutAction(deps: ConsoleDeps) {
     if (!session) return seeOther(c, '/console/login');
     const form = await readForm(c);
     assertCsrf(c, config.issuer, form, sessionCsrfToken(session.id));
-    await asUser(db, session.userId, (tx) => endSession(tx, session.id));
+    await inSession(db, session.id, (tx) => endSession(tx, session.id));
     clearCookie(c, 'session', config.issuer);
     return seeOther(c, '/console/login', 'logged-out');
   };

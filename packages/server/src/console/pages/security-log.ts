@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { listSecurityEvents } from '../../security/event-queries.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError } from '../http/console-error.js';
-import { action, csrfOf, view } from '../http/handlers.js';
+import { action, asSession, csrfOf, view } from '../http/handlers.js';
 import { unlockAsUser } from '../queries/unlock.js';
 import { page, seeOther } from '../views/shell.js';
 import { readFilters } from './security-log-filters.js';
@@ -14,7 +14,7 @@ export function securityLogView(deps: ConsoleDeps) {
     const { filter, raw } = readFilters(c);
     // Events are stored in batches (security-log.ts): show the ones still waiting too.
     await deps.ctx.security.log.flush();
-    const events = await listSecurityEvents(deps.ctx.db, session.userId, filter);
+    const events = await asSession(deps, session, (tx) => listSecurityEvents(tx, filter));
     return page(c, {
       title: 'Security log',
       session,
@@ -35,7 +35,7 @@ export function securityEventsJson(deps: ConsoleDeps) {
   return view(async (c, session) => {
     const { filter } = readFilters(c);
     await deps.ctx.security.log.flush();
-    const events = await listSecurityEvents(deps.ctx.db, session.userId, filter);
+    const events = await asSession(deps, session, (tx) => listSecurityEvents(tx, filter));
     return c.json({ events }, 200, { 'Cache-Control': 'no-store' });
   });
 }
@@ -51,7 +51,7 @@ export function unlockAction(deps: ConsoleDeps) {
     const parsed = unlockSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw consoleError.badRequest('Choose what to unlock and give its id.');
     const { subject, id } = parsed.data;
-    const outcome = await unlockAsUser(deps.ctx, session.userId, subject, id);
+    const outcome = await unlockAsUser(deps.ctx, session, subject, id);
     const notice =
       outcome === 'unlocked' ? 'unlocked' : outcome === 'not_locked' ? 'not-locked' : 'not-yours';
     return seeOther(c, '/console/security', notice);

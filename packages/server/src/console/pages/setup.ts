@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { isEmail, normalizeEmail } from '../../accounts/email.js';
 import { passwordProblem } from '../../accounts/password-policy.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
+import { randomToken } from '../../crypto/random.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
@@ -9,7 +10,6 @@ import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.
 import { field, readForm } from '../http/form.js';
 import { sendVerificationMail } from '../mail/verification.js';
 import type { ConsoleEnv } from '../session/load-session.js';
-import { createSession } from '../session/sessions.js';
 import { completeSetup, setupTokenValid } from '../setup/setup-link.js';
 import { notice, postForm } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
@@ -70,19 +70,20 @@ export function setupAction(deps: ConsoleDeps) {
     const problem = passwordProblem(password, email);
     if (problem) return setupPage(c, deps, token, problem, email);
     const hash = await hashSecret(password, config.pbkdf2Iterations);
-    const userId = await completeSetup(db, token, email, hash);
+    const sessionId = randomToken(32);
+    const userId = await completeSetup(db, token, {
+      email,
+      passwordHash: hash,
+      sessionId,
+      lifetimeSeconds: config.consoleSessionLifetime,
+    });
     if (!userId) return invalidLink(c);
     deps.ctx.logger.info(
       { event: 'console.setup_completed', user_id: userId },
       'first admin created',
     );
-    await sendVerificationMail(deps, { userId, email }, email);
-    writeCookie(
-      c,
-      'session',
-      config.issuer,
-      await createSession(db, userId, config.consoleSessionLifetime),
-    );
+    await sendVerificationMail(deps, { id: sessionId, userId, email }, email);
+    writeCookie(c, 'session', config.issuer, sessionId);
     return seeOther(c, '/console');
   };
 }

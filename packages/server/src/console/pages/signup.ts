@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import { isEmail, normalizeEmail } from '../../accounts/email.js';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../accounts/password-policy.js';
+import { sha256 } from '../../crypto/digest.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
-import { findUserByEmail, registerUser } from '../../storage/owner-store.js';
+import { randomToken } from '../../crypto/random.js';
+import { signUpUser } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError } from '../http/console-error.js';
@@ -11,7 +13,6 @@ import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.
 import { field, readForm } from '../http/form.js';
 import { sendVerificationMail } from '../mail/verification.js';
 import type { ConsoleEnv } from '../session/load-session.js';
-import { createSession } from '../session/sessions.js';
 import { notice, postForm } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
 
@@ -64,23 +65,21 @@ export function signupAction(deps: ConsoleDeps) {
     if (!isEmail(email)) return signupPage(c, deps, 'Enter a valid email address.', typed);
     const problem = passwordProblem(password, email);
     if (problem) return signupPage(c, deps, problem, email);
-    if (await findUserByEmail(db, email))
-      return signupPage(c, deps, 'An account with this email already exists. Log in instead.');
+    const sessionId = randomToken(32);
     let userId: string;
     try {
-      userId = await registerUser(
-        db,
+      userId = await signUpUser(db, {
         email,
-        await hashSecret(password, config.pbkdf2Iterations),
-        'user',
-      );
+        passwordHash: await hashSecret(password, config.pbkdf2Iterations),
+        sessionHash: sha256(sessionId),
+        lifetimeSeconds: config.consoleSessionLifetime,
+      });
     } catch (error) {
       if ((error as { code?: string }).code !== '23505') throw error;
       return signupPage(c, deps, 'An account with this email already exists. Log in instead.');
     }
     deps.ctx.logger.info({ event: 'console.signup', user_id: userId }, 'console account created');
-    await sendVerificationMail(deps, { userId, email }, email);
-    const sessionId = await createSession(db, userId, config.consoleSessionLifetime);
+    await sendVerificationMail(deps, { id: sessionId, userId, email }, email);
     writeCookie(c, 'session', config.issuer, sessionId);
     return seeOther(c, '/console');
   };

@@ -14,7 +14,8 @@ export interface ClientRow {
   created_at: Date;
 }
 
-const COLUMNS = `id, client_id, name, redirect_uris, secret_hash IS NOT NULL AS confidential,
+// `confidential` is generated from secret_hash, which the application role may not read.
+const COLUMNS = `id, client_id, name, redirect_uris, confidential,
   token_endpoint_auth_method, disabled_at IS NOT NULL AS disabled, owner_id, created_at`;
 
 export function listOwnClients(tx: SqlExecutor, ownerId: string): Promise<ClientRow[]> {
@@ -50,7 +51,7 @@ export async function replaceClientSecret(
 ): Promise<boolean> {
   const rows = await tx.query(
     `UPDATE clients SET secret_hash = $2, updated_at = now()
-     WHERE id = $1 AND secret_hash IS NOT NULL RETURNING id`,
+     WHERE id = $1 AND confidential RETURNING id`,
     [id, secretHash],
   );
   return rows.length === 1;

@@ -1,7 +1,6 @@
 import { sha256 } from '../../crypto/digest.js';
 import { randomToken } from '../../crypto/random.js';
 import type { SqlDriver, SqlExecutor } from '../../storage/driver.js';
-import { asUser } from '../../storage/owner-store.js';
 
 export interface ConsoleSession {
   /** The raw id from the cookie; needed for the CSRF token, never stored or logged. */
@@ -13,26 +12,23 @@ export interface ConsoleSession {
 }
 
 /**
- * Starts a session for a user who just proved who they are. The id is always new (no
- * session fixation) and only its SHA-256 is stored.
+ * A new session for the signed-in user, inside a transaction acting for their current one
+ * (owner-store.ts inSession; the policy lets a session add sessions only for its own user).
+ * The id is always new (no session fixation) and only its SHA-256 is stored. Log-in,
+ * sign-up and first-run setup get their first session from the database call that checks
+ * the password or creates the account (app_user_login, app_register_user, app_complete_setup).
  */
-export async function createSession(
-  db: SqlDriver,
+export async function startAnotherSession(
+  tx: SqlExecutor,
   userId: string,
   lifetimeSeconds: number,
 ): Promise<string> {
   const id = randomToken(32);
-  await asUser(db, userId, async (tx) => {
-    // Housekeeping: the user's sessions that outlived their absolute lifetime.
-    await tx.query('DELETE FROM console_sessions WHERE user_id = $1 AND expires_at <= now()', [
-      userId,
-    ]);
-    await tx.query(
-      `INSERT INTO console_sessions (id_hash, user_id, expires_at)
-       VALUES ($1, $2, now() + make_interval(secs => $3))`,
-      [sha256(id), userId, lifetimeSeconds],
-    );
-  });
+  await tx.query(
+    `INSERT INTO console_sessions (id_hash, user_id, expires_at)
+     VALUES ($1, $2, now() + make_interval(secs => $3))`,
+    [sha256(id), userId, lifetimeSeconds],
+  );
   return id;
 }
 

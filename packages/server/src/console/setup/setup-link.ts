@@ -24,16 +24,24 @@ export async function setupTokenValid(db: SqlExecutor, token: string): Promise<b
   return row?.valid === true;
 }
 
-/** Spends the link and creates the admin; undefined if the link was not (or no longer) valid. */
+/**
+ * Spends the link and creates the admin with its first session (only the session id's hash
+ * is stored); undefined if the link was not (or no longer) valid.
+ */
 export async function completeSetup(
   db: SqlExecutor,
   token: string,
-  email: string,
-  passwordHash: string,
+  admin: { email: string; passwordHash: string; sessionId: string; lifetimeSeconds: number },
 ): Promise<string | undefined> {
   const [row] = await db.query<{ id: string | null }>(
-    'SELECT app_complete_setup($1, $2, $3) AS id',
-    [sha256(token), email, passwordHash],
+    'SELECT app_complete_setup($1, $2, $3, $4, $5) AS id',
+    [
+      sha256(token),
+      admin.email,
+      admin.passwordHash,
+      sha256(admin.sessionId),
+      admin.lifetimeSeconds,
+    ],
   );
   return row?.id ?? undefined;
 }
