@@ -2,13 +2,18 @@
 -- them) from forging what only the server may decide, and the narrow SECURITY DEFINER steps
 -- needed before a user context exists (sessions, log-in, email links, first-run setup).
 
--- For the application role: only an admin may change a role or disable an account, and
--- nobody may change their own role. (Operators working as the schema owner are not limited.)
+-- For the application role and every login that is a member of it (the recommended login
+-- role, even after RESET ROLE): only an admin may change a role or disable an account, and
+-- nobody may change their own role. (Superusers and the schema owner, the operator, are not
+-- limited.)
 CREATE OR REPLACE FUNCTION users_guard() RETURNS trigger
 LANGUAGE plpgsql SET search_path = public, pg_temp
 AS $$
 BEGIN
-  IF current_user <> 'auth_agent_app' THEN RETURN NEW; END IF;
+  IF (SELECT r.rolsuper FROM pg_roles r WHERE r.rolname = current_user)
+     OR NOT pg_has_role(current_user, 'auth_agent_app', 'USAGE') THEN
+    RETURN NEW;
+  END IF;
   IF NEW.role IS DISTINCT FROM OLD.role AND (NOT app_is_admin() OR OLD.id = app_current_user_id()) THEN
     RAISE EXCEPTION 'only another admin may change a role' USING ERRCODE = '42501';
   END IF;
