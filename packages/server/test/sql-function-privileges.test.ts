@@ -35,6 +35,12 @@ const OPERATOR_ONLY = [
   'security_revoke_sessions()',
   'security_rotate_signing_key(text,text,boolean,text)',
   'app_user_by_email(text)',
+  'operator_users()',
+  'operator_agents(text)',
+  'operator_clients(text)',
+  'operator_delete_agent(text)',
+  'operator_delete_client(text)',
+  'operator_delete_user(text,boolean)',
 ];
 
 describe('SQL function privileges', () => {
