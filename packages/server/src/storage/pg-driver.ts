@@ -103,7 +103,11 @@ export async function openPostgres(
   let owner: pg.Pool | undefined;
   const ownerPool = () => {
     if (!owner) {
-      owner = new pg.Pool({ connectionString: migrationUrl, max: 2, idleTimeoutMillis: 10_000 });
+      owner = new pg.Pool({
+        connectionString: migrationUrl ?? url,
+        max: 2,
+        idleTimeoutMillis: 10_000,
+      });
       owner.on('error', () => {});
     }
     return owner;
