@@ -102,4 +102,27 @@ describe('default rate limits', () => {
       303,
     );
   });
+
+  it('count an agent sign-in for a made-up request as a failure', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 31; i++) {
+      const response = await h.request(
+        '/api/agent/authenticate',
+        fromIp('198.51.100.88', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            request_id: `made-up-request-${i}`,
+            agent_id: `some-agent-${i}`,
+            agent_secret: 'guess',
+            model: 'm',
+          }),
+        }),
+      );
+      statuses.push(response.status);
+    }
+    // The address's 30 failures a minute are spent: the 31st is refused before any work.
+    expect(statuses.slice(0, 30).every((s) => s === 400)).toBe(true);
+    expect(statuses[30]).toBe(429);
+  });
 });

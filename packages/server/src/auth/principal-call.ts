@@ -49,21 +49,16 @@ export class PrincipalCalls {
   async call<R extends OperationResult>(
     presented: PresentedPrincipal,
     begin: () => Promise<BeginResult<R | Refused>>,
-    run: (args: ProofArgs) => Promise<R>,
+    operation: (args: ProofArgs) => Promise<R>,
     options: { remember: boolean } = { remember: true },
   ): Promise<R | Refused> {
-    const result = await this.attempt(presented, begin, run, options);
-    // The principal was proved: rate limits count this request as no failure (http/rate-limit.ts).
-    if (!result.outcome.startsWith('principal_')) markAuthenticated();
-    return result;
-  }
-
-  private async attempt<R extends OperationResult>(
-    presented: PresentedPrincipal,
-    begin: () => Promise<BeginResult<R | Refused>>,
-    run: (args: ProofArgs) => Promise<R>,
-    options: { remember: boolean },
-  ): Promise<R | Refused> {
+    const run = async (args: ProofArgs) => {
+      const result = await operation(args);
+      // The database accepted the principal: for the rate limits this request is no
+      // failure, whatever the operation then answered (http/rate-limit.ts).
+      if (!result.outcome.startsWith('principal_')) markAuthenticated();
+      return result;
+    };
     const { kind, id, secret, source } = presented;
     if (secret === undefined) return run({ id, proof: null, fresh: false, source });
     const remembered = options.remember ? this.proofs.get(kind, id, secret) : undefined;
