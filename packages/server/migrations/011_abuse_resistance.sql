@@ -39,20 +39,27 @@ ALTER POLICY verified_emails_self_or_admin ON verified_emails
 ALTER POLICY security_events_owner_or_admin ON security_events
   USING ((SELECT app_current_user_id()) = ANY (owner_ids) OR (SELECT app_is_admin()));
 
--- Hashes stay in the database: the application role may read every column but these. The
--- console tells a confidential client from a public one by `confidential`. (A column added
--- later needs its own GRANT SELECT.)
+-- Hashes stay in the database: the application role may read every column of users, agents
+-- and clients but the hashes (password_hash, secret_hash, and registration_token_hash where
+-- 013_self_registered_clients.sql has added it). The console tells a confidential client from
+-- a public one by `confidential`. A migration that adds a column to these tables grants
+-- SELECT on it (test/sql-function-privileges.test.ts checks every column).
 ALTER TABLE clients ADD COLUMN IF NOT EXISTS confidential boolean
   GENERATED ALWAYS AS (secret_hash IS NOT NULL) STORED;
 REVOKE SELECT ON users, agents, clients FROM auth_agent_app;
-GRANT SELECT (id, email, role, email_verified_at, disabled_at, created_at)
-  ON users TO auth_agent_app;
-GRANT SELECT (id, agent_id, owner_id, label, user_email, user_name, email_verified, disabled_at,
-              created_at, updated_at)
-  ON agents TO auth_agent_app;
-GRANT SELECT (id, client_id, confidential, name, redirect_uris, owner_id, disabled_at,
-              created_at, updated_at)
-  ON clients TO auth_agent_app;
+DO $$
+DECLARE
+  c record;
+BEGIN
+  FOR c IN
+    SELECT table_name, column_name FROM information_schema.columns
+    WHERE table_schema = current_schema() AND table_name IN ('users', 'agents', 'clients')
+      AND column_name NOT IN ('password_hash', 'secret_hash', 'registration_token_hash')
+  LOOP
+    EXECUTE format('GRANT SELECT (%I) ON %I TO auth_agent_app', c.column_name, c.table_name);
+  END LOOP;
+END
+$$;
 
 -- Functions created from now on are not executable by PUBLIC unless granted.
 ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;

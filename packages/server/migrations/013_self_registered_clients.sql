@@ -50,6 +50,11 @@ ALTER TABLE clients ADD CONSTRAINT clients_redirect_uris_count CHECK (
 ALTER TABLE clients ADD COLUMN registration_token_hash text;
 ALTER TABLE clients ADD COLUMN metadata_fetched_at timestamptz;
 CREATE INDEX clients_ownerless_idx ON clients (created_at) WHERE owner_id IS NULL;
+-- The application role reads every new column but the token's hash (011_abuse_resistance.sql
+-- took table-wide SELECT away where it ran first).
+GRANT SELECT (registration, token_endpoint_auth_method, jwks, jwks_uri, grant_types,
+              metadata_fetched_at)
+  ON clients TO auth_agent_app;
 
 -- Grants of ownerless clients have no client owner; a client acting for itself
 -- (client_credentials) has a grant with no agent, no code and no model.

@@ -5,11 +5,11 @@ import {
 } from '../src/accounts/self-registered-clients.js';
 import { listOwnClients } from '../src/console/queries/clients.js';
 import { purgeExpired } from '../src/operations/housekeeping.js';
-import { asUser } from '../src/storage/owner-store.js';
 import { register } from './support/client-keys.js';
 import { ConsoleBrowser, privileged } from './support/console.js';
 import { obtainTokens } from './support/flow.js';
 import { createHarness, type Harness, REDIRECT_URI } from './support/harness.js';
+import { asUser } from './support/sessions.js';
 
 // Who may register, how often, who may own a registered client, and when it goes away.
 const NATIVE = { redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' };

@@ -163,29 +163,36 @@ AS $$
   RETURNING expires_at
 $$;
 
--- The signed-in owner takes a dynamically registered client that nobody owns, proving the
--- right to it with its registration access token, which then stops working: from now on the
--- owner manages the client in the console. False: no such client for this token.
-CREATE OR REPLACE FUNCTION app_claim_client(p_client_id text, p_token_hash text)
+-- An owner takes a dynamically registered client that nobody owns, proving the right to it
+-- with its registration access token, which then stops working: from now on the owner
+-- manages the client in the console. False: no such client for this token. The operator
+-- (the CLI, on its privileged connection) names the owner; the console's signed-in owner
+-- goes through app_claim_client, whose owner is the verified identity (01-rls.sql).
+CREATE OR REPLACE FUNCTION oauth_claim_client(p_owner uuid, p_client_id text,
+  p_token_hash text)
 RETURNS boolean
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+LANGUAGE sql VOLATILE
 AS $$
   WITH claimed AS (
-    UPDATE clients SET owner_id = app_current_user_id(), registration_token_hash = NULL,
-                       updated_at = now()
-    WHERE app_current_user_id() IS NOT NULL
-      AND id = oauth_registration_target(p_client_id, p_token_hash)
+    UPDATE clients SET owner_id = p_owner, registration_token_hash = NULL, updated_at = now()
+    WHERE p_owner IS NOT NULL AND id = oauth_registration_target(p_client_id, p_token_hash)
     RETURNING id
   )
   SELECT EXISTS (SELECT 1 FROM claimed)
 $$;
+
+CREATE OR REPLACE FUNCTION app_claim_client(p_client_id text, p_token_hash text)
+RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$ SELECT oauth_claim_client(app_current_user_id(), p_client_id, p_token_hash) $$;
 
 REVOKE ALL ON FUNCTION
   oauth_registration_json(uuid), oauth_register_client(text, boolean, jsonb, text),
   oauth_registration_target(text, text), oauth_registration_read(text, text),
   oauth_registration_update(text, text, jsonb), oauth_registration_delete(text, text),
   oauth_metadata_client_upsert(jsonb), oauth_client_keys(text),
-  app_create_registration_token(text, integer, integer), app_claim_client(text, text)
+  app_create_registration_token(text, integer, integer), app_claim_client(text, text),
+  oauth_claim_client(uuid, text, text)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   oauth_register_client(text, boolean, jsonb, text), oauth_registration_read(text, text),

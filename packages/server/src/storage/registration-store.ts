@@ -138,7 +138,21 @@ export async function createRegistrationToken(
   return row.expires_at;
 }
 
-/** The owner in `tx`'s user context takes an ownerless dynamically registered client. */
+/** The operator gives an ownerless dynamically registered client to `ownerId` (privileged). */
+export async function claimClientFor(
+  privileged: SqlExecutor,
+  ownerId: string,
+  clientId: string,
+  tokenHash: string,
+): Promise<boolean> {
+  const [row] = await privileged.query<{ claimed: boolean }>(
+    'SELECT oauth_claim_client($1, $2, $3) AS claimed',
+    [ownerId, clientId, tokenHash],
+  );
+  return row?.claimed === true;
+}
+
+/** The owner in `tx`'s console session takes an ownerless dynamically registered client. */
 export async function claimClient(
   tx: SqlExecutor,
   clientId: string,

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from './support/database.js';
 
-// Finding 5 of the abuse review: app_is_admin was executable by PUBLIC, and SECURITY DEFINER
-// functions the application role could call replaced any agent's secret or created admins.
-// Nothing in the schema is executable by PUBLIC, and what only the operator may do is not
-// executable by the application role either (the CLI runs it on a privileged connection).
+// Finding 5 of the abuse review: app_is_admin was executable by PUBLIC, SECURITY DEFINER
+// functions the application role could call replaced any agent's secret or created admins,
+// and it could read every hash. Nothing in the schema is executable by PUBLIC, what only the
+// operator may do is not executable by the application role (the CLI runs it on a
+// privileged connection), and no hash column is readable by it.
 let db: TestDatabase;
 beforeAll(async () => {
   db = await openTestDatabase();
@@ -42,6 +43,31 @@ const OPERATOR_ONLY = [
   'operator_delete_client(text)',
   'operator_delete_user(text,boolean)',
 ];
+
+const HASH_COLUMNS = [
+  'users.password_hash',
+  'agents.secret_hash',
+  'clients.secret_hash',
+  'clients.registration_token_hash',
+];
+
+describe('column privileges', () => {
+  it('lets the application role read every column of the owner tables but the hashes', async () => {
+    const columns = await superuser<{ col: string; readable: boolean }>(
+      `SELECT table_name || '.' || column_name AS col,
+              has_column_privilege('auth_agent_app', table_name::regclass, column_name, 'SELECT')
+                AS readable
+       FROM information_schema.columns
+       WHERE table_schema = 'public' AND table_name IN ('users', 'agents', 'clients')
+       ORDER BY 1`,
+    );
+    expect(columns.length).toBeGreaterThan(20);
+    expect(columns.filter((c) => !c.readable).map((c) => c.col)).toEqual(
+      HASH_COLUMNS.filter((h) => columns.some((c) => c.col === h)).sort(),
+    );
+    expect(columns.filter((c) => !c.readable).length).toBeGreaterThanOrEqual(3);
+  });
+});
 
 describe('SQL function privileges', () => {
   it('leaves no function of the schema executable by PUBLIC', async () => {
