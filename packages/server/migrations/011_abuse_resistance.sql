@@ -43,7 +43,7 @@ ALTER POLICY security_events_owner_or_admin ON security_events
 -- and clients but the hashes (password_hash, secret_hash, and registration_token_hash where
 -- 013_self_registered_clients.sql has added it). The console tells a confidential client from
 -- a public one by `confidential`. A migration that adds a column to these tables grants
--- SELECT on it (test/sql-function-privileges.test.ts checks every column).
+-- SELECT on it (test/sql-privileges.test.ts checks every column).
 ALTER TABLE clients ADD COLUMN IF NOT EXISTS confidential boolean
   GENERATED ALWAYS AS (secret_hash IS NOT NULL) STORED;
 REVOKE SELECT ON users, agents, clients FROM auth_agent_app;

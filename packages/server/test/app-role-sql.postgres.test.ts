@@ -63,8 +63,10 @@ beforeAll(async () => {
     [HASH, victimId],
   );
   await asSuperuser(
-    `INSERT INTO clients (client_id, secret_hash, name, redirect_uris, owner_id)
-     VALUES ('victim-client', $1, 'Victim', ARRAY['https://victim.example/cb'], $2)`,
+    `INSERT INTO clients (client_id, secret_hash, name, redirect_uris, owner_id,
+                          token_endpoint_auth_method)
+     VALUES ('victim-client', $1, 'Victim', ARRAY['https://victim.example/cb'], $2,
+             'client_secret_basic')`,
     [HASH, victimId],
   );
   victimSession = randomBytes(32).toString('base64url');
@@ -134,6 +136,7 @@ describe('arbitrary SQL as the application login role', () => {
       'SELECT password_hash FROM users',
       'SELECT secret_hash FROM agents',
       'SELECT secret_hash FROM clients',
+      'SELECT registration_token_hash FROM clients',
       'SELECT * FROM users',
       "SELECT * FROM app_user_by_email('victim@example.com')",
     ])
