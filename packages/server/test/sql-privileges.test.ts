@@ -34,7 +34,6 @@ const OPERATOR_ONLY = [
   'security_lockout_clear(text,text)',
   'security_revoke_grants(text,text)',
   'security_revoke_sessions()',
-  'security_rotate_signing_key(text,text,boolean,text)',
   'app_user_by_email(text)',
   'operator_users()',
   'operator_agents(text)',
