@@ -187,6 +187,16 @@ describe('arbitrary SQL as the application login role', () => {
       'SELECT security_revoke_sessions()',
     ])
       await expect(attack(sql), sql).rejects.toThrow(DENIED);
+    // Publishing a key of its own would let it mint tokens that resource servers accept.
+    const forged = `'forged-kid-1', 'ES256', '{"kty":"EC"}'::jsonb, 'x', 0, 0, false, NULL`;
+    for (const sql of [
+      `SELECT * FROM security_rotate_signing_key(${forged})`,
+      `SELECT security_ensure_signing_key('forged-kid-2', 'EdDSA', '{"kty":"OKP"}'::jsonb, 'x', 0, '{}')`,
+    ])
+      await expect(attack(sql), sql).rejects.toThrow(DENIED);
+    await expect(attack(`SELECT * FROM app_rotate_signing_key(${forged})`)).rejects.toThrow(
+      /only an admin/,
+    );
     const [unlock] = await attack("SELECT app_unlock('agent', 'victim-agent') AS unlocked");
     expect(unlock?.unlocked).toBeNull();
     expect(await attack("UPDATE agents SET secret_hash = 'h' RETURNING id")).toEqual([]);

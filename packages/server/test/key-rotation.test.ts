@@ -7,6 +7,7 @@ import {
 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KeyRotation, rotateKeys } from '../src/operations/incident-response.js';
+import { asOperator } from '../src/storage/driver.js';
 import { asSuperuser } from './support/database.js';
 import { obtainTokens, type Tokens, tokenRequest } from './support/flow.js';
 import {
@@ -64,7 +65,7 @@ describe('rotation without an outage', { timeout: 60_000 }, () => {
 
   it('publishes the next key on both instances before it signs anything', async () => {
     const started = Date.now();
-    rotation = (await rotateKeys(a.db.driver, a.ctx.config, a.secrets, false)).result;
+    rotation = (await rotateKeys(asOperator(a.db.driver), a.ctx.config, a.secrets, false)).result;
     expect(Date.parse(rotation.signs_from) - started).toBeGreaterThanOrEqual(5_000);
     for (const h of [a, b]) await expect.poll(() => kids(h), POLL).toEqual([rotation.kid, first]);
     expect(Date.now()).toBeLessThan(Date.parse(rotation.signs_from));
@@ -111,7 +112,7 @@ describe('emergency rotation', { timeout: 60_000 }, () => {
     const old = await obtainTokens(a, client, agent);
     const oldKid = kidOf(old.access_token);
     expect(await userinfo(b, old.access_token)).toBe(200);
-    const { result } = await rotateKeys(b.db.driver, b.ctx.config, b.secrets, true);
+    const { result } = await rotateKeys(asOperator(b.db.driver), b.ctx.config, b.secrets, true);
     expect(result.revoked_keys).toBeGreaterThanOrEqual(1);
     expect(result.revoked_grants).toBeGreaterThanOrEqual(1);
     expect(Date.parse(result.signs_from)).toBeLessThanOrEqual(Date.now());

@@ -34,6 +34,8 @@ const OPERATOR_ONLY = [
   'security_lockout_clear(text,text)',
   'security_revoke_grants(text,text)',
   'security_revoke_sessions()',
+  'security_rotate_signing_key(text,text,jsonb,text,integer,integer,boolean,text)',
+  'security_ensure_signing_key(text,text,jsonb,text,integer,text[])',
   'app_user_by_email(text)',
   'operator_users()',
   'operator_agents(text)',

@@ -61,6 +61,25 @@ BEGIN
 END
 $$;
 
+-- The same rotation for the console: allowed only to an admin whose session the database
+-- verifies (01-rls.sql), so SQL running as the application role cannot publish a key of its
+-- own (a forged public key in the JWKS would let it mint tokens others accept).
+CREATE OR REPLACE FUNCTION app_rotate_signing_key(p_kid text, p_alg text,
+  p_public_jwk jsonb, p_wrapped_key text, p_activate_after integer, p_keep_after integer,
+  p_emergency boolean, p_env_kid text,
+  OUT signs_from timestamptz, OUT revoked_keys integer, OUT revoked_grants integer)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  IF NOT app_is_admin() THEN
+    RAISE EXCEPTION 'only an admin may rotate the signing keys' USING ERRCODE = '42501';
+  END IF;
+  SELECT r.signs_from, r.revoked_keys, r.revoked_grants INTO signs_from, revoked_keys, revoked_grants
+  FROM security_rotate_signing_key(p_kid, p_alg, p_public_jwk, p_wrapped_key, p_activate_after,
+                                   p_keep_after, p_emergency, p_env_kid) AS r;
+END
+$$;
+
 -- The first key of an algorithm (first start, or SIGNING_ALG changed): it signs at once, as
 -- nobody can hold a key set without it. Nothing happens (false) when a live key of p_alg
 -- exists that the caller has not found unreadable (p_unreadable_kids: sealed under another
@@ -89,13 +108,20 @@ BEGIN
 END
 $$;
 
+-- The operator's rotation and the first key go through the privileged connection (the CLI,
+-- and each server at start); the application role may only read the keys and ask an
+-- admin-checked rotation.
 REVOKE ALL ON FUNCTION
   signing_key_live(timestamptz, timestamptz), security_signing_keys(),
   security_rotate_signing_key(text, text, jsonb, text, integer, integer, boolean, text),
+  app_rotate_signing_key(text, text, jsonb, text, integer, integer, boolean, text),
   security_ensure_signing_key(text, text, jsonb, text, integer, text[])
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION
-  security_signing_keys(),
+REVOKE ALL ON FUNCTION
   security_rotate_signing_key(text, text, jsonb, text, integer, integer, boolean, text),
   security_ensure_signing_key(text, text, jsonb, text, integer, text[])
+FROM auth_agent_app;
+GRANT EXECUTE ON FUNCTION
+  security_signing_keys(),
+  app_rotate_signing_key(text, text, jsonb, text, integer, integer, boolean, text)
 TO auth_agent_app;

@@ -49,8 +49,9 @@ export async function rotateKeys(
   config: Config,
   secrets: ServerSecrets,
   emergency: boolean,
+  as: 'operator' | 'admin' = 'operator',
 ): Promise<IncidentResult<KeyRotation>> {
-  const rotated = await rotateSigningKey(db, config, secrets, emergency);
+  const rotated = await rotateSigningKey(db, config, secrets, emergency, as);
   const result: KeyRotation = {
     kid: rotated.kid,
     alg: rotated.alg,

@@ -39,7 +39,16 @@ export interface RotationResult {
 
 /** The signing keys' SQL, one call per operation. */
 export class SigningKeyStore {
-  constructor(private readonly db: SqlExecutor) {}
+  /**
+   * `privileged` runs the first-key step as the schema owner (SqlDriver.privileged): the
+   * application role may not add keys. Omitted where the connection is privileged already.
+   */
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly privileged: <T>(work: (tx: SqlExecutor) => Promise<T>) => Promise<T> = (
+      work,
+    ) => work(db),
+  ) {}
 
   async list(): Promise<StoredSigningKey[]> {
     const rows = await this.db.query<{
@@ -63,18 +72,24 @@ export class SigningKeyStore {
     }));
   }
 
-  /** Adds the next key; with `emergency` it signs at once and everything else is revoked. */
+  /**
+   * Adds the next key; with `emergency` it signs at once and everything else is revoked.
+   * `as`: the operator (on the privileged connection), or an admin in a console session the
+   * database verifies.
+   */
   async rotate(
     key: NewSigningKey,
     timing: RotationTiming,
     emergency: boolean,
     envKid: string | undefined,
+    as: 'operator' | 'admin',
   ): Promise<RotationResult> {
+    const fn = as === 'admin' ? 'app_rotate_signing_key' : 'security_rotate_signing_key';
     const [row] = await this.db.query<{
       signs_from: Date;
       revoked_keys: number;
       revoked_grants: number;
-    }>('SELECT * FROM security_rotate_signing_key($1, $2, $3, $4, $5, $6, $7, $8)', [
+    }>(`SELECT * FROM ${fn}($1, $2, $3, $4, $5, $6, $7, $8)`, [
       key.kid,
       key.alg,
       key.publicJwk ? JSON.stringify(key.publicJwk) : null,
@@ -94,16 +109,18 @@ export class SigningKeyStore {
 
   /** Stores the first key of its algorithm unless another usable one exists; true if stored. */
   async ensure(key: NewSigningKey, keepAfter: number, unreadableKids: string[]): Promise<boolean> {
-    const [row] = await this.db.query<{ stored: boolean }>(
-      'SELECT security_ensure_signing_key($1, $2, $3, $4, $5, $6) AS stored',
-      [
-        key.kid,
-        key.alg,
-        key.publicJwk ? JSON.stringify(key.publicJwk) : null,
-        key.wrappedKey,
-        keepAfter,
-        unreadableKids,
-      ],
+    const [row] = await this.privileged((tx) =>
+      tx.query<{ stored: boolean }>(
+        'SELECT security_ensure_signing_key($1, $2, $3, $4, $5, $6) AS stored',
+        [
+          key.kid,
+          key.alg,
+          key.publicJwk ? JSON.stringify(key.publicJwk) : null,
+          key.wrappedKey,
+          keepAfter,
+          unreadableKids,
+        ],
+      ),
     );
     return row?.stored === true;
   }

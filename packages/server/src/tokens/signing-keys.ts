@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config, SigningAlg } from '../config/load.js';
 import { sha256 } from '../crypto/digest.js';
 import { SealedBox } from '../crypto/sealed-box.js';
-import type { SqlExecutor } from '../storage/driver.js';
+import type { SqlDriver, SqlExecutor } from '../storage/driver.js';
 import { type RotationResult, SigningKeyStore } from '../storage/signing-key-store.js';
 import { generateSigningKey, type KeyBoxes } from './key-material.js';
 import { SigningKeyRing } from './key-ring.js';
@@ -34,13 +34,14 @@ function keyBoxes(secrets: ServerSecrets): KeyBoxes {
 
 /** The ring a server signs and verifies with. */
 export function createKeyRing(
-  db: SqlExecutor,
+  db: SqlDriver,
   config: Config,
   secrets: ServerSecrets,
   logger: Logger,
 ): SigningKeyRing {
   const secret = config.signingAlg === 'HS256' ? secrets.jwtSecret : undefined;
-  return new SigningKeyRing(new SigningKeyStore(db), {
+  const store = new SigningKeyStore(db, (work) => db.privileged(work));
+  return new SigningKeyRing(store, {
     alg: config.signingAlg,
     boxes: keyBoxes(secrets),
     envKey: secret ? { kid: envKeyId(secret), secret } : undefined,
@@ -64,6 +65,7 @@ export async function rotateSigningKey(
   config: Config,
   secrets: ServerSecrets,
   emergency: boolean,
+  as: 'operator' | 'admin',
 ): Promise<RotatedKey> {
   const key = await generateSigningKey(config.signingAlg, keyBoxes(secrets).current);
   const secret = config.signingAlg === 'HS256' ? secrets.jwtSecret : undefined;
@@ -72,6 +74,7 @@ export async function rotateSigningKey(
     { activateAfter: config.signingKeyActivationDelay, keepAfter: keepAfterSeconds(config) },
     emergency,
     secret ? envKeyId(secret) : undefined,
+    as,
   );
   return { kid: key.kid, alg: key.alg, ...result };
 }

@@ -1,7 +1,7 @@
 import { rotateKeys } from '../../operations/incident-response.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
-import { action } from '../http/handlers.js';
+import { action, asSession } from '../http/handlers.js';
 import { actionButton, when } from '../views/components.js';
 import { seeOther } from '../views/shell.js';
 import { requireAdmin } from './guard.js';
@@ -15,7 +15,9 @@ export function adminRotateKeysAction(deps: ConsoleDeps, emergency: boolean) {
   return action(deps, async (c, session) => {
     requireAdmin(session);
     const { ctx } = deps;
-    const { event } = await rotateKeys(ctx.db, ctx.config, ctx.secrets, emergency);
+    const { event } = await asSession(deps, session, (tx) =>
+      rotateKeys(tx, ctx.config, ctx.secrets, emergency, 'admin'),
+    );
     ctx.security.record({
       ...event,
       actor: { type: 'user', id: session.userId },
