@@ -9,11 +9,11 @@ import {
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   ISSUER,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 let h: Harness;
 let client: ClientFixture;
@@ -21,10 +21,9 @@ let agent: AgentFixture;
 let ownerEmail: string;
 
 beforeAll(async () => {
-  h = await createHarness();
-  ownerEmail = (await h.createUser()).email;
-  client = await h.createClient(ownerEmail);
-  agent = await h.createAgent(ownerEmail);
+  let owner: { email: string };
+  ({ h, owner, client, agent } = await createSignInWorld());
+  ownerEmail = owner.email;
 });
 afterAll(() => h.dispose());
 

@@ -5,12 +5,12 @@ import { basicAuth, signIn } from './support/flow.js';
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   ISSUER,
   REDIRECT_URI,
 } from './support/harness.js';
 import { secondInstance } from './support/second-instance.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // RFC 9449 at the token endpoint, /userinfo and introspection.
 const TOKEN_URL = `${ISSUER}/token`;
@@ -23,11 +23,9 @@ let key: TestDPoPKey;
 let otherKey: TestDPoPKey;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
+  let owner: { email: string };
+  ({ h, owner, client, agent } = await createSignInWorld());
   publicClient = await h.createClient(owner.email, { public: true });
-  agent = await h.createAgent(owner.email);
   key = await dpopKey();
   otherKey = await dpopKey();
 });

@@ -9,21 +9,20 @@ import {
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   ISSUER,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 let h: Harness;
 let client: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email, { email: 'person@example.com', name: 'Pat Person' });
+  ({ h, client, agent } = await createSignInWorld({
+    agent: { email: 'person@example.com', name: 'Pat Person' },
+  }));
 });
 afterAll(() => h.dispose());
 

@@ -1,13 +1,8 @@
 import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuth, obtainTokens, tokenRequest } from './support/flow.js';
-import {
-  type AgentFixture,
-  type ClientFixture,
-  createHarness,
-  type Harness,
-  ISSUER,
-} from './support/harness.js';
+import { type AgentFixture, type ClientFixture, type Harness, ISSUER } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 import { forgedToken } from './support/tokens.js';
 
 let h: Harness;
@@ -17,12 +12,12 @@ let publicClient: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
+  let owner: { email: string };
+  ({ h, owner, client, agent } = await createSignInWorld({
+    agent: { email: 'human@example.com', name: 'Human Name' },
+  }));
   otherClient = await h.createClient(owner.email, { name: 'Other' });
   publicClient = await h.createClient(owner.email, { public: true });
-  agent = await h.createAgent(owner.email, { email: 'human@example.com', name: 'Human Name' });
 });
 afterAll(() => h.dispose());
 

@@ -5,11 +5,11 @@ import { authorizeUrl, pkcePair, signIn, tokenRequest } from './support/flow.js'
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   ISSUER,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // OpenID Connect Core 1.0 for the `openid` scope: ID tokens, nonce, auth_time, prompt, max_age.
 let h: Harness;
@@ -17,10 +17,9 @@ let client: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email, { email: 'pat@example.com', name: 'Pat' });
+  ({ h, client, agent } = await createSignInWorld({
+    agent: { email: 'pat@example.com', name: 'Pat' },
+  }));
 });
 afterAll(() => h.dispose());
 

@@ -5,10 +5,10 @@ import { basicAuth, signIn, startAuthorization, tokenRequest } from './support/f
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 let h: Harness;
 let client: ClientFixture;
@@ -16,10 +16,7 @@ let agent: AgentFixture;
 const secrets: string[] = [];
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email);
+  ({ h, client, agent } = await createSignInWorld());
   const started = await startAuthorization(h, client);
   secrets.push(started.requestId, client.client_secret ?? '', agent.agent_secret);
   const { code, verifier } = await signIn(h, client, agent);

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { obtainTokens, tokenRequest } from './support/flow.js';
-import {
-  type AgentFixture,
-  type ClientFixture,
-  createHarness,
-  type Harness,
-  ISSUER,
-} from './support/harness.js';
+import { type AgentFixture, type ClientFixture, type Harness, ISSUER } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 import { forgedToken } from './support/tokens.js';
 
 let h: Harness;
@@ -14,10 +9,9 @@ let client: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email, { email: 'human@example.com', name: 'Human Name' });
+  ({ h, client, agent } = await createSignInWorld({
+    agent: { email: 'human@example.com', name: 'Human Name' },
+  }));
 });
 afterAll(() => h.dispose());
 
