@@ -61,45 +61,35 @@ export async function adminCount(db: SqlExecutor): Promise<number> {
   return row?.n ?? 0;
 }
 
-export async function deleteAgent(
+/** One agent or website, by its public id (`operator_delete_agent` / `operator_delete_client`). */
+async function deleteOwned(
   db: SqlExecutor,
-  agentId: string,
+  kind: { fn: string; type: 'agent' | 'client'; noun: string },
+  id: string,
 ): Promise<IncidentResult<{ deleted: string }>> {
-  const [row] = await db.query<{ ok: boolean }>('SELECT operator_delete_agent($1) AS ok', [
-    agentId,
-  ]);
-  if (!row?.ok) throw new IncidentError(`No agent ${agentId}.`);
+  const [row] = await db.query<{ ok: boolean }>(`SELECT ${kind.fn}($1) AS ok`, [id]);
+  if (!row?.ok) throw new IncidentError(`No ${kind.noun} ${id}.`);
   return {
-    result: { deleted: agentId },
+    result: { deleted: id },
     event: {
       event: 'admin.action',
       outcome: 'success',
-      target: { type: 'agent', id: agentId },
-      agentId,
+      target: { type: kind.type, id },
+      ...(kind.type === 'agent' ? { agentId: id } : { clientId: id }),
       details: { action: 'delete' },
     },
   };
 }
 
-export async function deleteClient(
-  db: SqlExecutor,
-  clientId: string,
-): Promise<IncidentResult<{ deleted: string }>> {
-  const [row] = await db.query<{ ok: boolean }>('SELECT operator_delete_client($1) AS ok', [
+export const deleteAgent = (db: SqlExecutor, agentId: string) =>
+  deleteOwned(db, { fn: 'operator_delete_agent', type: 'agent', noun: 'agent' }, agentId);
+
+export const deleteClient = (db: SqlExecutor, clientId: string) =>
+  deleteOwned(
+    db,
+    { fn: 'operator_delete_client', type: 'client', noun: 'client (website)' },
     clientId,
-  ]);
-  if (!row?.ok) throw new IncidentError(`No client (website) ${clientId}.`);
-  return {
-    result: { deleted: clientId },
-    event: {
-      event: 'admin.action',
-      outcome: 'success',
-      target: { type: 'client', id: clientId },
-      clientId,
-      details: { action: 'delete' },
-    },
-  };
-}
+  );
 
 /** Refuses a user who owns agents or websites unless `withObjects`, which deletes them too. */
 export async function deleteUser(
