@@ -151,6 +151,7 @@ AS $$
   SELECT CASE p_kind
     WHEN 'agent' THEN EXISTS (SELECT 1 FROM agents WHERE id = p_id)
     WHEN 'client' THEN EXISTS (SELECT 1 FROM clients WHERE id = p_id)
+    WHEN 'api' THEN EXISTS (SELECT 1 FROM resource_servers WHERE id = p_id)
     WHEN 'grant' THEN EXISTS (SELECT 1 FROM grants WHERE id = p_id)
     WHEN 'user' THEN EXISTS (SELECT 1 FROM users WHERE id = p_id)
     ELSE false

@@ -22,6 +22,9 @@ import {
 import { createAgentAction, newAgentView } from './pages/agent-create.js';
 import { agentDetailView } from './pages/agent-detail.js';
 import { agentsListView } from './pages/agents-list.js';
+import { createApiAction, newApiView } from './pages/api-create.js';
+import { apiDeleteAction, apiDeleteConfirmView, apiDetailView } from './pages/api-detail.js';
+import { apisListView } from './pages/apis-list.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
 import { logoutAction } from './pages/logout.js';
@@ -86,6 +89,12 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/websites/:id/disable', websiteToggleAction(deps, true)],
     ['post', '/websites/:id/enable', websiteToggleAction(deps, false)],
     ['post', '/websites/:id/delete', websiteDeleteAction(deps)],
+    ['get', '/apis', apisListView(deps)],
+    ['get', '/apis/new', newApiView()],
+    ['post', '/apis', createApiAction(deps)],
+    ['get', '/apis/:id', apiDetailView(deps)],
+    ['get', '/apis/:id/delete', apiDeleteConfirmView(deps)],
+    ['post', '/apis/:id/delete', apiDeleteAction(deps)],
     ['get', '/security', securityLogView(deps)],
     ['get', '/security/events', securityEventsJson(deps)],
     ['post', '/security/unlock', unlockAction(deps)],

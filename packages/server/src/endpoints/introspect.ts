@@ -5,6 +5,7 @@ import { required } from '../http/params.js';
 import { inputOf } from '../http/request-input.js';
 import { recordStaleUse, tokenReference } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
+import { introspectForApi } from '../storage/api-introspection-store.js';
 import type { IntrospectedToken } from '../storage/oauth-store.js';
 import { type AccessTokenClaims, audienceList } from '../tokens/access-token.js';
 
@@ -59,12 +60,14 @@ function answer(
  * addressed to it (its `aud`), and nothing else: other tokens are inactive (§2.2). The rule
  * is the database's (oauth_introspect_for_api); the audience comes from the verified token.
  */
-async function introspectForApi(c: Context, ctx: ServerContext, api: AuthenticatingClient) {
+async function answerApi(c: Context, ctx: ServerContext, api: AuthenticatingClient) {
   const token = required(await inputOf(c).params(), 'token');
   const { reference, claims } = await tokenReference(ctx, token);
   const access = reference.access &&
     claims && { ...reference.access, audience: audienceList(claims.aud) };
-  const result = await api.run((proof) => ctx.store.introspectForApi(proof, access));
+  const result = await api.run((proof) =>
+    introspectForApi(ctx.db, ctx.principalStore, proof, access),
+  );
   const found = result.token;
   if (found && !found.active && claims)
     recordStaleUse(ctx, 'token.revoked_use', token, { ...found, clientId: claims.client_id });
@@ -83,7 +86,7 @@ export function introspectEndpoint(ctx: ServerContext) {
     const params = await input.params();
     const credentials = await input.client();
     if (isApiId(credentials.clientId))
-      return introspectForApi(c, ctx, authenticatingClient(ctx, credentials, 'api'));
+      return answerApi(c, ctx, authenticatingClient(ctx, credentials, 'api'));
     const client = authenticatingClient(ctx, credentials);
     const token = required(params, 'token');
     const { reference, claims } = await tokenReference(ctx, token);

@@ -5,7 +5,7 @@ import type { ConsoleSession } from '../session/sessions.js';
 import { consoleError, objectId } from './console-error.js';
 import { asSession } from './handlers.js';
 
-export type ObjectKind = 'agent' | 'client' | 'grant' | 'user';
+export type ObjectKind = 'agent' | 'client' | 'api' | 'grant' | 'user';
 
 /**
  * Called when an object id found nothing under the caller's RLS context. The answer is

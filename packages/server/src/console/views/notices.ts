@@ -7,6 +7,7 @@ const NOTICES: Record<string, string> = {
   disabled: 'Disabled. It can no longer sign in, and its tokens stopped working.',
   enabled: 'Enabled again.',
   deleted: 'Deleted, and every token it had was revoked.',
+  'api-deleted': 'API deleted. Tokens can no longer be issued for its identifier.',
   revoked: 'Revoked. That website can no longer use its tokens.',
   'revoked-all': 'Revoked every sign-in.',
   'verification-sent': 'We sent a confirmation link to that address. It works once, for 24 hours.',

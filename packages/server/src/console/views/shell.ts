@@ -7,7 +7,15 @@ import type { ConsoleSession } from '../session/sessions.js';
 import { COPY_SCRIPT } from './copy-script.js';
 import { CONSOLE_STYLE } from './style.js';
 
-export type Section = 'home' | 'agents' | 'websites' | 'account' | 'security' | 'admin' | 'none';
+export type Section =
+  | 'home'
+  | 'agents'
+  | 'websites'
+  | 'apis'
+  | 'account'
+  | 'security'
+  | 'admin'
+  | 'none';
 
 export interface PageInput {
   title: string;
@@ -27,7 +35,7 @@ function topbar(session: ConsoleSession | undefined, section: Section): SafeHtml
 <nav aria-label="Account">${link('/console/login', 'none', 'Log in')}${link('/console/signup', 'none', 'Sign up')}</nav></header>`;
   }
   return html`<header class="topbar"><a class="brand" href="/console">Auth Agent console</a>
-<nav aria-label="Console">${link('/console/agents', 'agents', 'Agents')}${link('/console/websites', 'websites', 'Websites')}${link('/console/account', 'account', 'Account')}${link('/console/security', 'security', 'Security log')}${session.role === 'admin' ? link('/console/admin', 'admin', 'Admin') : ''}</nav>
+<nav aria-label="Console">${link('/console/agents', 'agents', 'Agents')}${link('/console/websites', 'websites', 'Websites')}${link('/console/apis', 'apis', 'APIs')}${link('/console/account', 'account', 'Account')}${link('/console/security', 'security', 'Security log')}${session.role === 'admin' ? link('/console/admin', 'admin', 'Admin') : ''}</nav>
 <form method="post" action="/console/logout"><input type="hidden" name="csrf" value="${sessionCsrfToken(session.id)}"><button type="submit" class="secondary small">Log out</button></form></header>`;
 }
 
