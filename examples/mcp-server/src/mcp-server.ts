@@ -38,9 +38,17 @@ export function createMcpServer(options: McpServerOptions): { app: Hono; api: Re
     resourceName: 'Auth Agent example MCP server',
     ...(options.allowInsecureRequests ? { allowInsecureRequests: true } : {}),
   });
-  const path = new URL(options.url).pathname;
+  const { origin, pathname: path } = new URL(options.url);
   const app = new Hono();
   app.use('*', api.honoMetadataMiddleware());
+  // MCP 2025-11-25, "Transports", security warning: a present, foreign Origin is refused
+  // with 403, so a web page cannot reach a local server through DNS rebinding.
+  app.use(path, async (c, next) => {
+    const from = c.req.header('origin');
+    if (from !== undefined && from !== origin) return c.text('Origin not allowed', 403);
+    await next();
+    return undefined;
+  });
   app.use(path, api.honoMiddleware({ scopes: REQUIRED_SCOPES }));
   app.all(path, async (c) => {
     const access = getAccessToken(c);

@@ -122,6 +122,15 @@ describe('the example MCP server, before any token', () => {
     });
   });
 
+  it('refuses a request from a foreign Origin (DNS rebinding, MCP transports) with 403', async () => {
+    const response = await fetch(mcpUrl(serverA), {
+      method: 'POST',
+      headers: { origin: 'http://rebound.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(response.status).toBe(403);
+  });
+
   it('refuses a token that is not a JWT of the issuer', async () => {
     const response = await fetch(mcpUrl(serverA), {
       method: 'POST',
