@@ -2,7 +2,7 @@
  * The one error taxonomy. Every failure a client can cause becomes an OAuthError, and
  * http/error-response.ts is the only place that turns one into a response.
  * Codes follow RFC 6749 §4.1.2.1 and §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1, RFC 7591 §3.2.2,
- * RFC 9449 §5 and OpenID Connect Core §3.1.2.6.
+ * RFC 8707 §2, RFC 9449 §5 and OpenID Connect Core §3.1.2.6.
  */
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -13,6 +13,7 @@ export type OAuthErrorCode =
   | 'unsupported_response_type'
   | 'unsupported_token_type'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'access_denied'
   | 'invalid_token'
   | 'invalid_dpop_proof'
@@ -57,6 +58,8 @@ export const oauthError = {
   unsupportedGrantType: (d: string) => new OAuthError('unsupported_grant_type', d, 400),
   unsupportedResponseType: (d: string) => new OAuthError('unsupported_response_type', d, 400),
   invalidScope: (d: string) => new OAuthError('invalid_scope', d, 400),
+  /** RFC 8707 §2: a resource that is malformed, unknown, or not among those granted. */
+  invalidTarget: (d: string) => new OAuthError('invalid_target', d, 400),
   /** RFC 9449 §5: a DPoP proof the token endpoint cannot accept. */
   invalidDPoPProof: (d: string) => new OAuthError('invalid_dpop_proof', d, 400),
   accessDenied: (d: string, status = 403) => new OAuthError('access_denied', d, status),

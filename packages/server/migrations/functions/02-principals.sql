@@ -35,7 +35,7 @@ RETURNS text
 LANGUAGE sql IMMUTABLE
 AS $$ SELECT auth_digest(p_kind || ':' || p_public_id) $$;
 
--- The principal an identifier names: its row, its stored hash (NULL but for a client with a
+-- The principal an identifier names (an agent, a client, an API or a console user): its row, its stored hash (NULL but for a client with a
 -- secret), how it authenticates (a client's token_endpoint_auth_method; 'secret' for agents
 -- and users) and whether it may act (enabled, and so is its owner; a client registered by
 -- itself has no owner to be disabled). No row: unknown.
@@ -52,6 +52,11 @@ BEGIN
     SELECT a.id, a.secret_hash, 'secret', auth_enabled(a.disabled_at, u.disabled_at)
     INTO ref, secret_hash, auth_method, usable
     FROM agents a JOIN users u ON u.id = a.owner_id WHERE a.agent_id = p_public_id;
+  ELSIF p_kind = 'api' THEN
+    -- An API (resource server, 13-resource-servers.sql) authenticates only with its secret.
+    SELECT s.id, s.secret_hash, 'secret', auth_enabled(s.disabled_at, u.disabled_at)
+    INTO ref, secret_hash, auth_method, usable
+    FROM resource_servers s JOIN users u ON u.id = s.owner_id WHERE s.api_id = p_public_id;
   ELSIF p_kind = 'user' THEN
     SELECT u.id, u.password_hash, 'secret', u.disabled_at IS NULL
     INTO ref, secret_hash, auth_method, usable FROM users u WHERE lower(u.email) = lower(p_public_id);
@@ -98,7 +103,7 @@ DECLARE
   reserved record;
   p record;
 BEGIN
-  IF p_kind NOT IN ('agent', 'client', 'user') THEN
+  IF p_kind NOT IN ('agent', 'client', 'user', 'api') THEN
     RAISE EXCEPTION 'unknown principal kind' USING ERRCODE = '22023';
   END IF;
   SELECT * INTO reserved

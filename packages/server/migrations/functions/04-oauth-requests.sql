@@ -36,10 +36,14 @@ AS $$ SELECT (oauth_authorize_client(p_client_id, p_redirect_uri)).outcome $$;
 
 -- Stores a well-formed authorization request for a verified client and redirect URI, in the
 -- same call as the check. Nothing is stored unless outcome is 'ok'. p_nonce is the OpenID
--- Connect nonce, for the ID token (NULL when none was sent).
+-- Connect nonce, for the ID token (NULL when none was sent). p_resources are the request's
+-- RFC 8707 resource indicators and p_resource_scopes its scopes that are not OpenID Connect
+-- ones: once the client and redirect URI are verified, an unknown resource is
+-- 'invalid_target' and a scope no named API defines 'invalid_scope' (oauth_resources_outcome,
+-- 13-resource-servers.sql), errors the client's redirect URI may receive.
 CREATE OR REPLACE FUNCTION oauth_create_request(p_client_id text, p_redirect_uri text,
   p_request_hash text, p_state text, p_code_challenge text, p_scope text, p_browser_hash text,
-  p_ttl_seconds integer, p_nonce text)
+  p_ttl_seconds integer, p_nonce text, p_resources text[], p_resource_scopes text[])
 RETURNS TABLE (outcome text, expires_at timestamptz, client_name text, client_registration text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -49,14 +53,17 @@ DECLARE
   expiry timestamptz;
 BEGIN
   SELECT * INTO c FROM oauth_authorize_client(p_client_id, p_redirect_uri);
+  IF c.outcome = 'ok' THEN
+    c.outcome := oauth_resources_outcome(p_resources, p_resource_scopes);
+  END IF;
   IF c.outcome <> 'ok' THEN
     RETURN QUERY SELECT c.outcome, NULL::timestamptz, NULL::text, NULL::text;
     RETURN;
   END IF;
   INSERT INTO auth_requests (request_hash, client_ref, redirect_uri, state, code_challenge, scope,
-                             browser_hash, nonce, expires_at)
+                             browser_hash, nonce, resources, expires_at)
   VALUES (p_request_hash, c.ref, p_redirect_uri, p_state, p_code_challenge, p_scope,
-          p_browser_hash, p_nonce, now() + make_interval(secs => p_ttl_seconds))
+          p_browser_hash, p_nonce, p_resources, now() + make_interval(secs => p_ttl_seconds))
   RETURNING auth_requests.expires_at INTO expiry;
   RETURN QUERY SELECT 'ok'::text, expiry, c.client_name, c.registration;
 END
@@ -137,9 +144,9 @@ BEGIN
   END IF;
   -- Every sign-in authenticates the agent anew, so auth_time is now (OpenID Connect Core §2).
   INSERT INTO auth_codes (code_hash, request_hash, client_ref, agent_ref, redirect_uri,
-                          code_challenge, scope, model, nonce, auth_time, expires_at)
+                          code_challenge, scope, model, nonce, auth_time, resources, expires_at)
   VALUES (p_code_hash, p_request_hash, r.client_ref, v.ref, r.redirect_uri, r.code_challenge,
-          r.scope, p_model, r.nonce, r.completed_at,
+          r.scope, p_model, r.nonce, r.completed_at, r.resources,
           now() + make_interval(secs => p_code_ttl_seconds));
   RETURN QUERY SELECT 'ok'::text, 0;
 END
@@ -147,13 +154,15 @@ $$;
 
 REVOKE ALL ON FUNCTION
   oauth_authorize_client(text, text), oauth_redirect_trusted(text, text),
-  oauth_create_request(text, text, text, text, text, text, text, integer, text),
+  oauth_create_request(text, text, text, text, text, text, text, integer, text, text[],
+                       text[]),
   oauth_request_status(text), oauth_sign_in_begin(text, text, text, integer[]),
   oauth_complete_request(text, text, boolean, text, integer[], text, text, text, integer, integer)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   oauth_redirect_trusted(text, text),
-  oauth_create_request(text, text, text, text, text, text, text, integer, text),
+  oauth_create_request(text, text, text, text, text, text, text, integer, text, text[],
+                       text[]),
   oauth_request_status(text), oauth_sign_in_begin(text, text, text, integer[]),
   oauth_complete_request(text, text, boolean, text, integer[], text, text, text, integer, integer)
 TO auth_agent_app;

@@ -5,7 +5,10 @@
 -- it for replay detection until p_dpop_proof_expires (all NULL without a proof); a proof
 -- seen before is refused as 'dpop_replay' before anything else happens.
 -- On 'ok' the grant comes back with what its tokens need: the agent and the person it acts
--- for (the ID token's claims), when the agent signed in (auth_time) and the nonce.
+-- for (the ID token's claims), when the agent signed in (auth_time) and the nonce, and the
+-- access token's audience: the RFC 8707 resources it is for (empty: the client's own token).
+-- A token request may name one resource p_resource among those granted (RFC 8707 §2.2);
+-- the token is then for it alone, with the scopes that concern it (13-resource-servers.sql).
 
 -- Redeems a code (RFC 6749 §4.1.3, RFC 7636 §4.6) atomically: consumption, PKCE and
 -- redirect_uri checks and the new grant with its first refresh token happen in one call.
@@ -16,10 +19,10 @@
 CREATE OR REPLACE FUNCTION oauth_exchange_code(p_client_id text, p_proof text, p_fresh boolean,
   p_source text, p_policy integer[], p_code_hash text, p_redirect_uri text,
   p_verifier_challenge text, p_refresh_hash text, p_refresh_ttl_seconds integer,
-  p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz,
+  p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz, p_resource text,
   OUT outcome text, OUT retry_after integer, OUT grant_id uuid, OUT agent_id text,
   OUT scope text, OUT model text, OUT nonce text, OUT auth_time timestamptz,
-  OUT user_email text, OUT user_name text, OUT email_verified boolean)
+  OUT user_email text, OUT user_name text, OUT email_verified boolean, OUT audience text[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -27,6 +30,7 @@ DECLARE
   v record;
   c auth_codes%ROWTYPE;
   a agents%ROWTYPE;
+  target record;
 BEGIN
   retry_after := 0;
   SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
@@ -37,6 +41,15 @@ BEGIN
   END IF;
   IF NOT oauth_dpop_proof_fresh(p_dpop_proof, p_dpop_proof_expires) THEN
     outcome := 'dpop_replay';
+    RETURN;
+  END IF;
+  -- Checked before the code is spent: a resource it was not issued for is the client's
+  -- mistake (invalid_target), and the code stays usable.
+  SELECT * INTO target FROM oauth_token_audience(
+    coalesce((SELECT k.resources FROM auth_codes k
+              WHERE k.code_hash = p_code_hash AND k.client_ref = v.ref), '{}'), p_resource);
+  IF target.outcome <> 'ok' THEN
+    outcome := target.outcome;
     RETURN;
   END IF;
   UPDATE auth_codes SET consumed_at = now()
@@ -64,17 +77,18 @@ BEGIN
     RETURN;
   END IF;
   INSERT INTO grants (agent_ref, client_ref, agent_owner_id, client_owner_id, code_hash, scope,
-                      model, auth_time, dpop_jkt, expires_at)
+                      model, auth_time, dpop_jkt, resources, expires_at)
   SELECT c.agent_ref, c.client_ref, a.owner_id, cl.owner_id, c.code_hash, c.scope, c.model,
          c.auth_time, CASE WHEN cl.token_endpoint_auth_method = 'none' THEN p_dpop_jkt END,
-         now() + make_interval(secs => p_refresh_ttl_seconds)
+         c.resources, now() + make_interval(secs => p_refresh_ttl_seconds)
   FROM clients cl WHERE cl.id = c.client_ref
   RETURNING id INTO grant_id;
   INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
   VALUES (p_refresh_hash, grant_id, now() + make_interval(secs => p_refresh_ttl_seconds));
   outcome := 'ok';
   agent_id := a.agent_id;
-  scope := c.scope;
+  scope := oauth_scope_for_resource(c.scope, c.resources, p_resource);
+  audience := target.audience;
   model := c.model;
   nonce := c.nonce;
   auth_time := c.auth_time;
@@ -92,10 +106,10 @@ $$;
 CREATE OR REPLACE FUNCTION oauth_rotate_refresh(p_client_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[], p_token_hash text, p_scope text,
   p_new_hash text, p_ttl_seconds integer,
-  p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz,
+  p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz, p_resource text,
   OUT outcome text, OUT retry_after integer, OUT grant_id uuid, OUT agent_id text,
   OUT scope text, OUT model text, OUT auth_time timestamptz,
-  OUT user_email text, OUT user_name text, OUT email_verified boolean)
+  OUT user_email text, OUT user_name text, OUT email_verified boolean, OUT audience text[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -104,6 +118,7 @@ DECLARE
   t refresh_tokens%ROWTYPE;
   g grants%ROWTYPE;
   a record;
+  target record;
 BEGIN
   retry_after := 0;
   SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
@@ -128,6 +143,12 @@ BEGIN
   -- RFC 6749 §6: a refresh may narrow the scope, never widen it; the token stays unspent.
   IF p_scope IS NOT NULL AND NOT (string_to_array(p_scope, ' ') <@ string_to_array(g.scope, ' ')) THEN
     outcome := 'invalid_scope';
+    RETURN;
+  END IF;
+  -- RFC 8707 §2.2: likewise a refresh may narrow to one granted resource, never widen.
+  SELECT * INTO target FROM oauth_token_audience(g.resources, p_resource);
+  IF target.outcome <> 'ok' THEN
+    outcome := target.outcome;
     RETURN;
   END IF;
   IF g.dpop_jkt IS NOT NULL AND g.dpop_jkt IS DISTINCT FROM p_dpop_jkt THEN
@@ -166,7 +187,8 @@ BEGIN
   outcome := 'ok';
   grant_id := g.id;
   agent_id := a.agent_id;
-  scope := coalesce(p_scope, g.scope);
+  scope := oauth_scope_for_resource(coalesce(p_scope, g.scope), g.resources, p_resource);
+  audience := target.audience;
   model := g.model;
   auth_time := g.auth_time;
   user_email := a.user_email;
@@ -179,9 +201,12 @@ $$;
 -- agent, no code and no refresh token (§4.4.3), and ends when the access token does; it exists
 -- so that revocation, introspection and incident response reach the token like any other.
 -- outcome: 'ok', a principal_* outcome, or 'unauthorized_client' (a public client, or one
--- that did not register the grant type).
+-- that did not register the grant type), or the resources' refusal ('invalid_target',
+-- 'invalid_scope': oauth_resources_outcome, 13-resource-servers.sql). p_resources (RFC 8707)
+-- become the grant's, and p_resource_scopes, the scope, must be theirs.
 CREATE OR REPLACE FUNCTION oauth_client_credentials(p_client_id text, p_proof text,
-  p_fresh boolean, p_source text, p_policy integer[], p_scope text, p_ttl_seconds integer)
+  p_fresh boolean, p_source text, p_policy integer[], p_scope text, p_ttl_seconds integer,
+  p_resources text[], p_resource_scopes text[])
 RETURNS TABLE (outcome text, retry_after integer, grant_id uuid)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
@@ -190,6 +215,7 @@ DECLARE
   v record;
   cl clients%ROWTYPE;
   new_grant uuid;
+  refusal text;
 BEGIN
   SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
   IF v.outcome <> 'ok' THEN
@@ -201,8 +227,14 @@ BEGIN
     RETURN QUERY SELECT 'unauthorized_client'::text, 0, NULL::uuid;
     RETURN;
   END IF;
-  INSERT INTO grants (client_ref, client_owner_id, scope, expires_at)
-  VALUES (cl.id, cl.owner_id, p_scope, now() + make_interval(secs => p_ttl_seconds))
+  refusal := oauth_resources_outcome(p_resources, p_resource_scopes);
+  IF refusal <> 'ok' THEN
+    RETURN QUERY SELECT refusal, 0, NULL::uuid;
+    RETURN;
+  END IF;
+  INSERT INTO grants (client_ref, client_owner_id, scope, resources, expires_at)
+  VALUES (cl.id, cl.owner_id, p_scope, p_resources,
+          now() + make_interval(secs => p_ttl_seconds))
   RETURNING id INTO new_grant;
   RETURN QUERY SELECT 'ok'::text, 0, new_grant;
 END
@@ -210,15 +242,15 @@ $$;
 
 REVOKE ALL ON FUNCTION
   oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer,
-                      text, text, timestamptz),
+                      text, text, timestamptz, text),
   oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
-                       text, timestamptz),
-  oauth_client_credentials(text, text, boolean, text, integer[], text, integer)
+                       text, timestamptz, text),
+  oauth_client_credentials(text, text, boolean, text, integer[], text, integer, text[], text[])
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer,
-                      text, text, timestamptz),
+                      text, text, timestamptz, text),
   oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
-                       text, timestamptz),
-  oauth_client_credentials(text, text, boolean, text, integer[], text, integer)
+                       text, timestamptz, text),
+  oauth_client_credentials(text, text, boolean, text, integer[], text, integer, text[], text[])
 TO auth_agent_app;

@@ -28,7 +28,7 @@ function checkedEmail(raw: string): string {
   return email;
 }
 
-async function requireOwner(db: SqlExecutor, email: string) {
+export async function requireOwner(db: SqlExecutor, email: string) {
   const owner = await findUserByEmail(db, normalizeEmail(email));
   if (!owner)
     throw new ProvisioningError(

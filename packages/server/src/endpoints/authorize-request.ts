@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { OAuthError, oauthError } from '../errors.js';
-import type { Params } from '../http/params.js';
+import { type Params, repeatedValues } from '../http/params.js';
 import { isValidS256Challenge } from '../oauth/pkce.js';
+import { checkedResources, MAX_AUTHORIZATION_RESOURCES } from '../oauth/resource-indicators.js';
 import { parseScope } from '../oauth/scopes.js';
 
 // The parameters of an authorization request (RFC 6749 §4.1.1) beyond client_id and
@@ -70,9 +71,14 @@ export function validateRequest(params: Params) {
       'code_challenge must be a 43-character base64url SHA-256 value.',
     );
   }
-  const scope = parseScope(parsed.data.scope);
+  // RFC 8707 §2.1: the APIs the grant is for; their scopes may be asked for with them.
+  const resources = checkedResources(
+    repeatedValues(params, 'resource'),
+    MAX_AUTHORIZATION_RESOURCES,
+  );
+  const scope = parseScope(parsed.data.scope, { resourceScopes: resources.length > 0 });
   checkOpenIdParameters(params);
-  return { ...parsed.data, scope };
+  return { ...parsed.data, scope, resources };
 }
 
 export type AuthorizeRequest = ReturnType<typeof validateRequest>;

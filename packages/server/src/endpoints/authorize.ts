@@ -3,11 +3,12 @@ import { isClientIdUrl } from '../clients/metadata/client-id-url.js';
 import { ClientMetadataError } from '../clients/metadata/metadata-documents.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
-import { OAuthError } from '../errors.js';
+import { OAuthError, oauthError } from '../errors.js';
 import { browserBindingFor, setBrowserBinding } from '../http/browser-binding.js';
 import { cspNonce, pageCsp } from '../http/nonce.js';
 import { type Params, queryParams } from '../http/params.js';
 import { redirectWith } from '../oauth/redirect-uri.js';
+import { resourceScopesOf } from '../oauth/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { ClientCheck } from '../storage/oauth-store.js';
 import { errorPage } from '../views/authorize-error-page.js';
@@ -39,7 +40,25 @@ function untrusted(
   return renderError(c, 'invalid_request', 'The redirect_uri is not registered for this website.');
 }
 
-/** RFC 6749 §4.1.2.1 with RFC 9207 §2: errors go to a verified redirect URI, with iss. */
+/** RFC 6749 §4.1.2.1 with RFC 9207 §2: an error sent to a redirect URI already verified. */
+function redirectError(
+  c: Context,
+  ctx: ServerContext,
+  params: Params,
+  redirectUri: string,
+  error: OAuthError,
+): Response {
+  const state = params.get('state');
+  const location = redirectWith(redirectUri, {
+    error: error.error,
+    error_description: error.description,
+    ...(state !== undefined && state.length <= 1024 ? { state } : {}),
+    iss: ctx.config.issuer,
+  });
+  return c.redirect(location, 302);
+}
+
+/** Errors go to the redirect URI only once the client and that exact URI are verified. */
 async function reportError(
   c: Context,
   ctx: ServerContext,
@@ -49,19 +68,20 @@ async function reportError(
 ): Promise<Response> {
   const check = await ctx.store.redirectTrusted(target.clientId, target.redirectUri);
   if (check !== 'ok') return untrusted(c, ctx, check, target.clientId);
-  const state = params.get('state');
-  const location = redirectWith(target.redirectUri, {
-    error: error.error,
-    error_description: error.description,
-    ...(state !== undefined && state.length <= 1024 ? { state } : {}),
-    iss: ctx.config.issuer,
-  });
-  return c.redirect(location, 302);
+  return redirectError(c, ctx, params, target.redirectUri, error);
 }
+
+/** RFC 8707 §2 and RFC 6749 §4.1.2.1: what the database refused about the named APIs. */
+const RESOURCE_REFUSALS = {
+  invalid_target: () => oauthError.invalidTarget('The resource is not a registered API.'),
+  invalid_scope: () =>
+    oauthError.invalidScope('A requested scope is not defined by the API named as resource.'),
+};
 
 async function signIn(
   c: Context,
   ctx: ServerContext,
+  params: Params,
   target: { clientId: string; redirectUri: string },
   request: AuthorizeRequest,
 ): Promise<Response> {
@@ -76,7 +96,11 @@ async function signIn(
     browserHash: sha256(browser),
     ttlSeconds: ctx.config.authRequestTtl,
     nonce: request.nonce,
+    resources: request.resources,
+    resourceScopes: resourceScopesOf(request.scope),
   });
+  if (created.outcome === 'invalid_target' || created.outcome === 'invalid_scope')
+    return redirectError(c, ctx, params, target.redirectUri, RESOURCE_REFUSALS[created.outcome]());
   if (created.outcome !== 'ok') return untrusted(c, ctx, created.outcome, target.clientId);
   setBrowserBinding(c, ctx.config.issuer, browser);
   const nonce = cspNonce();
@@ -144,6 +168,6 @@ export function authorizeEndpoint(ctx: ServerContext) {
       if (!(error instanceof OAuthError)) throw error;
       return reportError(c, ctx, params, target, error);
     }
-    return signIn(c, ctx, target, request);
+    return signIn(c, ctx, params, target, request);
   };
 }

@@ -8,6 +8,7 @@ import type { SecurityEventInput } from '../security/events.js';
 import type { ExchangeRefusal } from '../storage/oauth-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { tokenResponse } from './issue-tokens.js';
+import { tokenResource } from './token-resource.js';
 
 const schema = z.object({
   code: z.string().min(1).max(256),
@@ -25,6 +26,7 @@ const FAILURES: Record<ExchangeRefusal, string> = {
   pkce_mismatch: 'code_verifier does not match the code_challenge.',
   agent_disabled: 'The agent is disabled.',
   dpop_replay: 'The DPoP proof was already used.',
+  invalid_target: 'The resource was not granted with this authorization code.',
 };
 
 /** A replayed code is its own event (RFC 9700 §4.2.4: the grant it produced is revoked). */
@@ -54,6 +56,7 @@ export const authorizationCodeGrant: GrantHandler = {
         'code_verifier must be 43 to 128 unreserved characters (RFC 7636 §4.1).',
       );
     }
+    const resource = tokenResource(params);
     const refreshToken = randomToken(32);
     const result = await client.run((proof) =>
       ctx.store.exchangeCode(proof, {
@@ -63,11 +66,15 @@ export const authorizationCodeGrant: GrantHandler = {
         refreshHash: sha256(refreshToken),
         refreshTtl: ctx.config.refreshTokenTtl,
         proof: dpop,
+        resource,
       }),
     );
     const agentId = result.outcome === 'ok' ? result.agentId : null;
     ctx.security.record(exchangeEvent(client.clientId, result.outcome, agentId));
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
+    // RFC 8707 §2.2: a resource the code was not issued for.
+    if (result.outcome === 'invalid_target')
+      throw oauthError.invalidTarget(FAILURES.invalid_target);
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, refreshToken, dpop?.jkt);
   },

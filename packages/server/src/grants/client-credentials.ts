@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { oauthError } from '../errors.js';
 import { parseParams } from '../http/validate.js';
-import { parseClientScope } from '../oauth/scopes.js';
+import { parseClientScope, resourceScopesOf } from '../oauth/scopes.js';
 import { createClientGrant } from '../storage/client-grant-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { clientTokenResponse } from './issue-tokens.js';
+import { tokenResource } from './token-resource.js';
 
 const schema = z.object({ scope: z.string().optional() });
 
@@ -16,11 +17,15 @@ const schema = z.object({ scope: z.string().optional() });
 export const clientCredentialsGrant: GrantHandler = {
   type: 'client_credentials',
   async handle(ctx, client, params) {
-    const scope = parseClientScope(parseParams(schema, params).scope);
+    const resource = tokenResource(params);
+    const resources = resource === undefined ? [] : [resource];
+    const scope = parseClientScope(parseParams(schema, params).scope, resource !== undefined);
     const result = await client.run((proof) =>
       createClientGrant(ctx.db, ctx.principalStore, proof, {
         scope,
         ttlSeconds: ctx.config.accessTokenTtl,
+        resources,
+        resourceScopes: resourceScopesOf(scope),
       }),
     );
     ctx.security.record({
@@ -31,10 +36,20 @@ export const clientCredentialsGrant: GrantHandler = {
       clientId: client.clientId,
       details: result.outcome === 'ok' ? {} : { reason: result.outcome },
     });
+    if (result.outcome === 'invalid_target')
+      throw oauthError.invalidTarget('The resource is not a registered API.');
+    if (result.outcome === 'invalid_scope')
+      throw oauthError.invalidScope(
+        'A requested scope is not defined by the API named as resource.',
+      );
     if (result.outcome !== 'ok')
       throw oauthError.unauthorizedClient(
         'This client may not use client_credentials: it must authenticate and have registered the grant.',
       );
-    return clientTokenResponse(ctx, client.clientId, { grantId: result.grantId, scope });
+    return clientTokenResponse(ctx, client.clientId, {
+      grantId: result.grantId,
+      scope,
+      audience: resources,
+    });
   },
 };

@@ -39,7 +39,7 @@ export async function tokenResponse(
 export async function clientTokenResponse(
   ctx: ServerContext,
   clientId: string,
-  grant: { grantId: string; scope: string },
+  grant: { grantId: string; scope: string; audience: string[] },
 ): Promise<TokenResponse> {
   const access = await ctx.accessTokens.issue({ clientId, ...grant });
   return {

@@ -8,13 +8,17 @@ import type { SecurityEventInput, SecurityEventName } from '../security/events.j
 import type { RotateRefusal } from '../storage/oauth-store.js';
 import type { GrantHandler } from './grant-type.js';
 import { tokenResponse } from './issue-tokens.js';
+import { tokenResource } from './token-resource.js';
 
 const schema = z.object({
   refresh_token: z.string().min(1).max(256),
   scope: z.string().optional(),
 });
 
-const FAILURES: Record<Exclude<RotateRefusal, 'invalid_scope'>, string> = {
+/** Refusals answered with their own error code rather than invalid_grant. */
+type OwnCode = 'invalid_scope' | 'invalid_target';
+
+const FAILURES: Record<Exclude<RotateRefusal, OwnCode>, string> = {
   invalid: 'The refresh token is invalid.',
   reused: 'The refresh token was already used; the whole token family is revoked.',
   revoked: 'The refresh token has been revoked.',
@@ -34,7 +38,7 @@ const SPECIAL_EVENTS: Partial<Record<RotateRefusal, SecurityEventName>> = {
 /** Reuse of a rotated token is its own event (RFC 9700 §4.14.2: the family is revoked). */
 function refreshEvent(
   clientId: string,
-  outcome: Exclude<RotateRefusal, 'invalid_scope'> | 'ok',
+  outcome: Exclude<RotateRefusal, OwnCode> | 'ok',
   agentId: string | null,
 ): SecurityEventInput {
   const event = (outcome !== 'ok' && SPECIAL_EVENTS[outcome]) || 'token.refresh';
@@ -54,7 +58,10 @@ export const refreshTokenGrant: GrantHandler = {
   type: 'refresh_token',
   async handle(ctx, client, params, dpop) {
     const input = parseParams(schema, params);
-    const scope = input.scope === undefined ? undefined : parseScope(input.scope);
+    // Any scope may be asked for: the database refuses what the grant does not hold.
+    const scope =
+      input.scope === undefined ? undefined : parseScope(input.scope, { resourceScopes: true });
+    const resource = tokenResource(params);
     const nextToken = randomToken(32);
     const result = await client.run((proof) =>
       ctx.store.rotateRefresh(proof, {
@@ -63,10 +70,14 @@ export const refreshTokenGrant: GrantHandler = {
         newHash: sha256(nextToken),
         ttl: ctx.config.refreshTokenTtl,
         proof: dpop,
+        resource,
       }),
     );
     if (result.outcome === 'invalid_scope')
       throw oauthError.invalidScope('A refresh cannot widen the granted scope.');
+    // RFC 8707 §2.2: a refresh may narrow to one granted resource, never name another.
+    if (result.outcome === 'invalid_target')
+      throw oauthError.invalidTarget('The resource is not among those granted.');
     const agentId = result.outcome === 'ok' ? result.agentId : null;
     ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId));
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);

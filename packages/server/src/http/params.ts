@@ -9,11 +9,26 @@ export type Params = ReadonlyMap<string, string>;
 /** Parameter names are echoed in errors; keep them short and printable. */
 const label = (name: string) => name.replace(/[^\x20-\x7e]/g, '?').slice(0, 64);
 
+/**
+ * RFC 8707 §2: `resource` may be given more than once (each value one resource). The map
+ * holds its first value; `repeatedValues` every value, in order.
+ */
+const REPEATABLE = new Set(['resource']);
+const repeated = new WeakMap<Params, ReadonlyMap<string, readonly string[]>>();
+
+/** Every value of a parameter that may repeat (REPEATABLE); [] when it was not sent. */
+export function repeatedValues(params: Params, name: string): readonly string[] {
+  return repeated.get(params)?.get(name) ?? [];
+}
+
 function fromPairs(pairs: Iterable<[string, unknown]>): Map<string, string> {
   const params = new Map<string, string>();
+  const many = new Map<string, string[]>();
+  repeated.set(params, many);
+  let count = 0;
   for (const [name, value] of pairs) {
     // RFC 6749 §3.1 and §3.2: parameters MUST NOT be included more than once.
-    if (params.has(name))
+    if (params.has(name) && !REPEATABLE.has(name))
       throw oauthError.invalidRequest(`Parameter "${label(name)}" is repeated.`);
     if (typeof value !== 'string')
       throw oauthError.invalidRequest(`Parameter "${label(name)}" must be a string.`);
@@ -22,9 +37,11 @@ function fromPairs(pairs: Iterable<[string, unknown]>): Map<string, string> {
     // PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
     if (value.includes('\u0000') || name.includes('\u0000'))
       throw oauthError.invalidRequest('A parameter contains a NUL character.');
-    if (params.size >= MAX_PARAMS) throw oauthError.invalidRequest('Too many parameters.');
+    if (++count > MAX_PARAMS) throw oauthError.invalidRequest('Too many parameters.');
     // Empty values are treated as omitted (RFC 6749 §3.1).
-    if (value !== '') params.set(name, value);
+    if (value === '') continue;
+    if (!params.has(name)) params.set(name, value);
+    if (REPEATABLE.has(name)) many.set(name, [...(many.get(name) ?? []), value]);
   }
   return params;
 }

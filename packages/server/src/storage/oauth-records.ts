@@ -23,7 +23,14 @@ export interface NewRequest {
   ttlSeconds: number;
   /** OpenID Connect nonce, returned in the ID token. */
   nonce: string | undefined;
+  /** RFC 8707 resource indicators: the APIs the grant is for (none: the client's own). */
+  resources: string[];
+  /** The requested scopes that are an API's, which the named APIs must define. */
+  resourceScopes: string[];
 }
+
+/** Why the database refused the resources a request names (RFC 8707 §2). */
+export type ResourceRefusal = 'invalid_target' | 'invalid_scope';
 
 /** Why an authorization request's client or redirect URI cannot be used. */
 export type ClientCheck = 'ok' | 'unknown_client' | 'redirect_mismatch';
@@ -33,7 +40,7 @@ export type ClientRegistrationKind = 'owner' | 'dynamic' | 'metadata_document';
 
 export type CreatedRequest =
   | { outcome: 'ok'; expiresAt: Date; clientName: string; registration: ClientRegistrationKind }
-  | { outcome: Exclude<ClientCheck, 'ok'> };
+  | { outcome: Exclude<ClientCheck, 'ok'> | ResourceRefusal };
 
 /** An operation's own outcome, or the principal check's (auth/principal-call.ts). */
 export type Outcome<Own extends string> = OperationResult & { outcome: Own | PrincipalOutcome };
@@ -52,6 +59,8 @@ export interface IssuedGrant {
   nonce: string | null;
   /** The person the agent acts for (the ID token's claims). */
   user: { email: string; name: string | null; emailVerified: boolean };
+  /** RFC 8707: the resources the access token is for; empty: the client's own token. */
+  audience: string[];
 }
 
 /** A DPoP proof that came with a request, as the database call takes it (RFC 9449). */
@@ -73,11 +82,13 @@ export type ExchangeRefusal =
   | 'redirect_mismatch'
   | 'pkce_mismatch'
   | 'agent_disabled'
-  | 'dpop_replay';
+  | 'dpop_replay'
+  | 'invalid_target';
 
 export type RotateRefusal =
   | 'invalid'
   | 'invalid_scope'
+  | 'invalid_target'
   | 'reused'
   | 'revoked'
   | 'expired'

@@ -13,6 +13,7 @@ export interface GrantColumns extends OutcomeColumns {
   user_email: string | null;
   user_name: string | null;
   email_verified: boolean | null;
+  audience: string[] | null;
 }
 
 /** The agent fields are null for a client's own token (client_credentials). */
@@ -51,6 +52,7 @@ export function grantFrom<Refusal extends string>(
       name: row.user_name,
       emailVerified: row.email_verified === true,
     },
+    audience: row.audience ?? [],
   };
 }
 

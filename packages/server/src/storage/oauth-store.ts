@@ -12,6 +12,7 @@ import type {
   PresentedProof,
   RequestState,
   RequestStatus,
+  ResourceRefusal,
   RotateRefusal,
   SignInOutcome,
   TokenReference,
@@ -97,11 +98,11 @@ export class OAuthStore {
   /** Stores the request when its client and exact redirect URI check out, in one call. */
   async createRequest(r: NewRequest): Promise<CreatedRequest> {
     const [row] = await this.db.query<{
-      outcome: ClientCheck;
+      outcome: ClientCheck | ResourceRefusal;
       expires_at: Date | null;
       client_name: string | null;
       client_registration: ClientRegistrationKind | null;
-    }>('SELECT * FROM oauth_create_request($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+    }>('SELECT * FROM oauth_create_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)', [
       r.clientId,
       r.redirectUri,
       r.requestHash,
@@ -111,6 +112,8 @@ export class OAuthStore {
       r.browserHash,
       r.ttlSeconds,
       r.nonce ?? null,
+      r.resources,
+      r.resourceScopes,
     ]);
     if (row?.outcome === 'ok' && row.expires_at)
       return {
@@ -119,7 +122,15 @@ export class OAuthStore {
         clientName: row.client_name ?? '',
         registration: row.client_registration ?? 'owner',
       };
-    return { outcome: row?.outcome === 'redirect_mismatch' ? row.outcome : 'unknown_client' };
+    const refused = row?.outcome;
+    return {
+      outcome:
+        refused === 'redirect_mismatch' ||
+        refused === 'invalid_target' ||
+        refused === 'invalid_scope'
+          ? refused
+          : 'unknown_client',
+    };
   }
 
   /** Whether errors may be sent to this redirect URI (RFC 6749 §4.1.2.1). */
@@ -159,10 +170,12 @@ export class OAuthStore {
       refreshHash: string;
       refreshTtl: number;
       proof: PresentedProof | undefined;
+      /** RFC 8707 §2.2: the one granted resource the token is for; else all of them. */
+      resource: string | undefined;
     },
   ): Promise<GrantResult<ExchangeRefusal>> {
     const [row] = await this.db.query<GrantColumns>(
-      'SELECT * FROM oauth_exchange_code($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+      'SELECT * FROM oauth_exchange_code($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
       [
         ...this.principal(client),
         input.codeHash,
@@ -171,6 +184,7 @@ export class OAuthStore {
         input.refreshHash,
         input.refreshTtl,
         ...proofParams(input.proof),
+        input.resource ?? null,
       ],
     );
     return grantFrom(row);
@@ -184,10 +198,12 @@ export class OAuthStore {
       newHash: string;
       ttl: number;
       proof: PresentedProof | undefined;
+      /** RFC 8707 §2.2: narrows the token to one granted resource. */
+      resource: string | undefined;
     },
   ): Promise<GrantResult<RotateRefusal>> {
     const [row] = await this.db.query<GrantColumns>(
-      'SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)',
+      'SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
       [
         ...this.principal(client),
         input.tokenHash,
@@ -195,6 +211,7 @@ export class OAuthStore {
         input.newHash,
         input.ttl,
         ...proofParams(input.proof),
+        input.resource ?? null,
       ],
     );
     return grantFrom(row);

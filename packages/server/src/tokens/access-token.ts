@@ -18,7 +18,8 @@ export interface AccessTokenClaims {
   iat: number;
   exp: number;
   iss: string;
-  aud: string;
+  /** The client; or the RFC 8707 resource(s) the token is for. */
+  aud: string | string[];
   /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to. */
   cnf?: { jkt: string };
 }
@@ -33,11 +34,22 @@ export type AccessTokenCheck =
   | { ok: false; reason: 'expired' | 'invalid' };
 
 /**
- * The audience of an access token: the client it was issued to. The one place `aud` is
- * decided, so that a resource indicator (RFC 8707) can become it.
+ * The audience of an access token (RFC 9068 §3): the resource it is for (RFC 8707 §2.2), or
+ * every resource of its grant when the request named none of them; without resources, the
+ * client it was issued to, as before resource indicators. The one place `aud` is decided.
  */
-export function accessTokenAudience(grant: { clientId: string }): string {
-  return grant.clientId;
+export function accessTokenAudience(grant: {
+  clientId: string;
+  audience?: readonly string[] | undefined;
+}): string | string[] {
+  const resources = grant.audience ?? [];
+  if (resources.length === 0) return grant.clientId;
+  return resources.length === 1 ? (resources[0] as string) : [...resources];
+}
+
+/** An access token's audience as a list (RFC 7519 §4.1.3 allows a string or an array). */
+export function audienceList(aud: string | string[]): string[] {
+  return typeof aud === 'string' ? [aud] : aud;
 }
 
 /**
@@ -70,6 +82,8 @@ export class AccessTokens {
     scope: string;
     model?: string;
     grantId: string;
+    /** RFC 8707 resources the token is for (accessTokenAudience). */
+    audience?: readonly string[] | undefined;
     /** The thumbprint of the DPoP key to bind the token to (RFC 9449 §6). */
     dpopJkt?: string | undefined;
   }): Promise<IssuedAccessToken> {

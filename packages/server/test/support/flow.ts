@@ -13,10 +13,13 @@ export function basicAuth(client: ClientFixture): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 }
 
-export function authorizeUrl(params: Record<string, string | undefined>): string {
+/** Authorization parameters; a list is sent as the parameter repeated (RFC 8707 `resource`). */
+export type AuthorizeParams = Record<string, string | string[] | undefined>;
+
+export function authorizeUrl(params: AuthorizeParams): string {
   const url = new URL('/authorize', 'http://auth.test');
   for (const [name, value] of Object.entries(params))
-    if (value !== undefined) url.searchParams.set(name, value);
+    for (const one of value === undefined ? [] : [value].flat()) url.searchParams.append(name, one);
   return url.pathname + url.search;
 }
 
@@ -33,7 +36,7 @@ export interface StartedAuthorization {
 export async function startAuthorization(
   h: HttpTarget,
   client: ClientFixture,
-  overrides: Record<string, string | undefined> = {},
+  overrides: AuthorizeParams = {},
 ): Promise<StartedAuthorization> {
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
@@ -117,7 +120,7 @@ export async function signIn(
   client: ClientFixture,
   agent: AgentFixture,
   model = 'test-model-1',
-  overrides: Record<string, string | undefined> = {},
+  overrides: AuthorizeParams = {},
 ): Promise<SignedIn> {
   const started = await startAuthorization(h, client, overrides);
   const auth = await authenticateAgent(h, started.requestId, agent, model);

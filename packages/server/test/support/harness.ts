@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Hono } from 'hono';
+import { provisionApi } from '../../src/accounts/api-provisioning.js';
 import { provisionAgent, provisionClient, provisionUser } from '../../src/accounts/provisioning.js';
 import type { ResolveHost } from '../../src/clients/outbound/guarded-lookup.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -19,6 +20,14 @@ export interface ClientFixture {
   client_id: string;
   client_secret: string | null;
   redirect_uris: string[];
+}
+
+/** An API (resource server) as `auth-agent api create` returns it. */
+export interface ApiFixture {
+  api_id: string;
+  api_secret: string;
+  identifier: string;
+  scopes: string[];
 }
 
 export interface AgentFixture {
@@ -49,6 +58,10 @@ export interface Harness {
     ownerEmail: string,
     options?: { email?: string; name?: string },
   ): Promise<AgentFixture>;
+  createApi(
+    ownerEmail: string,
+    options: { identifier: string; scopes?: string[]; name?: string },
+  ): Promise<ApiFixture>;
   dispose(): Promise<void>;
 }
 
@@ -129,6 +142,15 @@ export async function createHarness(
         ownerEmail,
         userEmail: options.email ?? 'agent-user@example.com',
         userName: options.name ?? 'Agent User',
+        iterations,
+      });
+    },
+    async createApi(ownerEmail, options) {
+      return provisionApi(db.driver, {
+        ownerEmail,
+        identifier: options.identifier,
+        name: options.name ?? 'Example API',
+        scopes: options.scopes ?? [],
         iterations,
       });
     },

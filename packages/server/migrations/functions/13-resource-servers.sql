@@ -1,0 +1,150 @@
+-- APIs (resource servers) and RFC 8707 resource indicators (docs/resource-servers.md). The
+-- form of a resource URI is checked in TypeScript (oauth/resource-indicators.ts); what is
+-- registered, and which scopes an API defines, is decided here.
+
+-- RFC 8707 §2: every resource a request names must be a registered API that may act (it and
+-- its owner enabled), else 'invalid_target'; every scope that is not an OpenID Connect one
+-- (p_resource_scopes, split off by oauth/scopes.ts) must be defined by one of those APIs,
+-- else 'invalid_scope'. 'ok' otherwise, and always for no resources and no such scopes.
+CREATE OR REPLACE FUNCTION oauth_resources_outcome(p_resources text[], p_resource_scopes text[])
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+  SELECT CASE
+    WHEN EXISTS (
+      SELECT 1 FROM unnest(p_resources) AS r(uri)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM resource_servers s JOIN users u ON u.id = s.owner_id
+        WHERE s.identifier = r.uri AND auth_enabled(s.disabled_at, u.disabled_at)))
+      THEN 'invalid_target'
+    WHEN EXISTS (
+      SELECT 1 FROM unnest(p_resource_scopes) AS w(scope)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM resource_servers s
+        WHERE s.identifier = ANY (p_resources) AND w.scope = ANY (s.scopes)))
+      THEN 'invalid_scope'
+    ELSE 'ok'
+  END
+$$;
+
+-- RFC 8707 §2.2: a token for one resource p_resource of those granted carries only the scopes
+-- that concern it: that API's own, and those no granted API defines (OpenID Connect's, which
+-- are the client's). Without p_resource the scope is unchanged.
+CREATE OR REPLACE FUNCTION oauth_scope_for_resource(p_scope text, p_granted text[],
+  p_resource text)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+  SELECT CASE WHEN p_resource IS NULL THEN p_scope ELSE coalesce((
+    SELECT string_agg(w.scope, ' ' ORDER BY w.n)
+    FROM unnest(string_to_array(p_scope, ' ')) WITH ORDINALITY AS w(scope, n)
+    WHERE EXISTS (SELECT 1 FROM resource_servers s
+                  WHERE s.identifier = p_resource AND w.scope = ANY (s.scopes))
+       OR NOT EXISTS (SELECT 1 FROM resource_servers s
+                      WHERE s.identifier = ANY (p_granted) AND w.scope = ANY (s.scopes))), '')
+  END
+$$;
+
+-- The audience of a token from a grant of p_granted resources (RFC 8707 §2.2): the one asked
+-- for, which must be among them ('invalid_target' otherwise: a token request or a refresh
+-- may narrow, never widen), or all of them. Each must still be a registered, enabled API.
+CREATE OR REPLACE FUNCTION oauth_token_audience(p_granted text[], p_resource text,
+  OUT audience text[], OUT outcome text)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+  audience := CASE WHEN p_resource IS NULL THEN p_granted ELSE ARRAY[p_resource] END;
+  IF p_resource IS NOT NULL AND NOT (p_resource = ANY (p_granted)) THEN
+    outcome := 'invalid_target';
+  ELSE
+    outcome := oauth_resources_outcome(audience, '{}');
+  END IF;
+END
+$$;
+
+-- RFC 7662 §2.1 for an API: authenticated with its own credentials (principal kind 'api',
+-- 02-principals.sql), it learns about an access token only when the token is addressed to
+-- it: p_audience is the `aud` of the token's verified signature, and must name the API's
+-- identifier. Anything else (another API's token, a client's token, a refresh token) is
+-- simply inactive (§2.2). token_type is 'access_token' when the token is the API's.
+CREATE OR REPLACE FUNCTION oauth_introspect_for_api(p_api_id text, p_proof text,
+  p_fresh boolean, p_source text, p_policy integer[], p_jti text, p_grant_id uuid,
+  p_audience text[])
+RETURNS TABLE (outcome text, retry_after integer, token_type text, active boolean,
+               agent_id text)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+  v record;
+  identifier text;
+BEGIN
+  SELECT * INTO v FROM auth_verify('api', p_api_id, p_proof, p_fresh, p_source, p_policy);
+  IF v.outcome <> 'ok' THEN
+    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::text, NULL::boolean, NULL::text;
+    RETURN;
+  END IF;
+  SELECT s.identifier INTO identifier FROM resource_servers s WHERE s.id = v.ref;
+  IF p_grant_id IS NOT NULL AND identifier = ANY (p_audience) THEN
+    RETURN QUERY
+    SELECT 'ok'::text, 0, 'access_token'::text, s.active, s.agent_id
+    FROM oauth_access_state(p_jti, p_grant_id) s
+    JOIN grants g ON g.id = p_grant_id
+    WHERE identifier = ANY (g.resources);
+    IF FOUND THEN RETURN; END IF;
+  END IF;
+  RETURN QUERY SELECT 'ok'::text, 0, NULL::text, NULL::boolean, NULL::text;
+END
+$$;
+
+-- The operator's view and changes of every owner's APIs (the CLI, on its privileged
+-- connection), like operator_clients and operator_delete_client (10-operator.sql).
+CREATE OR REPLACE FUNCTION operator_apis(p_owner_email text)
+RETURNS TABLE (api_id text, identifier text, name text, scopes text[], owner_email text,
+               disabled boolean, locked boolean, created_at timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT s.api_id, s.identifier, s.name, s.scopes, u.email, s.disabled_at IS NOT NULL,
+         operator_subject_locked('api', s.api_id), s.created_at
+  FROM resource_servers s JOIN users u ON u.id = s.owner_id
+  WHERE p_owner_email IS NULL OR lower(u.email) = lower(p_owner_email)
+  ORDER BY s.created_at, s.api_id
+$$;
+
+-- Deleting an API leaves its tokens signed but inactive: no registered API has their
+-- audience any more, so introspection by it and every new token for it are refused.
+CREATE OR REPLACE FUNCTION operator_delete_api(p_api_id text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+BEGIN
+  DELETE FROM resource_servers WHERE api_id = p_api_id;
+  IF NOT FOUND THEN RETURN false; END IF;
+  DELETE FROM lockouts WHERE subject_type = 'api' AND subject_key = auth_subject_key('api', p_api_id);
+  RETURN true;
+END
+$$;
+
+CREATE OR REPLACE FUNCTION operator_set_api_secret(p_api_id text, p_secret_hash text)
+RETURNS boolean
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  WITH changed AS (
+    UPDATE resource_servers SET secret_hash = p_secret_hash, updated_at = now()
+    WHERE api_id = p_api_id RETURNING id
+  )
+  SELECT EXISTS (SELECT 1 FROM changed)
+$$;
+
+REVOKE ALL ON FUNCTION
+  oauth_resources_outcome(text[], text[]), oauth_scope_for_resource(text, text[], text),
+  oauth_token_audience(text[], text),
+  oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[]),
+  operator_apis(text), operator_delete_api(text), operator_set_api_secret(text, text)
+FROM PUBLIC;
+REVOKE ALL ON FUNCTION operator_apis(text), operator_delete_api(text),
+  operator_set_api_secret(text, text)
+FROM auth_agent_app;
+GRANT EXECUTE ON FUNCTION
+  oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[])
+TO auth_agent_app;
