@@ -21,14 +21,18 @@ export interface McpServerOptions {
   allowInsecureRequests?: boolean;
 }
 
-/** The scope the tool needs; sent as the hint in the 401 challenge (RFC 6750 §3). */
-export const REQUIRED_SCOPES = ['openid'];
+/**
+ * The scope the tool needs: one the MCP server defines when it is registered as an API
+ * (`auth-agent api create … --scope tools.call`). Sent as the hint in the 401 challenge
+ * (RFC 6750 §3), which the stock client then asks for.
+ */
+export const REQUIRED_SCOPES = ['tools.call'];
 
 /**
  * The example MCP server: one tool, `whoami`, behind Auth Agent access tokens.
  * `GET /.well-known/oauth-protected-resource/mcp` (RFC 9728) tells a client which
  * authorization server to ask; a request to `/mcp` without a valid token for this server
- * gets 401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="openid"`.
+ * gets 401 with `WWW-Authenticate: Bearer resource_metadata="…", scope="tools.call"`.
  */
 export function createMcpServer(options: McpServerOptions): { app: Hono; api: ResourceServer } {
   const api = createResourceServer({

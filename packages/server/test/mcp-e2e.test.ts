@@ -4,6 +4,7 @@ import {
   createMcpServer,
   DEFAULT_REDIRECT_URL,
   type Identity,
+  REQUIRED_SCOPES,
 } from '@auth-agent/example-mcp-server';
 import { AuthAgent } from '@auth-agent/sdk/agent';
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -16,6 +17,7 @@ import {
   LOOPBACK_TLS,
   startDocumentServer,
 } from './support/document-server.js';
+import { obtainTokens } from './support/flow.js';
 import type { AgentFixture, Harness } from './support/harness.js';
 import { createHarness } from './support/harness.js';
 import { type Listener, listen } from './support/listener.js';
@@ -29,9 +31,6 @@ import { type Listener, listen } from './support/listener.js';
 // The stock client only uses an https client_id URL, so the metadata document is served
 // over https on loopback with a test certificate the server is told to trust
 // (CLIENT_METADATA_ALLOW_LOOPBACK_HTTP=1 allows loopback addresses, development only).
-
-/** The tool call needs tokens whose `aud` is the MCP server: RFC 8707 resource indicators. */
-const waitsForRfc8707 = it.skip;
 
 let issuer: Listener;
 let serverA: Listener;
@@ -55,7 +54,12 @@ beforeAll(async () => {
     listener.serve(
       createMcpServer({ issuer: issuer.origin, url: mcpUrl(listener).href }).app.fetch,
     );
-  agentFixture = await h.createAgent((await h.createUser()).email, { email: 'ada@example.com' });
+  const owner = await h.createUser();
+  agentFixture = await h.createAgent(owner.email, { email: 'ada@example.com' });
+  // Each MCP server is an API whose identifier is its URL (RFC 8707), defining the scope
+  // its tool needs.
+  for (const listener of [serverA, serverB])
+    await h.createApi(owner.email, { identifier: mcpUrl(listener).href, scopes: REQUIRED_SCOPES });
   metadataUrl = `${docs.origin}/mcp-client.json`;
   docs.json(metadataUrl.slice(docs.origin.length), {
     client_id: metadataUrl,
@@ -112,13 +116,13 @@ describe('the example MCP server, before any token', () => {
     });
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="${serverA.origin}/.well-known/oauth-protected-resource/mcp", scope="openid"`,
+      `Bearer resource_metadata="${serverA.origin}/.well-known/oauth-protected-resource/mcp", scope="tools.call"`,
     );
     const metadata = await fetch(`${serverA.origin}/.well-known/oauth-protected-resource/mcp`);
     expect(await metadata.json()).toMatchObject({
       resource: mcpUrl(serverA).href,
       authorization_servers: [issuer.origin],
-      scopes_supported: ['openid'],
+      scopes_supported: ['tools.call'],
     });
   });
 
@@ -150,7 +154,7 @@ describe.each(['cimd', 'dcr'] as const)('the stock MCP client, registering by %s
     expect(request?.origin).toBe(issuer.origin);
     expect(request?.searchParams.get('code_challenge_method')).toBe('S256');
     expect(request?.searchParams.get('resource')).toBe(mcpUrl(serverA).href);
-    expect(request?.searchParams.get('scope')).toBe('openid');
+    expect(request?.searchParams.get('scope')).toBe('tools.call');
     const client = oauth.clientInformation();
     if (how === 'cimd') {
       expect(client?.client_id).toBe(metadataUrl);
@@ -167,60 +171,69 @@ describe.each(['cimd', 'dcr'] as const)('the stock MCP client, registering by %s
       sub: agentFixture.agent_id,
       client_id: client?.client_id,
       model: 'mcp-test-model',
+      aud: mcpUrl(serverA).href,
+      scope: 'tools.call',
     });
   });
 
-  waitsForRfc8707(
-    'calls whoami and gets the agent, with a token whose aud is the MCP server [waits for RFC 8707 resource indicators]',
-    async () => {
-      const oauth = provider(how);
-      const client = await connectAsAgent(mcpUrl(serverA), oauth);
-      const result = await client.callTool({ name: 'whoami' });
-      await client.close();
-      const identity = result.structuredContent as unknown as Identity;
-      expect(identity).toMatchObject({
-        agentId: agentFixture.agent_id,
-        model: 'mcp-test-model',
-        clientId: oauth.clientInformation()?.client_id,
-        audience: mcpUrl(serverA).href,
-      });
-      expect(decodeJwt(oauth.tokens()?.access_token ?? '').aud).toBe(mcpUrl(serverA).href);
-    },
-  );
+  it('calls whoami and gets the agent, with a token whose aud is the MCP server', async () => {
+    const oauth = provider(how);
+    const client = await connectAsAgent(mcpUrl(serverA), oauth);
+    const result = await client.callTool({ name: 'whoami' });
+    await client.close();
+    const identity = result.structuredContent as unknown as Identity;
+    expect(identity).toMatchObject({
+      agentId: agentFixture.agent_id,
+      model: 'mcp-test-model',
+      clientId: oauth.clientInformation()?.client_id,
+      audience: mcpUrl(serverA).href,
+    });
+    expect(decodeJwt(oauth.tokens()?.access_token ?? '').aud).toBe(mcpUrl(serverA).href);
+  });
 });
 
-describe('audience', () => {
-  waitsForRfc8707(
-    'a token for MCP server A is refused by MCP server B [waits for RFC 8707 resource indicators]',
-    async () => {
-      const oauth = await authorize('dcr', serverA);
-      const token = oauth.tokens()?.access_token ?? '';
-      const call = (server: Listener) =>
-        fetch(mcpUrl(server), {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-          },
-          body: JSON.stringify({
-            jsonrpc: '2.0',
-            id: 1,
-            method: 'initialize',
-            params: {
-              protocolVersion: '2025-11-25',
-              capabilities: {},
-              clientInfo: { name: 'mcp-e2e', version: '0' },
-            },
-          }),
-        });
-      expect((await call(serverA)).status).toBe(200);
-      const refused = await call(serverB);
-      expect(refused.status).toBe(401);
-      expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
-      expect(refused.headers.get('www-authenticate')).toContain(
-        `resource_metadata="${serverB.origin}/.well-known/oauth-protected-resource/mcp"`,
-      );
+/** An MCP `initialize` at `server`, with `token` as the Bearer token. */
+function initialize(server: Listener, token: string) {
+  return fetch(mcpUrl(server), {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
     },
-  );
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'mcp-e2e', version: '0' },
+      },
+    }),
+  });
+}
+
+describe('audience', () => {
+  it('a token for MCP server A is refused by MCP server B', async () => {
+    const oauth = await authorize('dcr', serverA);
+    const token = oauth.tokens()?.access_token ?? '';
+    expect((await initialize(serverA, token)).status).toBe(200);
+    const refused = await initialize(serverB, token);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(refused.headers.get('www-authenticate')).toContain(
+      `resource_metadata="${serverB.origin}/.well-known/oauth-protected-resource/mcp"`,
+    );
+  });
+
+  it("refuses the agent's token for a website (no resource: aud is the client)", async () => {
+    const owner = await h.createUser();
+    const website = await h.createClient(owner.email);
+    const tokens = await obtainTokens(h, website, agentFixture);
+    expect(decodeJwt(tokens.access_token).aud).toBe(website.client_id);
+    const refused = await initialize(serverA, tokens.access_token);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
+  });
 });
