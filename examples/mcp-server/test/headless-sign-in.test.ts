@@ -2,6 +2,7 @@ import { AuthAgent } from '@auth-agent/sdk/agent';
 import { createAuthorizationUrl, discover, type WebsiteClient } from '@auth-agent/sdk/website';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { CALLBACKS } from '../../../packages/sdk/test/support/ports.js';
+import { optionsFor } from '../../../packages/sdk/test/support/sign-in.js';
 import { signInHeadless } from '../src/headless-sign-in.js';
 
 // The agent half of examples/mcp-server: the sign-in an MCP client's provider runs where a
@@ -11,12 +12,7 @@ const REDIRECT_URI = CALLBACKS.agent;
 let website: WebsiteClient;
 
 beforeAll(async () => {
-  website = await discover({
-    issuer: server.issuer,
-    clientId: server.website.client_id,
-    clientSecret: server.website.client_secret ?? undefined,
-    redirectUri: REDIRECT_URI,
-  });
+  website = await discover(optionsFor(server, server.website, REDIRECT_URI));
 });
 
 function recordingAgent() {

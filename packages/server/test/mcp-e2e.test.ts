@@ -104,16 +104,33 @@ async function authorize(registration: 'cimd' | 'dcr', server = serverA) {
   return oauth;
 }
 
+/** An MCP `initialize` POSTed to `server`, with extra headers (a token, an Origin). */
+function initialize(server: Listener, headers: Record<string, string> = {}) {
+  return fetch(mcpUrl(server), {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...headers,
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-11-25',
+        capabilities: {},
+        clientInfo: { name: 'mcp-e2e', version: '0' },
+      },
+    }),
+  });
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 describe('the example MCP server, before any token', () => {
   it('answers 401 with the RFC 9728 metadata URL and the scope it needs', async () => {
-    const response = await fetch(mcpUrl(serverA), {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-      },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-    });
+    const response = await initialize(serverA);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
       `Bearer resource_metadata="${serverA.origin}/.well-known/oauth-protected-resource/mcp", scope="tools.call"`,
@@ -127,20 +144,13 @@ describe('the example MCP server, before any token', () => {
   });
 
   it('refuses a request from a foreign Origin (DNS rebinding, MCP transports) with 403', async () => {
-    const response = await fetch(mcpUrl(serverA), {
-      method: 'POST',
-      headers: { origin: 'http://rebound.example', 'content-type': 'application/json' },
-      body: '{}',
-    });
-    expect(response.status).toBe(403);
+    expect((await initialize(serverA, { origin: 'http://rebound.example' })).status).toBe(403);
+    // Its own origin passes on to the token check.
+    expect((await initialize(serverA, { origin: serverA.origin })).status).toBe(401);
   });
 
   it('refuses a token that is not a JWT of the issuer', async () => {
-    const response = await fetch(mcpUrl(serverA), {
-      method: 'POST',
-      headers: { authorization: 'Bearer not-a-token', 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const response = await initialize(serverA, bearer('not-a-token'));
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
@@ -192,34 +202,12 @@ describe.each(['cimd', 'dcr'] as const)('the stock MCP client, registering by %s
   });
 });
 
-/** An MCP `initialize` at `server`, with `token` as the Bearer token. */
-function initialize(server: Listener, token: string) {
-  return fetch(mcpUrl(server), {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-    },
-    body: JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: {
-        protocolVersion: '2025-11-25',
-        capabilities: {},
-        clientInfo: { name: 'mcp-e2e', version: '0' },
-      },
-    }),
-  });
-}
-
 describe('audience', () => {
   it('a token for MCP server A is refused by MCP server B', async () => {
     const oauth = await authorize('dcr', serverA);
     const token = oauth.tokens()?.access_token ?? '';
-    expect((await initialize(serverA, token)).status).toBe(200);
-    const refused = await initialize(serverB, token);
+    expect((await initialize(serverA, bearer(token))).status).toBe(200);
+    const refused = await initialize(serverB, bearer(token));
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(refused.headers.get('www-authenticate')).toContain(
@@ -232,7 +220,7 @@ describe('audience', () => {
     const website = await h.createClient(owner.email);
     const tokens = await obtainTokens(h, website, agentFixture);
     expect(decodeJwt(tokens.access_token).aud).toBe(website.client_id);
-    const refused = await initialize(serverA, tokens.access_token);
+    const refused = await initialize(serverA, bearer(tokens.access_token));
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('error="invalid_token"');
   });
