@@ -3,6 +3,12 @@
 -- call them can, the application role cannot. They have no SET clause of their own (they run
 -- with the caller's `search_path = public, pg_temp`), so the planner can inline the simple
 -- LANGUAGE sql ones into the calling query.
+--
+-- Inlining is what keeps the hot paths cheap: a LANGUAGE sql function that is not inlined is
+-- parsed and planned again on every call from plpgsql (bench/ANALYSIS.md, "Fourth round").
+-- So a one-expression helper is declared no less volatile than what it calls (a function
+-- declared IMMUTABLE whose body calls a STABLE one, such as convert_to, is never inlined), and
+-- a helper that needs a query of its own is plpgsql, whose plans are kept per connection.
 
 -- A principal (agent or client) can act only while it and its owner are both enabled: the
 -- arguments are its disabled_at and its owner's (users.disabled_at).
@@ -44,7 +50,7 @@ $$;
 -- SHA-256, base64url: the form the server uses for every stored digest (crypto/digest.ts).
 CREATE OR REPLACE FUNCTION auth_digest(p_value text)
 RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 AS $$
   SELECT rtrim(translate(encode(sha256(convert_to(p_value, 'UTF8')), 'base64'), '+/', '-_'), '=')
 $$;

@@ -20,7 +20,7 @@ AS $$ SELECT regexp_replace(p_hash, '\$[^$]*$', '') $$;
 -- many leading characters matched.
 CREATE OR REPLACE FUNCTION auth_proof_matches(p_hash text, p_proof text)
 RETURNS boolean
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 AS $$
   SELECT coalesce(
     sha256(convert_to(substring(p_hash FROM '[^$]*$'), 'UTF8'))
@@ -32,7 +32,7 @@ $$;
 -- exist is counted and locked exactly like one that does.
 CREATE OR REPLACE FUNCTION auth_subject_key(p_kind text, p_public_id text)
 RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 AS $$ SELECT auth_digest(p_kind || ':' || p_public_id) $$;
 
 -- The principal an identifier names (an agent, a client, an API or a console user): its row, its stored hash (NULL but for a client with a
@@ -146,12 +146,19 @@ BEGIN
     outcome := 'principal_invalid';
     RETURN;
   ELSIF NOT p_fresh THEN
-    IF NOT auth_proof_matches(p.secret_hash, p_proof)
-       OR auth_source_blocked(p_kind, subject, p_source, p_policy) THEN
+    IF NOT auth_proof_matches(p.secret_hash, p_proof) THEN
       outcome := 'principal_retry';
       RETURN;
     END IF;
-    PERFORM auth_forget_failures(p_kind, subject, p_source);
+    -- Lockout rows exist only after failures: the common case reads none and goes on.
+    IF EXISTS (SELECT 1 FROM lockouts l WHERE l.subject_type = p_kind AND l.subject_key = subject)
+    THEN
+      IF auth_source_blocked(p_kind, subject, p_source, p_policy) THEN
+        outcome := 'principal_retry';
+        RETURN;
+      END IF;
+      PERFORM auth_forget_failures(p_kind, subject, p_source);
+    END IF;
   ELSIF auth_proof_matches(p.secret_hash, p_proof) THEN
     PERFORM auth_attempt_succeeded(p_kind, subject, p_source);
   ELSE

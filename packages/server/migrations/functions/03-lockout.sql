@@ -13,7 +13,7 @@
 
 CREATE OR REPLACE FUNCTION auth_source_key(p_source text)
 RETURNS text
-LANGUAGE sql IMMUTABLE
+LANGUAGE sql STABLE
 AS $$ SELECT auth_digest('source:' || coalesce(p_source, 'unknown')) $$;
 
 -- The row for (subject, source), created if missing, locked for this transaction, with its
@@ -37,27 +37,33 @@ $$;
 CREATE OR REPLACE FUNCTION auth_source_trusted(p_kind text, p_subject text, p_source_key text,
   p_trusted_seconds integer)
 RETURNS boolean
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT EXISTS (
+BEGIN
+  RETURN EXISTS (
     SELECT 1 FROM auth_trusted_sources s
     WHERE s.subject_type = p_kind AND s.subject_key = p_subject AND s.source_key = p_source_key
-      AND s.last_success_at > now() - make_interval(secs => p_trusted_seconds))
+      AND s.last_success_at > now() - make_interval(secs => p_trusted_seconds));
+END
 $$;
 
 -- Locked for this source: its own lock, or the identity's while the source is not trusted.
 CREATE OR REPLACE FUNCTION auth_source_blocked(p_kind text, p_subject text, p_source text,
   p_policy integer[])
 RETURNS boolean
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT EXISTS (
+DECLARE
+  this_source text := auth_source_key(p_source);
+BEGIN
+  RETURN EXISTS (
     SELECT 1 FROM lockouts l
     WHERE l.subject_type = p_kind AND l.subject_key = p_subject
       AND auth_locked(l.locked_until)
-      AND (l.source_key = auth_source_key(p_source)
+      AND (l.source_key = this_source
            OR (l.source_key = '*'
-               AND NOT auth_source_trusted(p_kind, p_subject, auth_source_key(p_source), p_policy[6]))))
+               AND NOT auth_source_trusted(p_kind, p_subject, this_source, p_policy[6]))));
+END
 $$;
 
 -- Counts an attempt before its secret is derived. 'locked': this source (or, for an
@@ -146,11 +152,13 @@ $$;
 -- after a fresh success (a lock in force stays). Nothing to do in the common case.
 CREATE OR REPLACE FUNCTION auth_forget_failures(p_kind text, p_subject text, p_source text)
 RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 AS $$
+BEGIN
   DELETE FROM lockouts
   WHERE subject_type = p_kind AND subject_key = p_subject
-    AND source_key = auth_source_key(p_source) AND NOT auth_locked(locked_until)
+    AND source_key = auth_source_key(p_source) AND NOT auth_locked(locked_until);
+END
 $$;
 
 -- Unlock every source of a subject, for the operator (the CLI, on its privileged connection).

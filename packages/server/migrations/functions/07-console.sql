@@ -39,8 +39,10 @@ END
 $$;
 
 -- A revoked grant stays revoked: no owner can bring a stolen refresh-token family back.
+-- It names no table, so it needs no search_path of its own (a SET clause costs a
+-- configuration save and restore on every row).
 CREATE OR REPLACE FUNCTION grants_revocation_is_final() RETURNS trigger
-LANGUAGE plpgsql SET search_path = public, pg_temp
+LANGUAGE plpgsql
 AS $$
 BEGIN
   IF OLD.revoked_at IS NOT NULL AND NEW.revoked_at IS DISTINCT FROM OLD.revoked_at THEN

@@ -14,15 +14,24 @@ $$;
 CREATE OR REPLACE FUNCTION security_event_owners(p_agent_id text, p_client_id text,
   p_user_id text)
 RETURNS uuid[]
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT coalesce(array_agg(DISTINCT o) FILTER (WHERE o IS NOT NULL), '{}') FROM (
-    SELECT owner_id AS o FROM agents WHERE p_agent_id IS NOT NULL AND agent_id = p_agent_id
-    UNION ALL
-    SELECT owner_id FROM clients WHERE p_client_id IS NOT NULL AND client_id = p_client_id
-    UNION ALL
-    SELECT id FROM users WHERE p_user_id ~ '^[0-9a-fA-F-]{36}$' AND id = p_user_id::uuid
-  ) AS found
+DECLARE
+  owners uuid[] := '{}';
+BEGIN
+  IF p_agent_id IS NOT NULL THEN
+    owners := owners || ARRAY(SELECT owner_id FROM agents WHERE agent_id = p_agent_id);
+  END IF;
+  IF p_client_id IS NOT NULL THEN
+    owners := owners || ARRAY(SELECT owner_id FROM clients
+                              WHERE client_id = p_client_id AND owner_id IS NOT NULL);
+  END IF;
+  -- Only a well-formed uuid is cast (a user id in an event may be anything a caller sent).
+  IF p_user_id ~ '^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$' THEN
+    owners := owners || ARRAY(SELECT id FROM users WHERE id = p_user_id::uuid);
+  END IF;
+  RETURN ARRAY(SELECT DISTINCT o FROM unnest(owners) AS o ORDER BY o);
+END
 $$;
 
 -- Appends events in one statement (security/security-log.ts batches them); occurred_at is
