@@ -1,9 +1,16 @@
-import { decodeProtectedHeader } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/cli/command-table.js';
 import { type CliServer, startCliServer } from './support/cli-server.js';
 import { ConsoleBrowser, consoleLogin, strongPassword } from './support/console.js';
-import { authenticate, obtainTokens, startAuthorization, tokenRequest } from './support/flow.js';
+import {
+  authenticate,
+  basicAuth,
+  obtainTokens,
+  signIn as signInWith,
+  startAuthorization,
+  tokenRequest,
+} from './support/flow.js';
 import { type AgentFixture, type ClientFixture, REDIRECT_URI } from './support/harness.js';
 
 /**
@@ -250,6 +257,82 @@ describe('auth-agent next to a running server', () => {
   );
 
   it(
+    'registers an API, lists it, rotates its secret and deletes it (RFC 8707 resource)',
+    async () => {
+      const identifier = 'https://mcp.example.com/mcp';
+      const api = await cli<{ api_id: string; api_secret: string; scopes: string[] }>(
+        ...['api', 'create', '--owner', owner.email, '--identifier', identifier],
+        ...['--name', 'Tools', '--scope', 'tools.read', '--scope', 'tools.call'],
+      );
+      expect(api).toMatchObject({
+        api_id: expect.stringMatching(/^api_[0-9a-f]{32}$/),
+        api_secret: expect.stringMatching(/^aa_as_[A-Za-z0-9_-]{43}$/),
+        identifier,
+        scopes: ['tools.read', 'tools.call'],
+        owner: owner.email,
+      });
+      const tokenFor = async (resource: string) => {
+        const { code, verifier } = await signInWith(s.remote, site, agent, 'm', {
+          resource,
+          scope: 'tools.read',
+        });
+        return tokenRequest(s.remote, site, {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: REDIRECT_URI,
+          code_verifier: verifier,
+        });
+      };
+      const issued = (await (await tokenFor(identifier)).json()) as { access_token: string };
+      expect(decodeJwt(issued.access_token)).toMatchObject({
+        aud: identifier,
+        scope: 'tools.read',
+      });
+      const introspect = (secret: string) =>
+        s.remote
+          .request('/introspect', {
+            method: 'POST',
+            headers: {
+              authorization: basicAuth({ ...site, client_id: api.api_id, client_secret: secret }),
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: new URLSearchParams({ token: issued.access_token }).toString(),
+          })
+          .then(async (r) => [r.status, ((await r.json()) as { active?: boolean }).active]);
+      expect(await introspect(api.api_secret)).toEqual([200, true]);
+
+      expect(await cli('api', 'list', '--json', '--owner', owner.email)).toEqual([
+        expect.objectContaining({ apiId: api.api_id, identifier, locked: false }),
+      ]);
+      const table = await s.cli(['api', 'list']);
+      expect(table.stdout.split('\n')[0]).toMatch(/^API_ID\s+IDENTIFIER\s+NAME\s+SCOPES/);
+      expect(table.stdout).toContain(`${api.api_id}  ${identifier}`);
+      ran.add('api list');
+
+      // Wrong secrets lock the API out (LOCKOUT_MAX_FAILURES=2), like a client.
+      for (let i = 0; i < 2; i++) await introspect('aa_as_wrong');
+      expect(await introspect(api.api_secret)).toEqual([401, undefined]);
+      expect(await cli('api', 'unlock', api.api_id)).toEqual({ unlocked: true });
+      expect(await introspect(api.api_secret)).toEqual([200, true]);
+
+      const rotated = await cli<{ api_secret: string }>('api', 'rotate-secret', api.api_id);
+      expect(rotated.api_secret).not.toBe(api.api_secret);
+      expect(await introspect(api.api_secret)).toEqual([401, undefined]);
+      expect(await introspect(rotated.api_secret)).toEqual([200, true]);
+
+      expect(await cli('api', 'delete', api.api_id)).toEqual({ deleted: api.api_id });
+      expect(await cli('api', 'list', '--json')).toEqual([]);
+      const started = await startAuthorization(s.remote, site, { resource: identifier });
+      expect(
+        new URL(started.response.headers.get('location') ?? '').searchParams.get('error'),
+      ).toBe('invalid_target');
+      const missing = await s.cli(['api', 'delete', api.api_id]);
+      expect(missing.code).toBe(1);
+    },
+    SLOW,
+  );
+
+  it(
     'deletes a website, an agent and an account; what they held stops working',
     async () => {
       const tokens = await obtainTokens(s.remote, site, agent);
@@ -288,11 +371,11 @@ describe('auth-agent next to a running server', () => {
         (e) => `${e.event}:${(e.details as { action?: string }).action ?? ''}`,
       );
       const count = (name: string) => names.filter((n) => n === name).length;
-      expect(count('admin.action:create')).toBe(5);
-      expect(count('admin.action:delete')).toBe(4);
+      expect(count('admin.action:create')).toBe(6);
+      expect(count('admin.action:delete')).toBe(5);
       expect(count('client.claimed:')).toBe(1);
-      expect(count('admin.unlocked:')).toBe(3);
-      expect(count('admin.secret_rotated:')).toBe(2);
+      expect(count('admin.unlocked:')).toBe(4);
+      expect(count('admin.secret_rotated:')).toBe(3);
       expect(count('admin.tokens_revoked:')).toBe(4);
       expect(count('admin.sessions_revoked:')).toBe(1);
       expect(count('admin.keys_rotated:')).toBe(2);

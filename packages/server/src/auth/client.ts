@@ -75,19 +75,24 @@ async function refreshDocument(ctx: ServerContext, clientId: string): Promise<vo
   }
 }
 
+/**
+ * `kind` 'api': an API (resource server) authenticating with its own api_id and secret, as
+ * a client does with client_secret_basic or client_secret_post; nothing else is accepted.
+ */
 export function authenticatingClient(
   ctx: ServerContext,
   credentials: ClientCredentials,
+  kind: 'client' | 'api' = 'client',
 ): AuthenticatingClient {
   const { clientId, method } = credentials;
   const presented = {
-    kind: 'client' as const,
+    kind,
     id: clientId,
     secret: credentials.secret,
     source: currentSource(),
   };
   const refuse = (outcome: Exclude<PrincipalOutcome, 'principal_retry'>, retryAfter: number) => {
-    for (const event of authenticationRefused('client', clientId, outcome, retryAfter))
+    for (const event of authenticationRefused(kind, clientId, outcome, retryAfter))
       ctx.security.record(event);
     return refused(credentials, outcome, retryAfter);
   };
@@ -111,19 +116,19 @@ export function authenticatingClient(
     clientId,
     method,
     async run<R extends OperationResult>(operation: (client: ProofArgs) => Promise<R>) {
-      await refreshDocument(ctx, clientId);
+      if (kind === 'client') await refreshDocument(ctx, clientId);
       const result =
-        method === 'private_key_jwt'
+        method === 'private_key_jwt' && kind === 'client'
           ? await asAssertion(operation)
           : await ctx.principals.call(
               presented,
-              () => ctx.principalStore.begin('client', clientId, presented.source),
+              () => ctx.principalStore.begin(kind, clientId, presented.source),
               operation,
             );
       const outcome = result.outcome as PrincipalOutcome | string;
       if (outcome.startsWith('principal_'))
         throw refuse(outcome as Exclude<PrincipalOutcome, 'principal_retry'>, result.retryAfter);
-      ctx.security.record(authenticationSucceeded('client', clientId, { method }));
+      ctx.security.record(authenticationSucceeded(kind, clientId, { method }));
       return result as Accepted<R>;
     },
   };

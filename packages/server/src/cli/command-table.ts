@@ -1,9 +1,11 @@
+import { apiCreate, apiDelete, apiList, apiRotateSecret } from './api-commands.js';
 import type { Command } from './command.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
 import { agentDelete, clientDelete, userDelete } from './delete-commands.js';
 import {
   agentRotateSecret,
   agentUnlock,
+  apiUnlock,
   clientRotateSecret,
   clientUnlock,
   keysRotate,
@@ -38,6 +40,11 @@ export const COMMANDS: readonly Command[] = [
   clientRotateSecret,
   clientClaim,
   registrationTokenCreate,
+  apiCreate,
+  apiList,
+  apiDelete,
+  apiRotateSecret,
+  apiUnlock,
   tokensRevoke,
   sessionsRevoke,
   keysRotate,

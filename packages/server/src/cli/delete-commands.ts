@@ -5,7 +5,7 @@ import { positional } from './command-line.js';
 
 /**
  * `user delete`, `agent delete`, `client delete`. Each writes an `admin.action` security
- * event (action "delete") with the CLI as actor. A new kind (APIs) is one more entry here.
+ * event (action "delete") with the CLI as actor. (APIs: api-commands.ts.)
  */
 const oneId = z.object({ id: z.string().min(1) });
 

@@ -109,7 +109,7 @@ function unlockCommand(subject: LockoutSubject): Command {
   const what = subject === 'user' ? 'EMAIL' : 'ID';
   return defineCommand({
     name: `${subject} unlock`,
-    summary: `Clear the lockout of ${{ user: 'a console account', agent: 'an agent', client: 'a website (client)' }[subject]} after wrong secrets`,
+    summary: `Clear the lockout of ${{ user: 'a console account', agent: 'an agent', client: 'a website (client)', api: 'an API' }[subject]} after wrong secrets`,
     positional: {
       name: what,
       help: subject === 'user' ? 'The account’s email.' : `The ${subject}_id.`,
@@ -125,3 +125,4 @@ export const clientRotateSecret = rotateSecretCommand('client');
 export const userUnlock = unlockCommand('user');
 export const agentUnlock = unlockCommand('agent');
 export const clientUnlock = unlockCommand('client');
+export const apiUnlock = unlockCommand('api');

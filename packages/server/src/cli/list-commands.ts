@@ -5,7 +5,7 @@ import { optional } from './command-line.js';
 
 /**
  * `user list`, `agent list`, `client list`: every owner's objects, as a table or (--json)
- * as a JSON array. A new kind (APIs) is one more entry here with its columns.
+ * as a JSON array. (APIs have theirs in api-commands.ts.)
  */
 const column = (header: string, value: (row: Record<string, unknown>) => unknown): Column => ({
   header,

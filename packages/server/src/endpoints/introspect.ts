@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
-import { authenticatingClient } from '../auth/client.js';
+import { isApiId } from '../accounts/generated.js';
+import { type AuthenticatingClient, authenticatingClient } from '../auth/client.js';
 import { required } from '../http/params.js';
 import { inputOf } from '../http/request-input.js';
 import { recordStaleUse, tokenReference } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
 import type { IntrospectedToken } from '../storage/oauth-store.js';
-import type { AccessTokenClaims } from '../tokens/access-token.js';
+import { type AccessTokenClaims, audienceList } from '../tokens/access-token.js';
 
 const INACTIVE = { active: false } as const;
 const HEADERS = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -54,15 +55,36 @@ function answer(
 }
 
 /**
+ * RFC 7662 §2.1 for an API (resource server) with its own credentials: an access token
+ * addressed to it (its `aud`), and nothing else: other tokens are inactive (§2.2). The rule
+ * is the database's (oauth_introspect_for_api); the audience comes from the verified token.
+ */
+async function introspectForApi(c: Context, ctx: ServerContext, api: AuthenticatingClient) {
+  const token = required(await inputOf(c).params(), 'token');
+  const { reference, claims } = await tokenReference(ctx, token);
+  const access = reference.access &&
+    claims && { ...reference.access, audience: audienceList(claims.aud) };
+  const result = await api.run((proof) => ctx.store.introspectForApi(proof, access));
+  const found = result.token;
+  if (found && !found.active && claims)
+    recordStaleUse(ctx, 'token.revoked_use', token, { ...found, clientId: claims.client_id });
+  return c.json(answer(ctx, claims?.client_id ?? '', found, claims), 200, HEADERS);
+}
+
+/**
  * POST /introspect — RFC 7662. Only authenticated confidential clients may ask, and only
- * about their own tokens; anything else is simply `active: false` (§2.2). Both rules are
- * the database's (oauth_introspect).
+ * about their own tokens; an API (an api_id) only about tokens addressed to it. Anything
+ * else is simply `active: false` (§2.2). Both rules are the database's (oauth_introspect,
+ * oauth_introspect_for_api).
  */
 export function introspectEndpoint(ctx: ServerContext) {
   return async (c: Context): Promise<Response> => {
     const input = inputOf(c);
     const params = await input.params();
-    const client = authenticatingClient(ctx, await input.client());
+    const credentials = await input.client();
+    if (isApiId(credentials.clientId))
+      return introspectForApi(c, ctx, authenticatingClient(ctx, credentials, 'api'));
+    const client = authenticatingClient(ctx, credentials);
     const token = required(params, 'token');
     const { reference, claims } = await tokenReference(ctx, token);
     const result = await client.run((proof) => ctx.store.introspect(proof, reference));

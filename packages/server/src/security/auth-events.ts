@@ -56,7 +56,7 @@ export function authenticationRefused(
 
 /** `<kind>.authentication` succeeded. */
 export function authenticationSucceeded(
-  kind: 'agent' | 'client',
+  kind: 'agent' | 'client' | 'api',
   id: string,
   details: Record<string, string>,
 ): SecurityEventInput {
@@ -66,7 +66,7 @@ export function authenticationSucceeded(
     outcome: 'success',
     actor,
     target: actor,
-    ...(kind === 'agent' ? { agentId: id } : { clientId: id }),
+    ...(kind === 'agent' ? { agentId: id } : kind === 'client' ? { clientId: id } : {}),
     details,
   };
 }

@@ -5,6 +5,7 @@
 export const SECURITY_EVENTS = [
   'agent.authentication',
   'client.authentication',
+  'api.authentication',
   'user.authentication',
   'authorization_code.issued',
   'token.code_exchange',
@@ -43,7 +44,7 @@ export const SECURITY_OUTCOMES: readonly SecurityOutcome[] = [
   'alert',
 ];
 
-export type ActorType = 'agent' | 'client' | 'user' | 'cli' | 'system' | 'anonymous';
+export type ActorType = 'agent' | 'client' | 'api' | 'user' | 'cli' | 'system' | 'anonymous';
 
 export interface SecurityEventInput {
   event: SecurityEventName;

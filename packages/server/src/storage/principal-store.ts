@@ -1,8 +1,11 @@
 import type { LockoutPolicy } from '../config/load.js';
 import type { SqlExecutor } from './driver.js';
 
-/** Who authenticates: an agent, a website or API (client), or a console user. */
-export type PrincipalKind = 'agent' | 'client' | 'user';
+/**
+ * Who authenticates: an agent, a website or other OAuth client, an API (resource server,
+ * for introspection only), or a console user.
+ */
+export type PrincipalKind = 'agent' | 'client' | 'api' | 'user';
 
 /** What an authenticated operation sends the database in place of a secret. */
 export interface ProofArgs {
