@@ -1,3 +1,4 @@
+import { rootCertificates } from 'node:tls';
 import type { Logger } from 'pino';
 import { DerivationBudget } from './auth/derivation-budget.js';
 import { PrincipalCalls } from './auth/principal-call.js';
@@ -65,6 +66,8 @@ export function createServerContext(input: {
   secrets: ServerSecrets;
   /** How outbound fetches resolve host names; tests pass a stub. */
   resolveHost?: ResolveHost;
+  /** Certificates (PEM) outbound https trusts besides Node's roots; tests pass their own. */
+  trustedCertificates?: string[];
 }): ServerContext {
   const { config, db, logger, secrets } = input;
   const principalStore = new PrincipalStore(db, config.lockout);
@@ -76,6 +79,9 @@ export function createServerContext(input: {
     timeoutMs: settings.timeoutMs,
     allowLoopbackHttp: settings.allowLoopbackHttp,
     budget: fetchBudget(security.limits),
+    ...(input.trustedCertificates
+      ? { ca: [...rootCertificates, ...input.trustedCertificates] }
+      : {}),
   });
   const clientDocuments = new ClientMetadataDocuments({
     settings,

@@ -78,11 +78,12 @@ const GENEROUS_RATE_LIMITS = Object.keys(DEFAULT_RATE_LIMITS)
 /**
  * A server on a fresh database (or `options.db`, shared with another harness: two instances
  * of one deployment), driven in-process through Hono's `app.request`. `resolveHost` replaces
- * DNS for the server's outbound fetches (metadata documents, JWKS).
+ * DNS for the server's outbound fetches (metadata documents, JWKS); `trustedCertificates`
+ * lets them trust a test's https document server (support/document-server.ts).
  */
 export async function createHarness(
   env: Record<string, string> = {},
-  options: { resolveHost?: ResolveHost; db?: TestDatabase } = {},
+  options: { resolveHost?: ResolveHost; db?: TestDatabase; trustedCertificates?: string[] } = {},
 ): Promise<Harness> {
   const db = options.db ?? (await openTestDatabase());
   const config = loadConfig({
@@ -109,6 +110,7 @@ export async function createHarness(
     logger,
     secrets,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
   });
   await ctx.keys.ready();
   const app = createApp(ctx);

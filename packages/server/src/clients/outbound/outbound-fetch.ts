@@ -45,6 +45,8 @@ export interface OutboundPolicy {
   allowLoopbackHttp: boolean;
   /** Spends the rate-limit budget for a fetch from `host`; throws when it is spent. */
   budget: (host: string) => Promise<void>;
+  /** The certificates https trusts, replacing Node's roots; tests add their own. */
+  ca?: string[];
 }
 
 export interface FetchedJson {
@@ -94,6 +96,7 @@ export class OutboundFetcher {
         agent: false,
         signal,
         lookup: guardedLookup(this.policy.resolve, allowed),
+        ...(this.policy.ca ? { ca: this.policy.ca } : {}),
         headers: { accept: 'application/json', 'user-agent': 'auth-agent' },
       });
       req.once('response', (res) => {
