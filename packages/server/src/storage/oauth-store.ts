@@ -260,28 +260,6 @@ export class OAuthStore {
     return introspectionFrom(row);
   }
 
-  /**
-   * RFC 7662 §2.1 for an API: an access token (its verified `jti`, `gid` and `aud`), if it
-   * is addressed to the calling API (oauth_introspect_for_api).
-   */
-  async introspectForApi(
-    api: ProofArgs,
-    access: { jti: string; grantId: string; audience: string[] } | undefined,
-  ): Promise<Outcome<'ok'> & { token: IntrospectedToken | undefined }> {
-    const [row] = await this.db.query<IntrospectionColumns>(
-      'SELECT * FROM oauth_introspect_for_api($1, $2, $3, $4, $5, $6, $7, $8)',
-      [
-        ...this.principal(api),
-        access?.jti ?? null,
-        access?.grantId ?? null,
-        access?.audience ?? [],
-      ],
-    );
-    return introspectionFrom(
-      row && { ...row, scope: null, model: null, issued_at: null, expires_at: null },
-    );
-  }
-
   /** RFC 7009: revokes the calling client's token; `revoked` says which kind was found. */
   async revoke(
     client: ProofArgs,
