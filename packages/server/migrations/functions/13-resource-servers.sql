@@ -6,11 +6,18 @@
 -- its owner enabled), else 'invalid_target'; every scope that is not an OpenID Connect one
 -- (p_resource_scopes, split off by oauth/scopes.ts) must be defined by one of those APIs,
 -- else 'invalid_scope'. 'ok' otherwise, and always for no resources and no such scopes.
+-- plpgsql, not sql: it runs queries of its own on every authorization and token request,
+-- and plpgsql keeps their plans per connection (00-shared.sql). The common case, no resource
+-- at all, returns before any query.
 CREATE OR REPLACE FUNCTION oauth_resources_outcome(p_resources text[], p_resource_scopes text[])
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT CASE
+BEGIN
+  IF cardinality(p_resources) = 0 AND cardinality(p_resource_scopes) = 0 THEN
+    RETURN 'ok';
+  END IF;
+  RETURN CASE
     WHEN EXISTS (
       SELECT 1 FROM unnest(p_resources) AS r(uri)
       WHERE NOT EXISTS (
@@ -24,7 +31,8 @@ AS $$
         WHERE s.identifier = ANY (p_resources) AND w.scope = ANY (s.scopes)))
       THEN 'invalid_scope'
     ELSE 'ok'
-  END
+  END;
+END
 $$;
 
 -- RFC 8707 §2.2: a token for one resource p_resource of those granted carries only the scopes
@@ -33,16 +41,20 @@ $$;
 CREATE OR REPLACE FUNCTION oauth_scope_for_resource(p_scope text, p_granted text[],
   p_resource text)
 RETURNS text
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT CASE WHEN p_resource IS NULL THEN p_scope ELSE coalesce((
+BEGIN
+  IF p_resource IS NULL THEN
+    RETURN p_scope;
+  END IF;
+  RETURN coalesce((
     SELECT string_agg(w.scope, ' ' ORDER BY w.n)
     FROM unnest(string_to_array(p_scope, ' ')) WITH ORDINALITY AS w(scope, n)
     WHERE EXISTS (SELECT 1 FROM resource_servers s
                   WHERE s.identifier = p_resource AND w.scope = ANY (s.scopes))
        OR NOT EXISTS (SELECT 1 FROM resource_servers s
-                      WHERE s.identifier = ANY (p_granted) AND w.scope = ANY (s.scopes))), '')
-  END
+                      WHERE s.identifier = ANY (p_granted) AND w.scope = ANY (s.scopes))), '');
+END
 $$;
 
 -- The audience of a token from a grant of p_granted resources (RFC 8707 §2.2): the one asked
