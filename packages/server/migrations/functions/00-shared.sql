@@ -62,13 +62,18 @@ $$;
 CREATE OR REPLACE FUNCTION oauth_redirect_uri_allowed(p_registered text[], p_presented text,
   p_public boolean)
 RETURNS boolean
-LANGUAGE sql IMMUTABLE
+LANGUAGE plpgsql IMMUTABLE
 AS $$
-  -- EXISTS and coalesce: never NULL, which a caller's NOT would turn into "allowed".
-  SELECT coalesce(p_presented = ANY (p_registered), false)
-    OR (coalesce(p_public, false) AND EXISTS (
-          SELECT 1 FROM unnest(p_registered) AS r
-          WHERE oauth_loopback_portless(r) = oauth_loopback_portless(p_presented)))
+BEGIN
+  -- Never NULL, which a caller's NOT would turn into "allowed". The exact match, the common
+  -- case, needs no query (a subquery would make this function impossible to inline).
+  IF coalesce(p_presented = ANY (p_registered), false) THEN
+    RETURN true;
+  END IF;
+  RETURN coalesce(p_public, false) AND EXISTS (
+    SELECT 1 FROM unnest(p_registered) AS r
+    WHERE oauth_loopback_portless(r) = oauth_loopback_portless(p_presented));
+END
 $$;
 
 -- RFC 9449 §11.1: whether a DPoP proof is new, remembering it if so (until p_expires_at, the

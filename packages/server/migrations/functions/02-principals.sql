@@ -150,8 +150,11 @@ BEGIN
       outcome := 'principal_retry';
       RETURN;
     END IF;
-    -- Lockout rows exist only after failures: the common case reads none and goes on.
-    IF EXISTS (SELECT 1 FROM lockouts l WHERE l.subject_type = p_kind AND l.subject_key = subject)
+    -- Only a row with failures counted or a lock in force matters here (one with neither
+    -- stays behind an identity's first success): the common case finds none and goes on.
+    IF EXISTS (SELECT 1 FROM lockouts l
+               WHERE l.subject_type = p_kind AND l.subject_key = subject
+                 AND (l.failures > 0 OR auth_locked(l.locked_until)))
     THEN
       IF auth_source_blocked(p_kind, subject, p_source, p_policy) THEN
         outcome := 'principal_retry';
