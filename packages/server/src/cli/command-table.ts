@@ -1,4 +1,5 @@
 import { apiCreate, apiDelete, apiList, apiRotateSecret } from './api-commands.js';
+import { backup, restore } from './backup-commands.js';
 import type { Command } from './command.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
 import { agentDelete, clientDelete, userDelete } from './delete-commands.js';
@@ -48,6 +49,8 @@ export const COMMANDS: readonly Command[] = [
   tokensRevoke,
   sessionsRevoke,
   keysRotate,
+  backup,
+  restore,
 ];
 
 /** The console calls a client a website; the CLI takes either word. */

@@ -55,6 +55,11 @@ export interface CommandSpec<Input> {
   table?: Column[];
   /** Only `migrate` may create a new embedded database; the others need an existing one. */
   createsDatabase?: boolean;
+  /**
+   * Opens the database instead of plain `openDatabase`: with the command's options (migrate
+   * --roles-only), or from a backup (restore, which refuses a data dir a server holds).
+   */
+  open?(config: Config, input: Input): Promise<SqlDriver>;
   input: z.ZodType<Input>;
   prepare(line: CommandLine): Input | Promise<Input>;
   step(ctx: StepContext, input: Input): Promise<StepOutcome>;
@@ -64,7 +69,8 @@ export interface CommandSpec<Input> {
 
 /** A command with its input type erased, so that one table can hold them all. */
 export interface Command
-  extends Omit<CommandSpec<unknown>, 'input' | 'prepare' | 'step' | 'present'> {
+  extends Omit<CommandSpec<unknown>, 'input' | 'prepare' | 'step' | 'present' | 'open'> {
+  open?(config: Config, input: unknown): Promise<SqlDriver>;
   prepare(line: CommandLine): Promise<unknown>;
   /** Checks `input` against the command's schema first: it may come from the socket. */
   step(ctx: StepContext, input: unknown): Promise<StepOutcome>;
@@ -72,9 +78,11 @@ export interface Command
 }
 
 export function defineCommand<Input>(spec: CommandSpec<Input>): Command {
+  const { open } = spec;
   return {
     ...spec,
     prepare: async (line) => spec.prepare(line),
+    open: open && ((config, input) => open(config, spec.input.parse(input))),
     step: (ctx, input) => spec.step(ctx, spec.input.parse(input)),
     present: (result, input) =>
       spec.present ? spec.present(result, spec.input.parse(input)) : result,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProvisioningError } from '../accounts/provisioning.js';
 import type { Config } from '../config/load.js';
 import { ConfigError } from '../config/load.js';
+import { BackupError } from '../operations/backup.js';
 import { IncidentError } from '../operations/incident-response.js';
 import type { SecurityLog } from '../security/security-log.js';
 import { asOperator, type SqlDriver } from '../storage/driver.js';
@@ -45,6 +46,7 @@ export function refusalMessage(error: unknown): string | undefined {
   if (
     error instanceof ProvisioningError ||
     error instanceof IncidentError ||
+    error instanceof BackupError ||
     error instanceof ConfigError
   )
     return error.message;

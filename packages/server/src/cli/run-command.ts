@@ -37,7 +37,7 @@ async function execute(command: Command, input: unknown, config: Config): Promis
   let db: Awaited<ReturnType<typeof openDatabase>>;
   try {
     if (config.databaseUrl) console.error(storageLine(config));
-    db = await openDatabase(config);
+    db = command.open ? await command.open(config, input) : await openDatabase(config);
   } catch (error) {
     const reply =
       error instanceof DataDirLockedError

@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * the lock so that a refused process can name it. Information only: the lock itself is
  * on the directory, so deleting, copying or leaving this file behind locks nothing.
  */
-const HOLDER_FILE = 'auth-agent.lock';
+export const HOLDER_FILE = 'auth-agent.lock';
 
 interface Holder {
   pid: number;

@@ -15,6 +15,11 @@ export interface SqlDriver extends SqlExecutor {
    * PGlite: `SET LOCAL ROLE NONE` back to its superuser for this transaction.
    */
   privileged<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * PGlite only: a consistent copy of the whole database (a gzip'd tar of its data
+   * directory) taken while it stays open, for `auth-agent backup`. PostgreSQL has pg_dump.
+   */
+  snapshot?(): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -32,6 +37,8 @@ export function asOperator(db: SqlDriver): SqlDriver {
     query: (text, params) => db.privileged((tx) => tx.query(text, params)),
     transaction: (work) => db.privileged(work),
     privileged: (work) => db.privileged(work),
+    // The operator takes backups; the snapshot is the driver's own (no transaction of ours).
+    snapshot: db.snapshot,
     close: () => db.close(),
   };
 }

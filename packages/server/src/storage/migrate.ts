@@ -39,15 +39,19 @@ async function applyFunctions(tx: MigrationExecutor, checkBodies: boolean): Prom
  *    grants, triggers and data changes, and the DROP of a function whose signature changes;
  * 3. every file of functions/: each SQL function's one live definition, re-applied with
  *    CREATE OR REPLACE on every start (the repeatable-migration pattern).
+ * `rolesOnly` stops after step 1 (`auth-agent migrate --roles-only`, before a pg_restore).
  * A new database gets the functions once more before step 2, with body checks off (as
  * pg_restore does), because its first migrations' policies and triggers call them.
  */
-export async function migrate(runner: MigrationRunner): Promise<string[]> {
+export async function migrate(runner: MigrationRunner, rolesOnly = false): Promise<string[]> {
   const roles = await readFile(new URL('roles.sql', MIGRATIONS_DIR), 'utf8');
   const migrations = await sqlFiles(MIGRATIONS_DIR, /^\d{3}_[a-z0-9_]+\.sql$/);
   return runner.privilegedTransaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock(727274)');
     await tx.exec(roles);
+    // Step 1 alone: a new, empty database that pg_restore is about to fill (its dump grants
+    // to roles that a new cluster does not have yet; docs/operations.md).
+    if (rolesOnly) return [];
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set(

@@ -9,6 +9,8 @@ export interface OpenOptions {
   inMemory?: boolean;
   /** Where warnings about the data directory go; without one, a line on stderr. */
   logger?: Pick<Logger, 'warn'>;
+  /** PostgreSQL: create the roles the schema needs and nothing else (storage/migrate.ts). */
+  rolesOnly?: boolean;
 }
 
 function warnPermissionsFixed(options: OpenOptions, dataDir: string, paths: string[]): void {
@@ -24,7 +26,12 @@ function warnPermissionsFixed(options: OpenOptions, dataDir: string, paths: stri
 /** DATABASE_URL selects a PostgreSQL server; otherwise embedded PGlite in the data dir. */
 export function openDatabase(config: Config, options: OpenOptions = {}): Promise<SqlDriver> {
   if (config.databaseUrl) {
-    return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseMigrationUrl);
+    return openPostgres(
+      config.databaseUrl,
+      config.databasePoolSize,
+      config.databaseMigrationUrl,
+      options.rolesOnly,
+    );
   }
   return openPglite(options.inMemory ? undefined : config.dataDir, {
     onPermissionsFixed: (paths) => warnPermissionsFixed(options, config.dataDir, paths),

@@ -57,6 +57,7 @@ export async function openPostgres(
   url: string,
   poolSize: number,
   migrationUrl?: string,
+  rolesOnly = false,
 ): Promise<SqlDriver> {
   const migrationSetting = migrationUrl ? 'DATABASE_MIGRATION_URL' : 'DATABASE_URL';
   // With DATABASE_MIGRATION_URL the schema owner only ever migrates; the pool logs in as a
@@ -69,17 +70,20 @@ export async function openPostgres(
     throw databaseConnectError(error, migrationSetting, migrationUrl ?? url);
   });
   try {
-    await migrate({
-      privilegedTransaction: (work) =>
-        inTransaction(migrator as unknown as pg.PoolClient, () =>
-          work({
-            ...executor(migrator as unknown as pg.PoolClient),
-            exec: async (script) => {
-              await migrator.query(script);
-            },
-          }),
-        ),
-    });
+    await migrate(
+      {
+        privilegedTransaction: (work) =>
+          inTransaction(migrator as unknown as pg.PoolClient, () =>
+            work({
+              ...executor(migrator as unknown as pg.PoolClient),
+              exec: async (script) => {
+                await migrator.query(script);
+              },
+            }),
+          ),
+      },
+      rolesOnly,
+    );
   } finally {
     await migrator.end();
   }

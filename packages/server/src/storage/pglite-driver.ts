@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
@@ -21,6 +22,11 @@ function executor(db: PGlite | Transaction): SqlExecutor & { exec(script: string
 export interface PgliteOptions {
   /** Told which paths of an existing data directory were not owner-only (and now are). */
   onPermissionsFixed?: (paths: string[]) => void;
+  /**
+   * A snapshot (SqlDriver.snapshot) that replaces the database in `dataDir`, once the lock
+   * is taken: what `auth-agent restore` loads. It is then migrated like any database.
+   */
+  restoreFrom?: Uint8Array;
 }
 
 /**
@@ -49,7 +55,14 @@ export async function openPglite(
   let restrict = () => {};
   try {
     if (dataDir) restrict = protectDataDir(dataDir, options);
-    db = await PGlite.create(dataDir ? join(dataDir, 'pglite') : undefined);
+    const pgData = dataDir ? join(dataDir, 'pglite') : undefined;
+    if (pgData && options.restoreFrom) rmSync(pgData, { recursive: true, force: true });
+    db = await PGlite.create({
+      dataDir: pgData,
+      loadDataDir: options.restoreFrom
+        ? new Blob([new Uint8Array(options.restoreFrom)])
+        : undefined,
+    });
     await migrate({ privilegedTransaction: (work) => db.transaction((tx) => work(executor(tx))) });
     restrict();
     await db.exec(`SET ROLE ${APP_ROLE}`);
@@ -67,6 +80,17 @@ export async function openPglite(
       db.transaction(async (tx) => {
         await tx.query('SET LOCAL ROLE NONE');
         return work(executor(tx));
+      }),
+    // No other statement runs while this transaction holds PGlite's transaction lock, and
+    // CHECKPOINT first writes every committed change into the files that PGlite then packs:
+    // the copy is what a clean stop would leave (nothing of the lock or the control socket,
+    // which live beside pglite/, not in it).
+    snapshot: () =>
+      db.transaction(async (tx) => {
+        await tx.query('SET LOCAL ROLE NONE');
+        await tx.exec('CHECKPOINT');
+        const tar = await db.dumpDataDir('gzip');
+        return new Uint8Array(await tar.arrayBuffer());
       }),
     async close() {
       await db.close();

@@ -45,6 +45,13 @@ function opened(row: StoredSigningKey, boxes: KeyBoxes): Buffer | undefined {
   return boxes.legacy?.open(row.wrappedKey, '');
 }
 
+/** Whether this deployment's secrets open a stored key (a restore checks its keys). */
+export function opensWith(row: StoredSigningKey, boxes: KeyBoxes): boolean {
+  const material = opened(row, boxes);
+  material?.fill(0);
+  return material !== undefined;
+}
+
 /**
  * Imports a stored key (each import is a WebCrypto job; the ring keeps the result per kid).
  * Returns undefined for a key this instance cannot use at all: an HS256 key it cannot open.

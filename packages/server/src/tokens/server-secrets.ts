@@ -27,12 +27,38 @@ function resolveSecret(config: Config, configured: string | undefined, file: str
   return secret;
 }
 
+/** The files a development data dir keeps its generated secrets in. */
+const SECRET_FILES = {
+  KEY_ENCRYPTION_KEY: 'key-encryption-key',
+  JWT_SECRET: 'jwt-secret',
+} as const;
+type SecretName = keyof typeof SECRET_FILES;
+export const SECRET_FILE_NAMES: readonly string[] = Object.values(SECRET_FILES);
+
 export function resolveServerSecrets(config: Config): ServerSecrets {
   return {
-    keyEncryptionKey: resolveSecret(config, config.keyEncryptionKey, 'key-encryption-key'),
+    keyEncryptionKey: resolveSecret(
+      config,
+      config.keyEncryptionKey,
+      SECRET_FILES.KEY_ENCRYPTION_KEY,
+    ),
     jwtSecret:
       config.signingAlg === 'HS256'
-        ? resolveSecret(config, config.jwtSecret, 'jwt-secret')
+        ? resolveSecret(config, config.jwtSecret, SECRET_FILES.JWT_SECRET)
         : undefined,
   };
+}
+
+/**
+ * The secrets resolveServerSecrets would generate anew (not configured, no file in the data
+ * dir), by setting name: a restored database needs the ones its keys were sealed under.
+ */
+export function secretsToGenerate(config: Config): SecretName[] {
+  const configured: Partial<Record<SecretName, string | undefined>> = {
+    KEY_ENCRYPTION_KEY: config.keyEncryptionKey,
+    ...(config.signingAlg === 'HS256' ? { JWT_SECRET: config.jwtSecret } : {}),
+  };
+  return (Object.keys(configured) as SecretName[]).filter(
+    (name) => !configured[name] && !existsSync(join(config.dataDir, SECRET_FILES[name])),
+  );
 }

@@ -4,7 +4,7 @@ import { sha256 } from '../crypto/digest.js';
 import { SealedBox } from '../crypto/sealed-box.js';
 import type { SqlDriver, SqlExecutor } from '../storage/driver.js';
 import { type RotationResult, SigningKeyStore } from '../storage/signing-key-store.js';
-import { generateSigningKey, type KeyBoxes } from './key-material.js';
+import { generateSigningKey, type KeyBoxes, opensWith } from './key-material.js';
 import { SigningKeyRing } from './key-ring.js';
 import type { ServerSecrets } from './server-secrets.js';
 
@@ -77,4 +77,16 @@ export async function rotateSigningKey(
     as,
   );
   return { kid: key.kid, alg: key.alg, ...result };
+}
+
+/**
+ * The live keys of this database that `secrets` cannot open: a database restored under
+ * another KEY_ENCRYPTION_KEY (or JWT_SECRET) signs nothing with them.
+ */
+export async function keysSealedElsewhere(db: SqlExecutor, secrets: ServerSecrets) {
+  const boxes = keyBoxes(secrets);
+  const keys = await new SigningKeyStore(db).list();
+  return keys
+    .filter((key) => key.live && key.wrappedKey && !opensWith(key, boxes))
+    .map((key) => key.kid);
 }
