@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/cli/command-table.js';
 import { type CliServer, startCliServer } from './support/cli-server.js';
 import { ConsoleBrowser, consoleLogin, strongPassword } from './support/console.js';
+import { backend } from './support/database.js';
 import {
   authenticate,
   basicAuth,
@@ -362,6 +366,25 @@ describe('auth-agent next to a running server', () => {
     SLOW,
   );
 
+  it('backup and restore: embedded through the server; PostgreSQL is sent to pg_dump', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'auth-agent-cli-backup-')), 'backup');
+    const written = await s.cli(['backup', '--out', file]);
+    const restored = await s.cli(['restore', '--from', file, '--force']);
+    ran.add('backup').add('restore');
+    if (backend === 'postgres') {
+      expect([written.code, written.stderr]).toEqual([1, expect.stringContaining('pg_dump')]);
+      expect([restored.code, restored.stderr]).toEqual([1, expect.stringContaining('pg_restore')]);
+    } else {
+      expect(written.code, written.stderr).toBe(0);
+      expect(JSON.parse(written.stdout)).toMatchObject({ file, bytes: expect.any(Number) });
+      expect([restored.code, restored.stderr]).toEqual([
+        1,
+        expect.stringContaining('a server holds'),
+      ]);
+    }
+    rmSync(dirname(file), { recursive: true, force: true });
+  });
+
   it(
     'ran every database command, and each change left a security event with the CLI as actor',
     async () => {
@@ -379,6 +402,7 @@ describe('auth-agent next to a running server', () => {
       expect(count('admin.tokens_revoked:')).toBe(4);
       expect(count('admin.sessions_revoked:')).toBe(1);
       expect(count('admin.keys_rotated:')).toBe(2);
+      expect(count('admin.action:backup')).toBe(backend === 'postgres' ? 0 : 1);
     },
     SLOW,
   );
