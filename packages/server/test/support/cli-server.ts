@@ -28,6 +28,8 @@ export interface CliServer {
   dataDir: string;
   /** The spawned server, reached over HTTP with the flow and console helpers. */
   remote: HttpTarget;
+  /** The settings the server and the CLI run with (DATABASE_URL on PostgreSQL). */
+  env: Record<string, string>;
   /** The first line every database command must write on stderr. */
   storageLine: string;
   cli(args: string[], stdin?: string): Promise<CliRun>;
@@ -83,6 +85,7 @@ export async function startCliServer(): Promise<CliServer> {
 
   return {
     dataDir,
+    env,
     remote: { request: (path, init) => fetch(`${base}${path}`, { redirect: 'manual', ...init }) },
     storageLine,
     cli,
