@@ -12,14 +12,13 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliServer, startCliServer } from './support/cli-server.js';
-import { basicAuth, obtainTokens, type Tokens, tokenRequest } from './support/flow.js';
+import { type CliServer, createWorldByCli, startCliServer } from './support/cli-server.js';
+import { introspectActive, obtainTokens, type Tokens, tokenRequest } from './support/flow.js';
 import {
   type AgentFixture,
   type ClientFixture,
   type HttpTarget,
   ISSUER,
-  REDIRECT_URI,
 } from './support/harness.js';
 import { runToExit, startServe, stop } from './support/serve-process.js';
 
@@ -38,32 +37,13 @@ let restored: ChildProcess | undefined;
 beforeAll(async () => {
   s = await startCliServer();
   work = mkdtempSync(join(tmpdir(), 'auth-agent-backup-'));
-  await s.json('user', 'create', '--email', 'owner@example.com');
-  agent = await s.json<AgentFixture>(
-    ...['agent', 'create', '--owner', 'owner@example.com', '--email', 'pat@example.com'],
-  );
-  site = await s.json<ClientFixture>(
-    ...['client', 'create', '--owner', 'owner@example.com', '--name', 'Shop'],
-    ...['--redirect-uri', REDIRECT_URI],
-  );
+  ({ agent, site } = await createWorldByCli(s));
 }, SLOW);
 afterAll(async () => {
   if (restored) await stop(restored);
   await s.dispose();
   rmSync(work, { recursive: true, force: true });
 });
-
-const introspect = async (h: HttpTarget, token: string) => {
-  const response = await h.request('/introspect', {
-    method: 'POST',
-    headers: {
-      authorization: basicAuth(site),
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  return ((await response.json()) as { active: boolean }).active;
-};
 
 /** A fresh data dir holding only the backed-up server's generated key-encryption-key. */
 function freshDataDir(name: string): string {
@@ -154,7 +134,7 @@ describe('backup under load, restore into a fresh data directory', () => {
       const base = /listening on (\S+)/.exec(started.output())?.[1] ?? '';
       const there: HttpTarget = { request: (path, init) => fetch(`${base}${path}`, init) };
       for (const tokens of acknowledged)
-        expect(await introspect(there, tokens.access_token)).toBe(true);
+        expect(await introspectActive(there, site, tokens.access_token)).toBe(true);
       const refreshed = await tokenRequest(there, site, {
         grant_type: 'refresh_token',
         refresh_token: acknowledged[0]?.refresh_token ?? '',
@@ -162,7 +142,7 @@ describe('backup under load, restore into a fresh data directory', () => {
       expect(refreshed.status).toBe(200);
       // The agent signs in again with its secret, on the restored server.
       const again = await obtainTokens(there, site, agent);
-      expect(await introspect(there, again.access_token)).toBe(true);
+      expect(await introspectActive(there, site, again.access_token)).toBe(true);
       // Restoring into the directory the restored server now holds is refused.
       const held = await runToExit(dir, ['restore', '--from', file(), '--force']);
       expect(held.code).toBe(1);

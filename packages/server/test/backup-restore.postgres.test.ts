@@ -5,14 +5,9 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliServer, startCliServer } from './support/cli-server.js';
-import { basicAuth, obtainTokens, type Tokens } from './support/flow.js';
-import {
-  type AgentFixture,
-  type ClientFixture,
-  type HttpTarget,
-  REDIRECT_URI,
-} from './support/harness.js';
+import { type CliServer, createWorldByCli, startCliServer } from './support/cli-server.js';
+import { introspectActive, obtainTokens, type Tokens } from './support/flow.js';
+import type { HttpTarget } from './support/harness.js';
 import { freePort, runToExit, startServe, stop } from './support/serve-process.js';
 
 /**
@@ -67,30 +62,11 @@ afterAll(async () => {
   }
 });
 
-const introspect = async (h: HttpTarget, site: ClientFixture, token: string) => {
-  const response = await h.request('/introspect', {
-    method: 'POST',
-    headers: {
-      authorization: basicAuth(site),
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  return ((await response.json()) as { active: boolean }).active;
-};
-
 describe('pg_dump, then migrate --roles-only and pg_restore into a new cluster', () => {
   it(
     'brings back accounts, agents, websites, grants and keys; tokens issued before still work',
     async () => {
-      await s.json('user', 'create', '--email', 'owner@example.com');
-      const agent = await s.json<AgentFixture>(
-        ...['agent', 'create', '--owner', 'owner@example.com', '--email', 'pat@example.com'],
-      );
-      const site = await s.json<ClientFixture>(
-        ...['client', 'create', '--owner', 'owner@example.com', '--name', 'Shop'],
-        ...['--redirect-uri', REDIRECT_URI],
-      );
+      const { agent, site } = await createWorldByCli(s);
       const before: Tokens = await obtainTokens(s.remote, site, agent);
 
       const dump = join(work, 'auth-agent.dump');
@@ -134,9 +110,9 @@ describe('pg_dump, then migrate --roles-only and pg_restore into a new cluster',
       restored = started.child;
       const base = /listening on (\S+)/.exec(started.output())?.[1] ?? '';
       const there: HttpTarget = { request: (path, init) => fetch(`${base}${path}`, init) };
-      expect(await introspect(there, site, before.access_token)).toBe(true);
+      expect(await introspectActive(there, site, before.access_token)).toBe(true);
       const again = await obtainTokens(there, site, agent);
-      expect(await introspect(there, site, again.access_token)).toBe(true);
+      expect(await introspectActive(there, site, again.access_token)).toBe(true);
     },
     SLOW,
   );

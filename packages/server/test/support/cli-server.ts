@@ -8,8 +8,8 @@ import { DEFAULT_RATE_LIMITS } from '../../src/config/rate-limits.js';
 import { openPglite } from '../../src/storage/pglite-driver.js';
 import { assertBuildIsFresh } from '../security-helpers.js';
 import { backend, openTestDatabase, type TestDatabase } from './database.js';
-import type { HttpTarget } from './harness.js';
-import { ISSUER } from './harness.js';
+import type { AgentFixture, ClientFixture, HttpTarget } from './harness.js';
+import { ISSUER, REDIRECT_URI } from './harness.js';
 import { freePort, startServe, stop } from './serve-process.js';
 
 export interface CliRun {
@@ -122,4 +122,19 @@ export async function startCliServer(): Promise<CliServer> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An owner with an agent and a website, made with the CLI as an operator would. */
+export async function createWorldByCli(
+  s: Pick<CliServer, 'json'>,
+): Promise<{ agent: AgentFixture; site: ClientFixture }> {
+  await s.json('user', 'create', '--email', 'owner@example.com');
+  const agent = await s.json<AgentFixture>(
+    ...['agent', 'create', '--owner', 'owner@example.com', '--email', 'pat@example.com'],
+  );
+  const site = await s.json<ClientFixture>(
+    ...['client', 'create', '--owner', 'owner@example.com', '--name', 'Shop'],
+    ...['--redirect-uri', REDIRECT_URI],
+  );
+  return { agent, site };
 }

@@ -160,3 +160,20 @@ export async function obtainTokens(
     throw new Error(`token exchange failed: ${response.status} ${await response.text()}`);
   return (await response.json()) as Tokens;
 }
+
+/** Whether `token` is active, asked at /introspect (RFC 7662 §2) as `client`. */
+export async function introspectActive(
+  h: HttpTarget,
+  client: ClientFixture,
+  token: string,
+): Promise<boolean> {
+  const response = await h.request('/introspect', {
+    method: 'POST',
+    headers: {
+      authorization: basicAuth(client),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  return ((await response.json()) as { active: boolean }).active;
+}
