@@ -7,6 +7,7 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import {
   ISSUER,
 } from './support/harness.js';
 import { runToExit, startServe, stop } from './support/serve-process.js';
+import { duringSignIns } from './support/sign-in-load.js';
 
 /**
  * `auth-agent backup` taken by a running embedded server while agents sign in, restored with
@@ -61,20 +63,11 @@ describe('backup under load, restore into a fresh data directory', () => {
   it(
     'takes a snapshot through the running server while agents sign in',
     async () => {
-      acknowledged.push(await obtainTokens(s.remote, site, agent));
-      let backupStarted = false;
-      let load = true;
-      const signIns = Array.from({ length: 4 }, async () => {
-        while (load) {
-          const tokens = await obtainTokens(s.remote, site, agent);
-          if (!backupStarted) acknowledged.push(tokens);
-        }
-      });
-      while (acknowledged.length < 6) await new Promise((r) => setTimeout(r, 20));
-      backupStarted = true;
-      const run = await s.cli(['backup', '--out', file()]);
-      load = false;
-      await Promise.all(signIns);
+      const load = await duringSignIns(s.remote, site, agent, () =>
+        s.cli(['backup', '--out', file()]),
+      );
+      acknowledged.push(...load.acknowledged);
+      const run = load.result;
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr.split('\n')[0]).toBe(s.storageLine);
       const written = JSON.parse(run.stdout) as { file: string; bytes: number };
@@ -109,6 +102,8 @@ describe('backup under load, restore into a fresh data directory', () => {
     expect([nonEmpty.code, nonEmpty.output]).toEqual([1, expect.stringContaining('not empty')]);
     const held = await runToExit(s.dataDir, ['restore', '--from', file(), '--force']);
     expect([held.code, held.output]).toEqual([1, expect.stringContaining('a server holds')]);
+    const rolesOnly = await runToExit(keyless, ['migrate', '--roles-only']);
+    expect([rolesOnly.code, rolesOnly.output]).toEqual([1, expect.stringContaining('PostgreSQL')]);
     const garbage = join(work, 'garbage');
     writeFileSync(garbage, 'not a backup');
     const bad = await runToExit(freshDataDir('for-garbage'), ['restore', '--from', garbage]);
@@ -128,6 +123,9 @@ describe('backup under load, restore into a fresh data directory', () => {
       expect(summary).toMatchObject({ restored: true, accounts: 1, agents: 1, websites: 1 });
       expect(summary.grants).toBeGreaterThanOrEqual(acknowledged.length);
       expect(summary.signing_keys).toBeGreaterThanOrEqual(1);
+      // Owner-only, like any data directory (docs/security.md, "The embedded data directory").
+      expect(statSync(join(dir, 'pglite')).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dir, 'pglite', 'PG_VERSION')).mode & 0o777).toBe(0o600);
 
       const started = await startServe(dir, { env: { ISSUER } });
       restored = started.child;
