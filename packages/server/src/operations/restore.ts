@@ -92,6 +92,7 @@ export async function restoredSummary(
     `SELECT (SELECT count(*) FROM users)::int AS accounts,
             (SELECT count(*) FROM agents)::int AS agents,
             (SELECT count(*) FROM clients)::int AS websites,
+            (SELECT count(*) FROM resource_servers)::int AS apis,
             (SELECT count(*) FROM grants)::int AS grants,
             (SELECT count(*) FROM signing_keys)::int AS signing_keys,
             (SELECT count(*) FROM schema_migrations)::int AS migrations`,
