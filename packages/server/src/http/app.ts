@@ -31,6 +31,8 @@ type Route = {
   handler: (c: Context) => Response | Promise<Response>;
   /** Runs before the handler: CORS, the parameters parsed once, then rate limits. */
   guards?: MiddlewareHandler[];
+  /** A browser is on this page: errors are shown as the sign-in error page, not JSON. */
+  page?: true;
 };
 
 const FORM = requestInput({ allowJson: false });
@@ -63,6 +65,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       methods: ['GET'],
       handler: authorizeEndpoint(ctx),
       guards: [requestInput('query'), rateLimit(limit, 'authorize', identityOf.param('client_id'))],
+      page: true,
     },
     {
       path: '/api/agent/authenticate',
@@ -172,9 +175,11 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
   app.notFound(() => {
     throw oauthError.notFound();
   });
+  const pages = new Set(routes.filter((route) => route.page).map((route) => route.path));
   app.onError((error, c) => {
-    const response = errorResponse(c, error);
-    if (response.status >= 500)
+    const response = errorResponse(c, error, pages.has(c.req.path));
+    // A 503 (busy, or a database outage, logged once by server-context.ts) is no bug.
+    if (response.status === 500)
       ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return response;
   });

@@ -24,7 +24,12 @@ function warnPermissionsFixed(options: OpenOptions, dataDir: string, paths: stri
 /** DATABASE_URL selects a PostgreSQL server; otherwise embedded PGlite in the data dir. */
 export function openDatabase(config: Config, options: OpenOptions = {}): Promise<SqlDriver> {
   if (config.databaseUrl) {
-    return openPostgres(config.databaseUrl, config.databasePoolSize, config.databaseMigrationUrl);
+    return openPostgres(
+      config.databaseUrl,
+      config.databasePoolSize,
+      config.databaseMigrationUrl,
+      config.databaseTimeouts,
+    );
   }
   return openPglite(options.inMemory ? undefined : config.dataDir, {
     onPermissionsFixed: (paths) => warnPermissionsFixed(options, config.dataDir, paths),
