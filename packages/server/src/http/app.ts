@@ -16,6 +16,7 @@ import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
 import { oidcEnabled, type ServerContext } from '../server-context.js';
 import { cors, openCors } from './cors.js';
+import { closeConnectionsWhileDraining, Drain } from './drain.js';
 import { errorResponse } from './error-response.js';
 import { requireHttps } from './https.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
@@ -38,9 +39,14 @@ type Route = {
 const FORM = requestInput({ allowJson: false });
 
 /** Builds the HTTP application. Web-standard Request/Response in, so any runtime can host it. */
-export function createApp(ctx: ServerContext, options: { console?: ConsoleOptions } = {}): Hono {
+export function createApp(
+  ctx: ServerContext,
+  options: { console?: ConsoleOptions; drain?: Drain } = {},
+): Hono {
   const app = new Hono();
   const { config, security } = ctx;
+  const drain = options.drain ?? new Drain();
+  app.use('*', closeConnectionsWhileDraining(drain));
   app.use('*', requestContext(config.trustProxy));
   app.use('*', requestLogging(ctx.logger));
   app.use('*', requestTiming(security.metrics));
@@ -153,7 +159,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       ],
     },
     { path: '/health', methods: ['GET'], handler: healthEndpoint() },
-    { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx) },
+    { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx, drain) },
     {
       path: '/metrics',
       methods: ['GET'],
