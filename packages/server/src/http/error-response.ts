@@ -6,6 +6,18 @@ import { errorPageResponse } from '../views/authorize-error-page.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
 
+/**
+ * Node's error when the client closed its side before the body it announced was complete
+ * (node:_http_server abortIncoming): the client's mistake, answered 400 if it still listens.
+ */
+function bodyCutShort(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.message === 'aborted' &&
+    (error as { code?: unknown }).code === 'ECONNRESET'
+  );
+}
+
 /** What a client is told to wait while the database does not answer, in seconds. */
 export const OUTAGE_RETRY_AFTER = 5;
 
@@ -16,6 +28,8 @@ export const OUTAGE_RETRY_AFTER = 5;
  */
 export function asOAuthError(error: unknown): unknown {
   if (error instanceof QueueFull) return oauthError.overloaded();
+  if (bodyCutShort(error))
+    return oauthError.invalidRequest('The request body ended before its Content-Length.');
   if (error instanceof DatabaseUnavailable) return oauthError.unavailable(OUTAGE_RETRY_AFTER);
   return error;
 }
