@@ -41,6 +41,18 @@ describe('NUL and out-of-range input', () => {
     },
   );
 
+  it.each(['GET', 'DELETE', 'PUT'])(
+    'a NUL client id in %s /register/:client_id is a 401',
+    async (method) => {
+      const response = await h.request('/register/%00', {
+        method,
+        headers: { authorization: 'Bearer x', 'content-type': 'application/json' },
+        ...(method === 'PUT' ? { body: '{}' } : {}),
+      });
+      expect(response.status).toBe(401);
+    },
+  );
+
   it('a NUL in the console log-in email is a 4xx', async () => {
     const browser = new ConsoleBrowser(h);
     await browser.get('/console/login');

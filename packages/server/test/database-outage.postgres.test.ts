@@ -3,6 +3,7 @@ import { openPostgres } from '../src/storage/pg-driver.js';
 import { ConsoleBrowser, signUp } from './support/console.js';
 import { asSuperuser } from './support/database.js';
 import {
+  authenticateAgent,
   authorizeUrl,
   basicAuth,
   obtainTokens,
@@ -13,11 +14,11 @@ import {
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
 import { type OwnPostgres, ownPostgres } from './support/own-postgres.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // The server against a PostgreSQL server of this test's own, which it stops and freezes
 // (docs/operations-runtime.md, "Database outages").
@@ -40,22 +41,17 @@ let loginBrowser: ConsoleBrowser;
 beforeAll(async () => {
   pgServer = await ownPostgres();
   const driver = await openPostgres(pgServer.url, 4, undefined, TIMEOUTS);
-  h = await createHarness(
-    { READINESS_TIMEOUT_MS: '500', METRICS_TOKEN: METRICS },
-    {
-      db: {
-        driver,
-        url: pgServer.url,
-        async dispose() {
-          await driver.close();
-          pgServer.dispose();
-        },
+  ({ h, client, agent } = await createSignInWorld({
+    env: { READINESS_TIMEOUT_MS: '500', METRICS_TOKEN: METRICS },
+    db: {
+      driver,
+      url: pgServer.url,
+      async dispose() {
+        await driver.close();
+        pgServer.dispose();
       },
     },
-  );
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email);
+  }));
   tokens = await obtainTokens(h, client, agent);
   consoleBrowser = (await signUp(h)).browser;
   requestId = (await startAuthorization(h, client)).requestId;
@@ -120,17 +116,7 @@ function requestsNeedingTheDatabase(): {
     {
       name: 'agent authenticate',
       page: false,
-      send: () =>
-        h.request('/api/agent/authenticate', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({
-            request_id: requestId,
-            agent_id: agent.agent_id,
-            agent_secret: agent.agent_secret,
-            model: 'm',
-          }),
-        }),
+      send: () => authenticateAgent(h, requestId, agent, 'm'),
     },
     {
       name: 'check status',

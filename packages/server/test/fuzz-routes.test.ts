@@ -2,13 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, signUp } from './support/console.js';
 import { basicAuth, obtainTokens, type Tokens } from './support/flow.js';
-import {
-  type AgentFixture,
-  type ClientFixture,
-  createHarness,
-  type Harness,
-  ISSUER,
-} from './support/harness.js';
+import { type AgentFixture, type ClientFixture, type Harness, ISSUER } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // Every route of the route table (http/app.ts and the console's, read from the app itself)
 // under arbitrary paths, queries, headers and bodies: no answer may be a 5xx, and nothing
@@ -21,10 +16,7 @@ let browser: ConsoleBrowser;
 let routes: { method: string; path: string }[];
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email);
+  ({ h, client, agent } = await createSignInWorld());
   tokens = await obtainTokens(h, client, agent);
   browser = (await signUp(h)).browser;
   const seen = new Set<string>();

@@ -8,6 +8,7 @@ import {
   createHarness,
   type Harness,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // RFC 9700 §4.14: a client that lost the answer to a refresh and sends the same token again,
 // within REFRESH_RETRY_WINDOW, gets the same new refresh token; any other reuse still revokes
@@ -18,11 +19,9 @@ let otherClient: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await createHarness({ REFRESH_RETRY_WINDOW: '10' });
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  otherClient = await h.createClient(owner.email, { name: 'Other Website' });
-  agent = await h.createAgent(owner.email);
+  const world = await createSignInWorld({ env: { REFRESH_RETRY_WINDOW: '10' } });
+  ({ h, client, agent } = world);
+  otherClient = await h.createClient(world.owner.email, { name: 'Other Website' });
 });
 afterAll(() => h.dispose());
 
