@@ -8,6 +8,10 @@ const INVALID = {
   advice:
     "Go back to the website and start the sign-in again. If it keeps happening, the website's Auth Agent settings need fixing.",
 };
+const TOO_MANY = {
+  heading: 'Too many sign-ins right now',
+  advice: 'Nothing is wrong with the link: wait a moment, then try again.',
+};
 const UNAVAILABLE = {
   heading: 'Sign-in is unavailable right now',
   advice: 'Nothing is wrong with the link: try again in a few seconds.',
@@ -16,7 +20,7 @@ const UNAVAILABLE = {
 /**
  * Shown for /authorize errors found before the client and its redirect URI are verified:
  * the server never redirects to an unverified URI (RFC 6749 §4.1.2.1, RFC 9700 §4.1).
- * A 503 (the database did not answer) says so, and that a retry will do.
+ * A 503 (the database did not answer) or a 429 (rate limit) says so, and that a retry will do.
  */
 export function errorPage(input: {
   nonce: string;
@@ -24,7 +28,7 @@ export function errorPage(input: {
   description: string;
   status?: number;
 }): string {
-  const text = input.status === 503 ? UNAVAILABLE : INVALID;
+  const text = input.status === 503 ? UNAVAILABLE : input.status === 429 ? TOO_MANY : INVALID;
   return layout({
     title: 'Sign-in error — Auth Agent',
     nonce: input.nonce,
