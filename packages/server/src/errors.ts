@@ -78,6 +78,17 @@ export const oauthError = {
         ? `Bearer realm="${realm}", error="invalid_token"`
         : `Bearer realm="${realm}"`,
     }),
+  /**
+   * The database did not answer (an outage, not a bug): 503 with Retry-After (RFC 9110
+   * §15.6.4, §10.2.3), `temporarily_unavailable` as RFC 6749 §4.1.2.1 names it.
+   */
+  unavailable: (retryAfter: number) =>
+    new OAuthError(
+      'temporarily_unavailable',
+      'The service is temporarily unavailable; retry shortly.',
+      503,
+      { 'Retry-After': String(Math.max(1, retryAfter)) },
+    ),
   /** Password hashing is at its bound (docs/security.md): refused at once, not queued. */
   overloaded: (retryAfter = 1) =>
     new OAuthError(

@@ -28,3 +28,8 @@ export function markAuthenticated(): void {
   const info = storage.getStore();
   if (info) info.authenticated = true;
 }
+
+/** Runs `work` as no request's (what the server notices on its own, not what a caller did). */
+export function outsideRequest<T>(work: () => T): T {
+  return storage.exit(work);
+}

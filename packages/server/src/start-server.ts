@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { listenControlSocket } from './cli/control-socket.js';
@@ -6,7 +7,9 @@ import type { Config } from './config/load.js';
 import { productionWarnings } from './config/production.js';
 import { issueSetupLink } from './console/setup/setup-link.js';
 import { createApp } from './http/app.js';
+import { Drain } from './http/drain.js';
 import { assertPortAvailable, listenError } from './http/listen-check.js';
+import { byDeadline, drainServer } from './http/shutdown.js';
 import { scheduleHousekeeping } from './operations/housekeeping.js';
 import { createServerContext } from './server-context.js';
 import { openDatabase } from './storage/open.js';
@@ -16,7 +19,11 @@ export interface RunningServer {
   url: string;
   /** One-time link that creates the first admin; set only while no user exists. */
   setupLink: string | undefined;
-  close(): Promise<void>;
+  /**
+   * Drains and stops (readiness 503 at once, requests in flight answered, the security log
+   * stored, the database closed) within SHUTDOWN_TIMEOUT; `reason` (a signal) is logged.
+   */
+  close(reason?: string): Promise<void>;
 }
 
 /** Opens storage (migrating it), builds the app and listens. */
@@ -28,7 +35,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   for (const warning of productionWarnings(config)) logger.warn(warning);
   await ctx.security.counters.ready();
   await ctx.keys.ready();
-  const app = createApp(ctx);
+  const drain = new Drain();
+  const app = createApp(ctx, { drain });
   const stopHousekeeping = scheduleHousekeeping(
     db,
     logger,
@@ -53,12 +61,20 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
   return {
     url: `http://${config.host}:${port}`,
     setupLink: await issueSetupLink(db, config.issuer),
-    async close() {
+    async close(reason = 'close') {
+      const started = Date.now();
+      const deadline = started + config.shutdownTimeout * 1000;
+      logger.info(
+        { reason, shutdown_timeout_s: config.shutdownTimeout },
+        'shutdown: draining (readiness is 503, no new connections)',
+      );
       control?.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const forced = await drainServer(server as Server, drain, deadline);
       stopHousekeeping();
-      await ctx.security.close();
-      await db.close();
+      await byDeadline(ctx.security.close(), deadline);
+      await byDeadline(db.close(), deadline);
+      logger.info({ reason, forced, ms: Date.now() - started }, 'shutdown: done');
+      logger.flush();
     },
   };
 }

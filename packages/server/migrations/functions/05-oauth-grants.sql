@@ -107,9 +107,11 @@ CREATE OR REPLACE FUNCTION oauth_rotate_refresh(p_client_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[], p_token_hash text, p_scope text,
   p_new_hash text, p_ttl_seconds integer,
   p_dpop_jkt text, p_dpop_proof text, p_dpop_proof_expires timestamptz, p_resource text,
+  p_retry_seconds integer,
   OUT outcome text, OUT retry_after integer, OUT grant_id uuid, OUT agent_id text,
   OUT scope text, OUT model text, OUT auth_time timestamptz,
-  OUT user_email text, OUT user_name text, OUT email_verified boolean, OUT audience text[])
+  OUT user_email text, OUT user_name text, OUT email_verified boolean, OUT audience text[],
+  OUT retried boolean)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -155,13 +157,26 @@ BEGIN
     outcome := 'dpop_mismatch';
     RETURN;
   END IF;
+  retried := false;
   UPDATE refresh_tokens SET rotated_at = now()
   WHERE token_hash = p_token_hash AND rotated_at IS NULL;
   IF NOT FOUND THEN
-    UPDATE grants SET revoked_at = now(), revoke_reason = 'refresh_reuse'
-    WHERE id = t.grant_id AND revoked_at IS NULL;
-    outcome := 'reused';
-    RETURN;
+    -- RFC 9700 §4.14: a client that lost the answer to its refresh may send it again. The
+    -- successor is derived from the spent token under a server key (p_new_hash is the same
+    -- both times), so a retry is the same client, within p_retry_seconds of the rotation,
+    -- whose successor was never used; it gets that successor again. Anything else is reuse.
+    -- A fresh statement, so a rotation that committed while this one waited is seen.
+    SELECT EXISTS (
+      SELECT 1 FROM refresh_tokens spent JOIN refresh_tokens successor
+        ON successor.token_hash = p_new_hash AND successor.grant_id = spent.grant_id
+      WHERE spent.token_hash = p_token_hash AND successor.rotated_at IS NULL
+        AND spent.rotated_at > now() - make_interval(secs => p_retry_seconds)) INTO retried;
+    IF NOT retried THEN
+      UPDATE grants SET revoked_at = now(), revoke_reason = 'refresh_reuse'
+      WHERE id = t.grant_id AND revoked_at IS NULL;
+      outcome := 'reused';
+      RETURN;
+    END IF;
   END IF;
   -- Locked after the token is spent, so a concurrent family revocation either lands first
   -- (seen here) or waits for this rotation to commit.
@@ -181,8 +196,10 @@ BEGIN
     outcome := 'agent_disabled';
     RETURN;
   END IF;
-  INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
-  VALUES (p_new_hash, g.id, least(g.expires_at, now() + make_interval(secs => p_ttl_seconds)));
+  IF NOT retried THEN
+    INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
+    VALUES (p_new_hash, g.id, least(g.expires_at, now() + make_interval(secs => p_ttl_seconds)));
+  END IF;
   UPDATE grants SET last_used_at = now() WHERE id = g.id;
   outcome := 'ok';
   grant_id := g.id;
@@ -244,13 +261,13 @@ REVOKE ALL ON FUNCTION
   oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer,
                       text, text, timestamptz, text),
   oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
-                       text, timestamptz, text),
+                       text, timestamptz, text, integer),
   oauth_client_credentials(text, text, boolean, text, integer[], text, integer, text[], text[])
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   oauth_exchange_code(text, text, boolean, text, integer[], text, text, text, text, integer,
                       text, text, timestamptz, text),
   oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
-                       text, timestamptz, text),
+                       text, timestamptz, text, integer),
   oauth_client_credentials(text, text, boolean, text, integer[], text, integer, text[], text[])
 TO auth_agent_app;

@@ -24,12 +24,13 @@ export async function serveCommand(config: Config, logger: Logger): Promise<numb
       );
     }
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  // A second signal during the drain is ignored: SHUTDOWN_TIMEOUT bounds it already.
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const stop = (name: NodeJS.Signals) => resolve(name);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
-  await server.close();
+  await server.close(signal);
   // A worker's IPC channel to the primary would keep it alive after the server closed.
   cluster.worker?.disconnect();
   return 0;

@@ -9,6 +9,7 @@ import { checkDatabaseUrl } from './database-url.js';
 import { type Env, flag, integer, read } from './env.js';
 import { developmentSecretProblem, productionProblems } from './production.js';
 import { parseRateLimits, type RateLimits } from './rate-limits.js';
+import { type RuntimeSettings, runtimeSettings } from './runtime-settings.js';
 import type { SettingName } from './settings.js';
 import {
   SIGNING_ALGS,
@@ -29,7 +30,7 @@ export interface LockoutPolicy {
   trustedSourceSeconds: number;
 }
 
-export interface Config extends SigningSettings {
+export interface Config extends SigningSettings, RuntimeSettings {
   readonly production: boolean;
   readonly port: number;
   readonly host: string;
@@ -141,6 +142,7 @@ export function loadConfig(env: Env = process.env): Config {
   const production = read(env, 'NODE_ENV') === 'production';
   const port = integer(env, 'PORT', 0, 65535);
   const issuer = normaliseIssuer(read(env, 'ISSUER') || `http://localhost:${port}`);
+  const accessTokenTtl = integer(env, 'ACCESS_TOKEN_TTL', 60, 86_400);
   const config: Config = {
     production,
     port,
@@ -157,7 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
       perSource: integer(env, 'PBKDF2_PER_SOURCE', 1, 1_000),
       decoys: integer(env, 'PBKDF2_DECOYS', 1, 1_000),
     },
-    accessTokenTtl: integer(env, 'ACCESS_TOKEN_TTL', 60, 86_400),
+    accessTokenTtl,
     refreshTokenTtl: integer(env, 'REFRESH_TOKEN_TTL', 300, 31_536_000),
     authRequestTtl: integer(env, 'AUTH_REQUEST_TTL', 30, 3_600),
     // RFC 6749 §4.1.2 recommends a maximum of 10 minutes.
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     housekeepingInterval: integer(env, 'HOUSEKEEPING_INTERVAL', 0, 604_800),
     registration: registrationSettings(env),
     clientMetadata: clientMetadataSettings(env),
+    ...runtimeSettings(env, accessTokenTtl),
   };
   const problems = productionProblems(config);
   if (problems.length > 0)

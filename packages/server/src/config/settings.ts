@@ -30,6 +30,22 @@ export const settings = {
     default: '10',
     doc: 'Maximum connections in the pg pool of each process (each worker has its own).',
   },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    default: '5000',
+    doc: 'Milliseconds to open a PostgreSQL connection (or wait for a free one in the pool) before the request is answered 503.',
+  },
+  DATABASE_QUERY_TIMEOUT_MS: {
+    default: '10000',
+    doc: 'Milliseconds one PostgreSQL statement may run (statement_timeout); the client gives up one second later if the server is silent, and the request is answered 503.',
+  },
+  DATABASE_KEEPALIVE_DELAY_MS: {
+    default: '10000',
+    doc: 'Idle milliseconds before TCP keep-alive probes start on PostgreSQL connections, so a vanished server is noticed; 0 turns keep-alive off.',
+  },
+  READINESS_TIMEOUT_MS: {
+    default: '2000',
+    doc: 'Milliseconds GET /health/ready waits for the database before it answers 503.',
+  },
   WORKERS: {
     default: '1',
     doc: 'Server processes (node:cluster) sharing the port; more than 1 needs DATABASE_URL.',
@@ -68,6 +84,10 @@ export const settings = {
   },
   ACCESS_TOKEN_TTL: { default: '3600', doc: 'Access-token lifetime in seconds.' },
   REFRESH_TOKEN_TTL: { default: '2592000', doc: 'Refresh-token lifetime in seconds (30 days).' },
+  REFRESH_RETRY_WINDOW: {
+    default: '10',
+    doc: 'Seconds after a refresh in which the same client presenting the same (now used) refresh token again gets the same new refresh token, instead of the reuse revoking the family (a retry after a lost answer, RFC 9700 §4.14); 0 turns this off.',
+  },
   AUTH_REQUEST_TTL: {
     default: '120',
     doc: 'How long an agent sign-in request stays open, in seconds.',
@@ -188,6 +208,10 @@ export const settings = {
   CLIENT_METADATA_ALLOW_LOOPBACK_HTTP: {
     default: '',
     doc: 'Development only (refused in production): set to 1 to fetch metadata documents and JWKS over http from loopback addresses.',
+  },
+  SHUTDOWN_TIMEOUT: {
+    default: '25',
+    doc: 'Seconds a SIGTERM or SIGINT waits for requests in flight to finish before the remaining connections are closed and the process exits.',
   },
   HOUSEKEEPING_INTERVAL: {
     default: '3600',

@@ -22,7 +22,7 @@ export function consoleErrorHandler(deps: ConsoleDeps) {
       status = error.status;
       // Retry-After on a 429 or a 503, for one.
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-      title = 'The request was refused';
+      title = status === 503 ? 'Temporarily unavailable' : 'The request was refused';
       detail = error.description;
     } else {
       deps.ctx.logger.error({ err: error, path: c.req.path }, 'console error');

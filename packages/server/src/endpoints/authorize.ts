@@ -11,16 +11,13 @@ import { redirectWith } from '../oauth/redirect-uri.js';
 import { resourceScopesOf } from '../oauth/scopes.js';
 import type { ServerContext } from '../server-context.js';
 import type { ClientCheck } from '../storage/oauth-store.js';
-import { errorPage } from '../views/authorize-error-page.js';
+import { errorPageResponse } from '../views/authorize-error-page.js';
 import { signInPage } from '../views/signin-page.js';
 import { type AuthorizeRequest, validateRequest } from './authorize-request.js';
 
 /** Errors shown on our own page: nothing is sent to a redirect URI not yet verified. */
 function renderError(c: Context, error: string, description: string): Response {
-  const nonce = cspNonce();
-  c.header('Content-Security-Policy', pageCsp(nonce));
-  c.header('Cache-Control', 'no-store');
-  return c.html(errorPage({ nonce, error, description }), 400);
+  return errorPageResponse(c, { error, description });
 }
 
 function untrusted(

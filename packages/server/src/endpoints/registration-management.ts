@@ -3,6 +3,7 @@ import { parseClientMetadata } from '../clients/metadata/client-metadata.js';
 import { sha256 } from '../crypto/digest.js';
 import { oauthError } from '../errors.js';
 import { bearerToken } from '../http/bearer.js';
+import { clientIdShaped } from '../http/client-credentials.js';
 import { jsonObjectBody } from '../http/json-body.js';
 import type { SecurityEventName } from '../security/events.js';
 import type { ServerContext } from '../server-context.js';
@@ -30,6 +31,8 @@ export function registrationManagementEndpoint(ctx: ServerContext) {
     const token = bearerToken(c);
     if (!token) throw refused(token !== undefined);
     const clientId = c.req.param('client_id') ?? '';
+    // A path no client_id can have (a NUL, say) names no client: answered like an unknown one.
+    if (!clientIdShaped(clientId)) throw refused(true);
     const tokenHash = sha256(token);
     if (c.req.method === 'GET') {
       const found = await ctx.registrations.read(clientId, tokenHash);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { sha256 } from '../crypto/digest.js';
-import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
 import { parseParams } from '../http/validate.js';
+import { refreshTokenAfter } from '../oauth/code-derivation.js';
 import { parseScope } from '../oauth/scopes.js';
 import type { SecurityEventInput, SecurityEventName } from '../security/events.js';
 import type { RotateRefusal } from '../storage/oauth-store.js';
@@ -40,6 +40,7 @@ function refreshEvent(
   clientId: string,
   outcome: Exclude<RotateRefusal, OwnCode> | 'ok',
   agentId: string | null,
+  retried = false,
 ): SecurityEventInput {
   const event = (outcome !== 'ok' && SPECIAL_EVENTS[outcome]) || 'token.refresh';
   return {
@@ -49,7 +50,7 @@ function refreshEvent(
     target: { type: 'refresh_token', id: agentId ?? undefined },
     clientId,
     agentId: agentId ?? undefined,
-    details: outcome === 'ok' ? {} : { reason: outcome },
+    details: outcome === 'ok' ? (retried ? { retry: true } : {}) : { reason: outcome },
   };
 }
 
@@ -62,7 +63,7 @@ export const refreshTokenGrant: GrantHandler = {
     const scope =
       input.scope === undefined ? undefined : parseScope(input.scope, { resourceScopes: true });
     const resource = tokenResource(params);
-    const nextToken = randomToken(32);
+    const nextToken = refreshTokenAfter(ctx.codeKey, input.refresh_token);
     const result = await client.run((proof) =>
       ctx.store.rotateRefresh(proof, {
         tokenHash: sha256(input.refresh_token),
@@ -71,6 +72,7 @@ export const refreshTokenGrant: GrantHandler = {
         ttl: ctx.config.refreshTokenTtl,
         proof: dpop,
         resource,
+        retryWindow: ctx.config.refreshRetryWindow,
       }),
     );
     if (result.outcome === 'invalid_scope')
@@ -79,7 +81,7 @@ export const refreshTokenGrant: GrantHandler = {
     if (result.outcome === 'invalid_target')
       throw oauthError.invalidTarget('The resource is not among those granted.');
     const agentId = result.outcome === 'ok' ? result.agentId : null;
-    ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId));
+    ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId, result.retried));
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, nextToken, dpop?.jkt);

@@ -16,6 +16,7 @@ import { userinfoEndpoint } from '../endpoints/userinfo.js';
 import { oauthError } from '../errors.js';
 import { oidcEnabled, type ServerContext } from '../server-context.js';
 import { cors, openCors } from './cors.js';
+import { closeConnectionsWhileDraining, Drain } from './drain.js';
 import { errorResponse } from './error-response.js';
 import { requireHttps } from './https.js';
 import { bodySizeLimit, requestLogging, securityHeaders } from './middleware.js';
@@ -31,14 +32,21 @@ type Route = {
   handler: (c: Context) => Response | Promise<Response>;
   /** Runs before the handler: CORS, the parameters parsed once, then rate limits. */
   guards?: MiddlewareHandler[];
+  /** A browser is on this page: errors are shown as the sign-in error page, not JSON. */
+  page?: true;
 };
 
 const FORM = requestInput({ allowJson: false });
 
 /** Builds the HTTP application. Web-standard Request/Response in, so any runtime can host it. */
-export function createApp(ctx: ServerContext, options: { console?: ConsoleOptions } = {}): Hono {
+export function createApp(
+  ctx: ServerContext,
+  options: { console?: ConsoleOptions; drain?: Drain } = {},
+): Hono {
   const app = new Hono();
   const { config, security } = ctx;
+  const drain = options.drain ?? new Drain();
+  app.use('*', closeConnectionsWhileDraining(drain));
   app.use('*', requestContext(config.trustProxy));
   app.use('*', requestLogging(ctx.logger));
   app.use('*', requestTiming(security.metrics));
@@ -63,6 +71,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       methods: ['GET'],
       handler: authorizeEndpoint(ctx),
       guards: [requestInput('query'), rateLimit(limit, 'authorize', identityOf.param('client_id'))],
+      page: true,
     },
     {
       path: '/api/agent/authenticate',
@@ -150,7 +159,7 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
       ],
     },
     { path: '/health', methods: ['GET'], handler: healthEndpoint() },
-    { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx) },
+    { path: '/health/ready', methods: ['GET'], handler: readinessEndpoint(ctx, drain) },
     {
       path: '/metrics',
       methods: ['GET'],
@@ -172,9 +181,11 @@ export function createApp(ctx: ServerContext, options: { console?: ConsoleOption
   app.notFound(() => {
     throw oauthError.notFound();
   });
+  const pages = new Set(routes.filter((route) => route.page).map((route) => route.path));
   app.onError((error, c) => {
-    const response = errorResponse(c, error);
-    if (response.status >= 500)
+    const response = errorResponse(c, error, pages.has(c.req.path));
+    // A 503 (busy, or a database outage, logged once by server-context.ts) is no bug.
+    if (response.status === 500)
       ctx.logger.error({ err: error, path: c.req.path }, 'unhandled error');
     return response;
   });

@@ -10,6 +10,11 @@ import type { Params } from './params.js';
 const CLIENT_ID = /^[\x21-\x7e]{1,512}$/;
 const MAX_SECRET_LENGTH = 512;
 
+/** Whether `value` could be a client_id at all (anything else names no client). */
+export function clientIdShaped(value: string): boolean {
+  return CLIENT_ID.test(value);
+}
+
 function malformed(usedBasic: boolean): never {
   throw oauthError.invalidClient('Malformed client credentials.', usedBasic);
 }
@@ -31,7 +36,7 @@ function parseBasic(header: string): { clientId: string; secret: string } {
 
 function checked(credentials: ClientCredentials): ClientCredentials {
   const { clientId, secret, usedBasic } = credentials;
-  if (!CLIENT_ID.test(clientId)) malformed(usedBasic);
+  if (!clientIdShaped(clientId)) malformed(usedBasic);
   if (secret !== undefined && (secret.length > MAX_SECRET_LENGTH || secret.includes('\u0000')))
     malformed(usedBasic);
   return credentials;

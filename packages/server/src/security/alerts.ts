@@ -41,6 +41,13 @@ export function alertRules(alerts: Config['alerts']): AlertRule[] {
       matches: (e) => e.event === 'lockout.locked' && e.details?.scope === 'identity',
     },
     {
+      // Recorded once per outage (operations/outage-report.ts), not once per request.
+      name: 'database_unavailable',
+      description: 'The database stopped answering; requests are answered 503 until it is back.',
+      threshold: 0,
+      matches: (e) => e.event === 'database.unavailable',
+    },
+    {
       name: 'rls_violation',
       description: "Attempts to reach another owner's objects.",
       threshold: alerts.rlsViolationPerMinute,

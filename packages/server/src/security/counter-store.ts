@@ -15,6 +15,8 @@ import {
  */
 export class CounterStore {
   readonly redis: Redis | undefined;
+  /** Times Redis was lost and limits fell back to this instance (a metric). */
+  fallbacks = 0;
 
   constructor(
     redisUrl: string | undefined,
@@ -31,6 +33,7 @@ export class CounterStore {
       this.redis.on('error', (error: Error) => {
         if (warned) return;
         warned = true;
+        this.fallbacks += 1;
         logger.warn(
           { err: { message: error.message } },
           'Redis unavailable; limits fall back to this instance',
@@ -40,6 +43,11 @@ export class CounterStore {
         warned = false;
       });
     }
+  }
+
+  /** Limits are counted in this process's memory although REDIS_URL is set. */
+  get fallingBack(): boolean {
+    return this.redis !== undefined && this.redis.status !== 'ready';
   }
 
   /** Waits (briefly) for Redis, so a fresh instance counts in the shared store at once. */

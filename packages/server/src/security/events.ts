@@ -32,6 +32,8 @@ export const SECURITY_EVENTS = [
   'lockout.locked',
   'rate_limit.exceeded',
   'alert.fired',
+  'database.unavailable',
+  'database.available',
 ] as const;
 
 export type SecurityEventName = (typeof SECURITY_EVENTS)[number];

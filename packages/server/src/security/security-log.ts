@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { currentRequest } from '../request-info.js';
+import { DatabaseUnavailable } from '../storage/database-availability.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import { eventRecord, type SecurityEvent, type SecurityEventInput } from './events.js';
 
@@ -8,6 +9,9 @@ export type EventListener = (event: SecurityEvent) => void;
 /** Events are stored together once this many are waiting, or after BATCH_DELAY_MS. */
 const BATCH_SIZE = 200;
 const BATCH_DELAY_MS = 20;
+/** While the database does not answer, events wait (at most this many) and are retried. */
+const OUTAGE_BACKLOG = 10_000;
+const OUTAGE_RETRY_MS = 1_000;
 
 /**
  * Writes security events to the append-only `security_events` table and as structured pino
@@ -61,9 +65,24 @@ export class SecurityLog {
     const batch = this.queued;
     if (batch.length === 0) return;
     this.queued = [];
-    const write = this.insertBatch(batch).catch(() => this.insertEach(batch));
+    const write = this.insertBatch(batch).catch((error: unknown) =>
+      error instanceof DatabaseUnavailable ? this.keepForLater(batch) : this.insertEach(batch),
+    );
     this.pending.add(write);
     void write.finally(() => this.pending.delete(write));
+  }
+
+  /**
+   * An outage is not the events' fault: they wait for the database (the oldest are dropped,
+   * and said so, past OUTAGE_BACKLOG) instead of each being logged as lost.
+   */
+  private keepForLater(batch: SecurityEvent[]): void {
+    const waiting = [...batch, ...this.queued];
+    const dropped = waiting.length - OUTAGE_BACKLOG;
+    if (dropped > 0)
+      this.logger.error({ dropped }, 'security events dropped: the database is unavailable');
+    this.queued = dropped > 0 ? waiting.slice(dropped) : waiting;
+    this.timer ??= setTimeout(() => this.store(), OUTAGE_RETRY_MS).unref();
   }
 
   private async insertEach(batch: SecurityEvent[]): Promise<void> {

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
-import type { SqlExecutor } from '../storage/driver.js';
+import type { SqlDriver } from '../storage/driver.js';
 import { AlertEngine, alertRules } from './alerts.js';
 import { CounterStore } from './counter-store.js';
+import { reportDatabaseOutages } from './database-outage.js';
 import type { SecurityEventInput } from './events.js';
 import { SecurityMetrics } from './metrics.js';
 import { RateLimiters } from './rate-limit.js';
@@ -21,10 +22,10 @@ export class Security {
   private readonly alerts: AlertEngine;
   private readonly webhook: WebhookSender;
 
-  constructor(config: Config, db: SqlExecutor, logger: Logger) {
+  constructor(config: Config, db: SqlDriver, logger: Logger) {
     this.counters = new CounterStore(config.redisUrl, config.redisKeyPrefix, logger);
     this.log = new SecurityLog(db, logger);
-    this.metrics = new SecurityMetrics(db);
+    this.metrics = new SecurityMetrics(db, this.counters, config.readinessTimeoutMs);
     this.limits = new RateLimiters(config, this.counters, this.log);
     this.webhook = new WebhookSender(
       config.alerts.webhookUrl,
@@ -40,6 +41,7 @@ export class Security {
     );
     this.log.onEvent((event) => this.metrics.countEvent(event));
     this.log.onEvent((event) => this.alerts.observe(event));
+    reportDatabaseOutages(db.availability, (event) => this.record(event));
   }
 
   /** Records a security event (never blocks; see SecurityLog). */

@@ -1,3 +1,5 @@
+import type { DatabaseAvailability } from './database-availability.js';
+
 /** The two things the store needs from a database connection, whatever the backend. */
 export interface SqlExecutor {
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
@@ -5,6 +7,8 @@ export interface SqlExecutor {
 
 export interface SqlDriver extends SqlExecutor {
   readonly kind: 'pglite' | 'postgres';
+  /** Whether the server answers (an embedded database always does). */
+  readonly availability: DatabaseAvailability;
   /** Runs `work` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /**
@@ -34,6 +38,7 @@ export const APP_ROLE = 'auth_agent_app';
 export function asOperator(db: SqlDriver): SqlDriver {
   return {
     kind: db.kind,
+    availability: db.availability,
     query: (text, params) => db.privileged((tx) => tx.query(text, params)),
     transaction: (work) => db.privileged(work),
     privileged: (work) => db.privileged(work),

@@ -200,10 +200,12 @@ export class OAuthStore {
       proof: PresentedProof | undefined;
       /** RFC 8707 §2.2: narrows the token to one granted resource. */
       resource: string | undefined;
+      /** Seconds in which the same token again is a retry, not reuse (REFRESH_RETRY_WINDOW). */
+      retryWindow: number;
     },
-  ): Promise<GrantResult<RotateRefusal>> {
-    const [row] = await this.db.query<GrantColumns>(
-      'SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)',
+  ): Promise<GrantResult<RotateRefusal> & { retried: boolean }> {
+    const [row] = await this.db.query<GrantColumns & { retried: boolean | null }>(
+      'SELECT * FROM oauth_rotate_refresh($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)',
       [
         ...this.principal(client),
         input.tokenHash,
@@ -212,9 +214,10 @@ export class OAuthStore {
         input.ttl,
         ...proofParams(input.proof),
         input.resource ?? null,
+        input.retryWindow,
       ],
     );
-    return grantFrom(row);
+    return { ...grantFrom<RotateRefusal>(row), retried: row?.retried === true };
   }
 
   /**

@@ -30,6 +30,7 @@ export function openDatabase(config: Config, options: OpenOptions = {}): Promise
       config.databaseUrl,
       config.databasePoolSize,
       config.databaseMigrationUrl,
+      config.databaseTimeouts,
       options.rolesOnly,
     );
   }

@@ -1,11 +1,39 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { DatabaseTimeouts } from '../config/runtime-settings.js';
+import {
+  DatabaseAvailability,
+  DatabaseUnavailable,
+  unavailabilityReason,
+} from './database-availability.js';
 import { APP_ROLE, type SqlDriver, type SqlExecutor } from './driver.js';
 import { migrate } from './migrate.js';
 import { databaseConnectError } from './pg-connect-error.js';
 
 /** A server that does not answer within this time is reported, not waited on forever. */
 const CONNECT_TIMEOUT_MS = 10_000;
+
+export const DEFAULT_TIMEOUTS: DatabaseTimeouts = {
+  connectMs: 5_000,
+  queryMs: 10_000,
+  keepAliveDelayMs: 10_000,
+};
+
+/**
+ * The pool's settings for an outage (docs/operations-runtime.md): a bounded wait for a
+ * connection, a statement_timeout on the server, a client-side timeout one second later for
+ * a server that went silent (it cannot cancel anything), and TCP keep-alive so that a
+ * vanished server is noticed on idle connections too.
+ */
+function poolTimeouts(timeouts: DatabaseTimeouts): pg.PoolConfig {
+  return {
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.queryMs,
+    query_timeout: timeouts.queryMs + 1_000,
+    keepAlive: timeouts.keepAliveDelayMs > 0,
+    keepAliveInitialDelayMillis: timeouts.keepAliveDelayMs,
+  };
+}
 
 /**
  * The server's own calls of its SECURITY DEFINER functions (a fixed, small set of texts)
@@ -25,14 +53,32 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function executor(client: pg.PoolClient | pg.Pool): SqlExecutor {
+/** An error that means the server did not answer becomes DatabaseUnavailable, counted once. */
+function observed(availability: DatabaseAvailability | undefined, error: unknown): unknown {
+  const reason = unavailabilityReason(error);
+  if (reason === undefined || !availability) return error;
+  availability.failed(reason);
+  return error instanceof DatabaseUnavailable ? error : new DatabaseUnavailable(reason);
+}
+
+function executor(
+  client: pg.PoolClient | pg.Pool,
+  availability?: DatabaseAvailability,
+): SqlExecutor {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       const name = statementName(text);
-      const result = await client.query(
-        name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] },
-      );
-      return result.rows as Row[];
+      try {
+        const result = await client.query(
+          name
+            ? { name, text, values: params as unknown[] }
+            : { text, values: params as unknown[] },
+        );
+        availability?.succeeded();
+        return result.rows as Row[];
+      } catch (error) {
+        throw observed(availability, error);
+      }
     },
   };
 }
@@ -44,7 +90,9 @@ async function inTransaction<T>(client: pg.PoolClient, work: () => Promise<T>): 
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    // A connection that timed out still has the statement queued: no ROLLBACK on it (it
+    // would wait out another timeout); releasing it with the error closes it instead.
+    if (unavailabilityReason(error) === undefined) await client.query('ROLLBACK').catch(() => {});
     throw error;
   }
 }
@@ -57,8 +105,10 @@ export async function openPostgres(
   url: string,
   poolSize: number,
   migrationUrl?: string,
+  timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS,
   rolesOnly = false,
 ): Promise<SqlDriver> {
+  const availability = new DatabaseAvailability();
   const migrationSetting = migrationUrl ? 'DATABASE_MIGRATION_URL' : 'DATABASE_URL';
   // With DATABASE_MIGRATION_URL the schema owner only ever migrates; the pool logs in as a
   // role that is not superuser, so even `RESET ROLE` cannot leave row-level security.
@@ -94,6 +144,7 @@ export async function openPostgres(
     max: poolSize,
     idleTimeoutMillis: 30_000,
     options: `-c role=${APP_ROLE}`,
+    ...poolTimeouts(timeouts),
   });
   // An idle client losing its connection must not crash the process.
   pool.on('error', () => {});
@@ -111,6 +162,7 @@ export async function openPostgres(
         connectionString: migrationUrl ?? url,
         max: 2,
         idleTimeoutMillis: 10_000,
+        ...poolTimeouts(timeouts),
       });
       owner.on('error', () => {});
     }
@@ -120,16 +172,23 @@ export async function openPostgres(
     from: pg.Pool,
     work: (tx: SqlExecutor) => Promise<T>,
   ): Promise<T> => {
-    const client = await from.connect();
+    const client = await from.connect().catch((error: unknown) => {
+      throw observed(availability, error);
+    });
+    let broken: Error | undefined;
     try {
-      return await inTransaction(client, () => work(executor(client)));
+      return await inTransaction(client, () => work(executor(client, availability)));
+    } catch (error) {
+      if (unavailabilityReason(error) !== undefined) broken = error as Error;
+      throw observed(availability, error);
     } finally {
-      client.release();
+      client.release(broken);
     }
   };
-  const base = executor(pool);
+  const base = executor(pool, availability);
   return {
     kind: 'postgres',
+    availability,
     query: base.query,
     transaction: (work) => inOneTransaction(pool, work),
     privileged: (work) => inOneTransaction(ownerPool(), work),

@@ -4,6 +4,7 @@ import { isMainThread } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock.js';
 import { restrictToOwner } from './data-dir-permissions.js';
+import { DatabaseAvailability } from './database-availability.js';
 import { APP_ROLE, type SqlDriver, type SqlExecutor } from './driver.js';
 import { migrate } from './migrate.js';
 
@@ -73,6 +74,7 @@ export async function openPglite(
   const base = executor(db);
   return {
     kind: 'pglite',
+    availability: new DatabaseAvailability(),
     query: base.query,
     transaction: (work) => db.transaction((tx) => work(executor(tx))),
     // The session user is PGlite's superuser; the application role comes back at COMMIT.

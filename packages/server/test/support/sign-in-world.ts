@@ -1,3 +1,4 @@
+import type { TestDatabase } from './database.js';
 import type { AgentFixture, ClientFixture, Harness } from './harness.js';
 import { createHarness } from './harness.js';
 
@@ -15,6 +16,8 @@ export interface SignInWorldOptions {
   client?: Parameters<Harness['createClient']>[1];
   /** The person the agent acts for, as websites see them. */
   agent?: Parameters<Harness['createAgent']>[1];
+  /** A database of the test's own (default: a fresh one). */
+  db?: TestDatabase;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface SignInWorldOptions {
  * `beforeAll` and dispose of `h` in `afterAll`, instead of repeating the set-up block.
  */
 export async function createSignInWorld(options: SignInWorldOptions = {}): Promise<SignInWorld> {
-  const h = await createHarness(options.env);
+  const h = await createHarness(options.env, options.db ? { db: options.db } : {});
   const owner = await h.createUser();
   const client = await h.createClient(owner.email, options.client);
   const agent = await h.createAgent(owner.email, options.agent);
