@@ -206,8 +206,11 @@ describe('auth-agent next to a running server', () => {
       const after = await obtainTokens(s.remote, site, agent);
       expect(decodeProtectedHeader(after.access_token).kid).toBe(rotated.kid);
       expect(await userinfo(before.access_token)).toBe(200);
-      await cli('keys', 'rotate', '--emergency');
+      const emergency = await cli<{ kid: string }>('keys', 'rotate', '--emergency');
       expect(await userinfo(after.access_token)).toBe(401);
+      // A PostgreSQL server signs with its old key set until it re-reads it (within 2 s):
+      // the next tests' tokens must not be signed with a key this rotation withdrew.
+      await expect.poll(kids, { timeout: 5_000, interval: 100 }).toEqual([emergency.kid]);
       expect(await cli('migrate')).toMatchObject({ migrated: true });
     },
     SLOW,
