@@ -94,7 +94,7 @@ describe('websites in the console', () => {
     expect((await introspect(client, tokens.access_token)).body.active).toBe(true);
     await user.browser.get(`/console/websites/${result.id}`);
     expect(user.browser.lastHtml).not.toContain(client.client_secret);
-    expect(user.browser.lastHtml).toMatch(/Active sign-ins<\/dt><dd>1</);
+    expect(user.browser.lastHtml).toMatch(/Agents signed in<\/dt><dd>1</);
   });
 
   it('registers a public website with no secret that must use PKCE', async () => {

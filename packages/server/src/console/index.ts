@@ -28,11 +28,13 @@ import { apisListView } from './pages/apis-list.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
 import { logoutAction } from './pages/logout.js';
+import { principalUnlockAction } from './pages/owner-unlock.js';
 import { securityEventsJson, securityLogView, unlockAction } from './pages/security-log.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
 import {
+  websiteAgentRevokeAction,
   websiteDeleteAction,
   websiteEditAction,
   websiteRotateAction,
@@ -77,6 +79,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/agents/:id/disable', agentToggleAction(deps, true)],
     ['post', '/agents/:id/enable', agentToggleAction(deps, false)],
     ['post', '/agents/:id/delete', agentDeleteAction(deps)],
+    ['post', '/agents/:id/unlock', principalUnlockAction(deps, 'agent')],
     ['post', '/agents/:id/verify-email', agentVerifyEmailAction(deps)],
     ['post', '/agents/:id/grants/revoke-all', grantsRevokeAllAction(deps)],
     ['post', '/agents/:id/grants/:grantId/revoke', grantRevokeAction(deps)],
@@ -89,6 +92,8 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/websites/:id/disable', websiteToggleAction(deps, true)],
     ['post', '/websites/:id/enable', websiteToggleAction(deps, false)],
     ['post', '/websites/:id/delete', websiteDeleteAction(deps)],
+    ['post', '/websites/:id/unlock', principalUnlockAction(deps, 'client')],
+    ['post', '/websites/:id/agents/:agentRef/revoke', websiteAgentRevokeAction(deps)],
     ['get', '/apis', apisListView(deps)],
     ['get', '/apis/new', newApiView()],
     ['post', '/apis', createApiAction(deps)],

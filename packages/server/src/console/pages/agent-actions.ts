@@ -45,8 +45,8 @@ export function agentProfileAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
     const profile = readAgentProfile(form);
     if (typeof profile === 'string') {
-      const { agent, grants } = await loadAgent(deps, c, session, c.req.param('id'));
-      return agentDetailPage(c, session, agent, grants, profile);
+      const loaded = await loadAgent(deps, c, session, c.req.param('id'));
+      return agentDetailPage(c, session, loaded, profile);
     }
     const id = await changeAgent(deps, c, session, (tx, ref) =>
       updateAgentProfile(tx, ref, profile),

@@ -3,7 +3,7 @@ import { listSecurityEvents } from '../../security/event-queries.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError } from '../http/console-error.js';
 import { action, asSession, csrfOf, view } from '../http/handlers.js';
-import { unlockAsUser } from '../queries/unlock.js';
+import { UNLOCK_NOTICE, unlockAsUser } from '../queries/unlock.js';
 import { page, seeOther } from '../views/shell.js';
 import { readFilters } from './security-log-filters.js';
 import { securityLogBody } from './security-log-page.js';
@@ -52,8 +52,6 @@ export function unlockAction(deps: ConsoleDeps) {
     if (!parsed.success) throw consoleError.badRequest('Choose what to unlock and give its id.');
     const { subject, id } = parsed.data;
     const outcome = await unlockAsUser(deps.ctx, session, subject, id);
-    const notice =
-      outcome === 'unlocked' ? 'unlocked' : outcome === 'not_locked' ? 'not-locked' : 'not-yours';
-    return seeOther(c, '/console/security', notice);
+    return seeOther(c, '/console/security', UNLOCK_NOTICE[outcome]);
   });
 }

@@ -3,7 +3,7 @@ import { hashSecret } from '../../crypto/pbkdf2.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
-import { objectId } from '../http/console-error.js';
+import { consoleError, objectId } from '../http/console-error.js';
 import { action, asSession, type ConsoleContext } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
 import {
@@ -12,6 +12,7 @@ import {
   setClientDisabled,
   updateClient,
 } from '../queries/clients.js';
+import { revokeAgentAtClient } from '../queries/grants.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
@@ -40,8 +41,8 @@ export function websiteEditAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
     const input = readWebsite(form);
     if (typeof input === 'string') {
-      const { client, activeGrants } = await loadWebsite(deps, c, session, c.req.param('id'));
-      return websiteDetailPage(c, session, client, activeGrants, input);
+      const loaded = await loadWebsite(deps, c, session, c.req.param('id'));
+      return websiteDetailPage(c, session, loaded, input);
     }
     const id = await changeWebsite(deps, c, session, (tx, ref) => updateClient(tx, ref, input));
     return seeOther(c, `/console/websites/${id}`, 'saved');
@@ -84,5 +85,18 @@ ${secretValue('client-secret', 'client_secret', clientSecret)}
 ${codeBlock('client-snippet', 'Integration snippet', clientSnippet({ issuer: config.issuer, clientId: client.client_id, clientSecret, redirectUri: client.redirect_uris[0] ?? '' }))}
 <p><a class="button" href="/console/websites/${client.id}">Done</a></p></div>`,
     });
+  });
+}
+
+/** POST /console/websites/:id/agents/:agentRef/revoke — ends one agent's sign-ins here. */
+export function websiteAgentRevokeAction(deps: ConsoleDeps) {
+  return action(deps, async (c, session) => {
+    const { client } = await loadWebsite(deps, c, session, c.req.param('id'));
+    const agentRef = objectId(c.req.param('agentRef'));
+    const count = await asSession(deps, session, (tx) =>
+      revokeAgentAtClient(tx, client.id, agentRef),
+    );
+    if (count === 0) throw consoleError.notFound();
+    return seeOther(c, `/console/websites/${client.id}`, 'revoked');
   });
 }
