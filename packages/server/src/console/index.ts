@@ -29,7 +29,12 @@ import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
 import { logoutAction } from './pages/logout.js';
 import { principalUnlockAction } from './pages/owner-unlock.js';
-import { securityEventsJson, securityLogView, unlockAction } from './pages/security-log.js';
+import {
+  securityEventsCsv,
+  securityEventsJson,
+  securityLogView,
+  unlockAction,
+} from './pages/security-log.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
@@ -102,6 +107,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/apis/:id/delete', apiDeleteAction(deps)],
     ['get', '/security', securityLogView(deps)],
     ['get', '/security/events', securityEventsJson(deps)],
+    ['get', '/security/events.csv', securityEventsCsv(deps)],
     ['post', '/security/unlock', unlockAction(deps)],
     ['get', '/admin', adminView(deps)],
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],

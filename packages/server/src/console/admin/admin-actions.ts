@@ -24,15 +24,21 @@ export function adminToggleAction(deps: ConsoleDeps, disabled: boolean) {
     const id = objectId(c.req.param('id'));
     if (target.kind === 'user' && id === session.userId)
       throw consoleError.forbidden('You cannot disable your own account.');
-    await asSession(deps, session, async (tx) => {
-      if (!(await target.set(tx, id, disabled)))
-        await notVisible(deps, c, tx, session, target.kind, id);
-    });
+    const changed = await asSession(
+      deps,
+      session,
+      async (tx) =>
+        (await target.set(tx, id, disabled)) || notVisible(deps, c, tx, session, target.kind, id),
+    );
+    // An agent or website is named by its public id, so that its owner sees the entry too.
+    const publicId = typeof changed === 'string' ? changed : id;
     deps.ctx.security.adminAction({
       userId: session.userId,
       action: disabled ? 'disable' : 'enable',
       targetType: target.kind,
-      targetId: id,
+      targetId: publicId,
+      agentId: target.kind === 'agent' ? publicId : undefined,
+      clientId: target.kind === 'client' ? publicId : undefined,
     });
     return seeOther(c, '/console/admin', disabled ? 'disabled' : 'enabled');
   });

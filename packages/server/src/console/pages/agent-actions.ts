@@ -1,11 +1,11 @@
 import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
-import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { objectId } from '../http/console-error.js';
-import { action, asSession, type ConsoleContext } from '../http/handlers.js';
+import { action, asSession } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
+import { changeOwned, recordOwnerAction } from '../http/owner-action.js';
 import { sendVerificationMail } from '../mail/verification.js';
 import {
   deleteAgent,
@@ -14,32 +14,11 @@ import {
   updateAgentProfile,
 } from '../queries/agents.js';
 import { revokeAgentGrants, revokeGrant } from '../queries/grants.js';
-import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
 import { agentSnippet } from '../views/snippets.js';
 import { agentDetailPage, loadAgent } from './agent-detail.js';
 import { readAgentProfile } from './agent-form.js';
-
-type AgentChange = (tx: SqlExecutor, id: string) => Promise<boolean>;
-
-/** Applies one change to an agent under RLS; a miss is a 404 (and reported if not theirs). */
-async function changeAgent(
-  deps: ConsoleDeps,
-  c: ConsoleContext,
-  session: ConsoleSession,
-  change: AgentChange,
-): Promise<string> {
-  const id = objectId(c.req.param('id'));
-  await asSession(deps, session, async (tx) => {
-    if (!(await change(tx, id))) await notVisible(deps, c, tx, session, 'agent', id);
-  });
-  deps.ctx.logger.info(
-    { event: 'console.agent_changed', user_id: session.userId, agent_ref: id, path: c.req.path },
-    'agent changed',
-  );
-  return id;
-}
 
 export function agentProfileAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
@@ -48,7 +27,7 @@ export function agentProfileAction(deps: ConsoleDeps) {
       const loaded = await loadAgent(deps, c, session, c.req.param('id'));
       return agentDetailPage(c, session, loaded, profile);
     }
-    const id = await changeAgent(deps, c, session, (tx, ref) =>
+    const { id } = await changeOwned(deps, c, session, 'agent', 'update', (tx, ref) =>
       updateAgentProfile(tx, ref, profile),
     );
     return seeOther(c, `/console/agents/${id}`, 'saved');
@@ -57,8 +36,13 @@ export function agentProfileAction(deps: ConsoleDeps) {
 
 export function agentToggleAction(deps: ConsoleDeps, disabled: boolean) {
   return action(deps, async (c, session) => {
-    const id = await changeAgent(deps, c, session, (tx, ref) =>
-      setAgentDisabled(tx, ref, disabled),
+    const { id } = await changeOwned(
+      deps,
+      c,
+      session,
+      'agent',
+      disabled ? 'disable' : 'enable',
+      (tx, ref) => setAgentDisabled(tx, ref, disabled),
     );
     return seeOther(c, `/console/agents/${id}`, disabled ? 'disabled' : 'enabled');
   });
@@ -66,7 +50,7 @@ export function agentToggleAction(deps: ConsoleDeps, disabled: boolean) {
 
 export function agentDeleteAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
-    await changeAgent(deps, c, session, deleteAgent);
+    await changeOwned(deps, c, session, 'agent', 'delete', deleteAgent);
     return seeOther(c, '/console/agents', 'deleted');
   });
 }
@@ -77,7 +61,9 @@ export function agentRotateAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
     const agentSecret = generated.agentSecret();
     const hash = await hashSecret(agentSecret, config.pbkdf2Iterations);
-    const id = await changeAgent(deps, c, session, (tx, ref) => replaceAgentSecret(tx, ref, hash));
+    const { id } = await changeOwned(deps, c, session, 'agent', 'rotate_secret', (tx, ref) =>
+      replaceAgentSecret(tx, ref, hash),
+    );
     const { agent } = await loadAgent(deps, c, session, id);
     return page(c, {
       title: 'Secret rotated',
@@ -101,10 +87,8 @@ export function grantRevokeAction(deps: ConsoleDeps) {
       if (!(await revokeGrant(tx, agentRef, grantId)))
         await notVisible(deps, c, tx, session, 'grant', grantId);
     });
-    deps.ctx.logger.info(
-      { event: 'console.grant_revoked', user_id: session.userId, grant_id: grantId },
-      'grant revoked',
-    );
+    const { agent } = await loadAgent(deps, c, session, agentRef);
+    recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke', { grant: grantId });
     return seeOther(c, `/console/agents/${agentRef}`, 'revoked');
   });
 }
@@ -113,10 +97,7 @@ export function grantsRevokeAllAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
     const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
     const count = await asSession(deps, session, (tx) => revokeAgentGrants(tx, agent.id));
-    deps.ctx.logger.info(
-      { event: 'console.grants_revoked', user_id: session.userId, agent_ref: agent.id, count },
-      'all grants of an agent revoked',
-    );
+    recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke_all', { grants: count });
     return seeOther(c, `/console/agents/${agent.id}`, 'revoked-all');
   });
 }

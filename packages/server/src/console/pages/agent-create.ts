@@ -4,6 +4,7 @@ import { insertAgent } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { recordOwnerAction } from '../http/owner-action.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
 import { page } from '../views/shell.js';
@@ -60,10 +61,7 @@ export function createAgentAction(deps: ConsoleDeps) {
     const id = await asSession(deps, session, (tx) =>
       insertAgent(tx, session.userId, { agentId, secretHash, ...profile }),
     );
-    deps.ctx.logger.info(
-      { event: 'console.agent_created', user_id: session.userId, agent_id: agentId },
-      'agent created',
-    );
+    recordOwnerAction(deps, session, 'agent', agentId, 'create');
     return page(c, {
       title: 'Agent created',
       session,

@@ -1,11 +1,10 @@
 import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
-import type { SqlExecutor } from '../../storage/driver.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError, objectId } from '../http/console-error.js';
-import { action, asSession, type ConsoleContext } from '../http/handlers.js';
-import { notVisible } from '../http/owned.js';
+import { action, asSession } from '../http/handlers.js';
+import { changeOwned, recordOwnerAction } from '../http/owner-action.js';
 import {
   deleteClient,
   replaceClientSecret,
@@ -13,29 +12,11 @@ import {
   updateClient,
 } from '../queries/clients.js';
 import { revokeAgentAtClient } from '../queries/grants.js';
-import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
 import { clientSnippet } from '../views/snippets.js';
 import { loadWebsite, websiteDetailPage } from './website-detail.js';
 import { readWebsite } from './website-form.js';
-
-async function changeWebsite(
-  deps: ConsoleDeps,
-  c: ConsoleContext,
-  session: ConsoleSession,
-  change: (tx: SqlExecutor, id: string) => Promise<boolean>,
-): Promise<string> {
-  const id = objectId(c.req.param('id'));
-  await asSession(deps, session, async (tx) => {
-    if (!(await change(tx, id))) await notVisible(deps, c, tx, session, 'client', id);
-  });
-  deps.ctx.logger.info(
-    { event: 'console.client_changed', user_id: session.userId, client_ref: id, path: c.req.path },
-    'client changed',
-  );
-  return id;
-}
 
 export function websiteEditAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
@@ -44,15 +25,22 @@ export function websiteEditAction(deps: ConsoleDeps) {
       const loaded = await loadWebsite(deps, c, session, c.req.param('id'));
       return websiteDetailPage(c, session, loaded, input);
     }
-    const id = await changeWebsite(deps, c, session, (tx, ref) => updateClient(tx, ref, input));
+    const { id } = await changeOwned(deps, c, session, 'client', 'update', (tx, ref) =>
+      updateClient(tx, ref, input),
+    );
     return seeOther(c, `/console/websites/${id}`, 'saved');
   });
 }
 
 export function websiteToggleAction(deps: ConsoleDeps, disabled: boolean) {
   return action(deps, async (c, session) => {
-    const id = await changeWebsite(deps, c, session, (tx, ref) =>
-      setClientDisabled(tx, ref, disabled),
+    const { id } = await changeOwned(
+      deps,
+      c,
+      session,
+      'client',
+      disabled ? 'disable' : 'enable',
+      (tx, ref) => setClientDisabled(tx, ref, disabled),
     );
     return seeOther(c, `/console/websites/${id}`, disabled ? 'disabled' : 'enabled');
   });
@@ -60,7 +48,7 @@ export function websiteToggleAction(deps: ConsoleDeps, disabled: boolean) {
 
 export function websiteDeleteAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
-    await changeWebsite(deps, c, session, deleteClient);
+    await changeOwned(deps, c, session, 'client', 'delete', deleteClient);
     return seeOther(c, '/console/websites', 'deleted');
   });
 }
@@ -73,7 +61,9 @@ export function websiteRotateAction(deps: ConsoleDeps) {
     if (!client.confidential) return seeOther(c, `/console/websites/${client.id}`);
     const clientSecret = generated.clientSecret();
     const hash = await hashSecret(clientSecret, config.pbkdf2Iterations);
-    await changeWebsite(deps, c, session, (tx, ref) => replaceClientSecret(tx, ref, hash));
+    await changeOwned(deps, c, session, 'client', 'rotate_secret', (tx, ref) =>
+      replaceClientSecret(tx, ref, hash),
+    );
     return page(c, {
       title: 'Client secret rotated',
       session,
@@ -97,6 +87,10 @@ export function websiteAgentRevokeAction(deps: ConsoleDeps) {
       revokeAgentAtClient(tx, client.id, agentRef),
     );
     if (count === 0) throw consoleError.notFound();
+    recordOwnerAction(deps, session, 'client', client.client_id, 'revoke', {
+      agent_ref: agentRef,
+      grants: count,
+    });
     return seeOther(c, `/console/websites/${client.id}`, 'revoked');
   });
 }

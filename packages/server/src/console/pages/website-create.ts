@@ -4,6 +4,7 @@ import { insertClient } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { recordOwnerAction } from '../http/owner-action.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
 import { page } from '../views/shell.js';
@@ -63,10 +64,7 @@ export function createWebsiteAction(deps: ConsoleDeps) {
     const id = await asSession(deps, session, (tx) =>
       insertClient(tx, session.userId, { clientId, secretHash, ...input }),
     );
-    deps.ctx.logger.info(
-      { event: 'console.client_created', user_id: session.userId, client_id: clientId },
-      'client created',
-    );
+    recordOwnerAction(deps, session, 'client', clientId, 'create');
     return page(c, {
       title: 'Website registered',
       session,

@@ -34,13 +34,13 @@ export async function updateClient(
   tx: SqlExecutor,
   id: string,
   input: { name: string; redirectUris: string[] },
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
     `UPDATE clients SET name = $2, redirect_uris = $3, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING client_id`,
     [id, input.name, input.redirectUris],
   );
-  return rows.length === 1;
+  return row?.client_id;
 }
 
 /** Only confidential clients have a secret to rotate. */
@@ -48,33 +48,36 @@ export async function replaceClientSecret(
   tx: SqlExecutor,
   id: string,
   secretHash: string,
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
     `UPDATE clients SET secret_hash = $2, updated_at = now()
-     WHERE id = $1 AND confidential RETURNING id`,
+     WHERE id = $1 AND confidential RETURNING client_id`,
     [id, secretHash],
   );
-  return rows.length === 1;
+  return row?.client_id;
 }
 
 export async function setClientDisabled(
   tx: SqlExecutor,
   id: string,
   disabled: boolean,
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
     `UPDATE clients SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING client_id`,
     [id, disabled],
   );
-  return rows.length === 1;
+  return row?.client_id;
 }
 
 /**
  * Deleting cascades to the client's grants, refresh tokens and pending codes, so every
  * token it was issued stops working (introspection and /userinfo find no grant).
  */
-export async function deleteClient(tx: SqlExecutor, id: string): Promise<boolean> {
-  const rows = await tx.query('DELETE FROM clients WHERE id = $1 RETURNING id', [id]);
-  return rows.length === 1;
+export async function deleteClient(tx: SqlExecutor, id: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
+    'DELETE FROM clients WHERE id = $1 RETURNING client_id',
+    [id],
+  );
+  return row?.client_id;
 }

@@ -31,5 +31,11 @@ pre{overflow-x:auto;white-space:pre;font:.82rem/1.45 ui-monospace,SFMono-Regular
 p code,td code,dd code{word-break:normal;overflow-wrap:anywhere}a.button+a{margin-left:.75rem}.card>.actions:last-child{margin-top:1rem}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end}form.filters label{margin:0;font-weight:400;font-size:.85rem}
 .outcome-failure,.outcome-denied,.outcome-alert{color:var(--bad);font-weight:600}
+form.filters label{flex:1 1 11rem}form.filters input,form.filters select{width:100%;min-width:0}form.filters .actions{flex:1 1 100%}form.filters .actions button{margin:0}
+.log-tools{margin:1rem 0 .5rem}.log-tools span{margin-right:auto;color:var(--muted)}.pager{justify-content:space-between;margin-top:1rem}
+table.log{table-layout:fixed}table.log td{overflow-wrap:anywhere;font-size:.85rem}table.log th:nth-child(1){width:7.5rem}table.log th:nth-child(2){width:11rem}table.log th:nth-child(5){width:7rem}
+@media (max-width:48rem){table.log,table.log tbody,table.log tr,table.log td{display:block;width:auto}table.log thead{display:none}
+table.log tr{padding:.6rem 0;border-bottom:1px solid rgba(127,127,127,.35)}table.log td{display:grid;grid-template-columns:5.5rem minmax(0,1fr);gap:.5rem;border:0;padding:.15rem 0}
+table.log td::before{content:attr(data-label);color:var(--muted);font-size:.8rem}table.log td:empty{display:none}}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 `;
