@@ -52,7 +52,99 @@ AS $$
   ORDER BY max(g.last_used_at) DESC
 $$;
 
+-- The parameters (scheme, iterations, salt) of a confidential client's secret hash, for a
+-- rotation with an overlap (app_rotate_client_secret). Never the hash itself.
+CREATE OR REPLACE FUNCTION app_client_secret_params(p_client_ref uuid)
+RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT auth_hash_params(c.secret_hash) FROM clients c
+  WHERE c.id = p_client_ref AND c.secret_hash IS NOT NULL
+    AND (c.owner_id = app_current_user_id() OR app_is_admin())
+$$;
+
+-- Replaces a confidential client's secret. With p_overlap_seconds > 0 the replaced secret
+-- keeps working that long (02-principals.sql, auth_secret_matches); the new hash must then
+-- have the same parameters, so that one proof can be compared with both. With 0 the replaced
+-- secret stops at once, and so does any earlier one still in its overlap. The public
+-- client_id, or NULL when the caller may not change this client or it has no secret.
+CREATE OR REPLACE FUNCTION app_rotate_client_secret(p_client_ref uuid, p_secret_hash text,
+  p_overlap_seconds integer)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  rotated text;
+BEGIN
+  IF p_overlap_seconds < 0 OR p_secret_hash !~ '^pbkdf2-sha256[$][0-9]+[$][A-Za-z0-9_-]+[$][A-Za-z0-9_-]+$' THEN
+    RAISE EXCEPTION 'not a secret hash or overlap' USING ERRCODE = '22023';
+  END IF;
+  UPDATE clients c
+  SET previous_secret_hash = CASE WHEN p_overlap_seconds > 0 THEN c.secret_hash END,
+      previous_secret_expires_at =
+        CASE WHEN p_overlap_seconds > 0 THEN now() + make_interval(secs => p_overlap_seconds) END,
+      secret_hash = p_secret_hash, updated_at = now()
+  WHERE c.id = p_client_ref AND c.secret_hash IS NOT NULL
+    AND (c.owner_id = app_current_user_id() OR app_is_admin())
+    AND (p_overlap_seconds = 0 OR auth_hash_params(c.secret_hash) = auth_hash_params(p_secret_hash))
+  RETURNING c.client_id INTO rotated;
+  RETURN rotated;
+END
+$$;
+
+-- Ends a rotation's overlap: the replaced secret stops working now. The public client_id if
+-- there was an overlap to end, else NULL.
+CREATE OR REPLACE FUNCTION app_end_secret_overlap(p_client_ref uuid)
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  UPDATE clients c SET previous_secret_hash = NULL, previous_secret_expires_at = NULL,
+    updated_at = now()
+  WHERE c.id = p_client_ref AND c.previous_secret_hash IS NOT NULL
+    AND (c.owner_id = app_current_user_id() OR app_is_admin())
+  RETURNING c.client_id
+$$;
+
+-- One-time pages (015_console_owner_controls.sql): stored for, and readable by, only the
+-- console session the transaction names (app.session, verified as in 01-rls.sql). The server
+-- seals the content under that session's id, so the row alone reveals nothing.
+CREATE OR REPLACE FUNCTION app_flash_put(p_sealed text, p_ttl_seconds integer)
+RETURNS uuid
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  new_id uuid;
+BEGIN
+  IF app_current_user_id() IS NULL THEN
+    RAISE EXCEPTION 'no console session' USING ERRCODE = '42501';
+  END IF;
+  DELETE FROM console_flashes WHERE expires_at <= now();
+  INSERT INTO console_flashes (session_hash, sealed, expires_at)
+  VALUES (auth_digest(current_setting('app.session', true)), p_sealed,
+          now() + make_interval(secs => p_ttl_seconds))
+  RETURNING id INTO new_id;
+  RETURN new_id;
+END
+$$;
+
+-- Reads a one-time page once: it is deleted in the same statement.
+CREATE OR REPLACE FUNCTION app_flash_take(p_id uuid)
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  DELETE FROM console_flashes f
+  WHERE f.id = p_id AND f.expires_at > now() AND app_current_user_id() IS NOT NULL
+    AND f.session_hash = auth_digest(nullif(current_setting('app.session', true), ''))
+  RETURNING f.sealed
+$$;
+
 REVOKE ALL ON FUNCTION
-  app_owns_principal(text, text), app_lock_state(text, text), app_client_agents(uuid)
+  app_owns_principal(text, text), app_lock_state(text, text), app_client_agents(uuid),
+  app_client_secret_params(uuid), app_rotate_client_secret(uuid, text, integer),
+  app_end_secret_overlap(uuid), app_flash_put(text, integer), app_flash_take(uuid)
 FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app_lock_state(text, text), app_client_agents(uuid) TO auth_agent_app;
+GRANT EXECUTE ON FUNCTION
+  app_lock_state(text, text), app_client_agents(uuid), app_client_secret_params(uuid),
+  app_rotate_client_secret(uuid, text, integer), app_end_secret_overlap(uuid),
+  app_flash_put(text, integer), app_flash_take(uuid)
+TO auth_agent_app;

@@ -1,6 +1,5 @@
 import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
-import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { objectId } from '../http/console-error.js';
 import { action, asSession } from '../http/handlers.js';
@@ -14,11 +13,11 @@ import {
   updateAgentProfile,
 } from '../queries/agents.js';
 import { revokeAgentGrants, revokeGrant } from '../queries/grants.js';
-import { codeBlock, notice, secretValue } from '../views/components.js';
-import { page, seeOther } from '../views/shell.js';
-import { agentSnippet } from '../views/snippets.js';
+import { confirmed, toConfirmation } from '../views/confirm.js';
+import { seeOther } from '../views/shell.js';
 import { agentDetailPage, loadAgent } from './agent-detail.js';
 import { readAgentProfile } from './agent-form.js';
+import { showOnce } from './one-time-secret.js';
 
 export function agentProfileAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
@@ -49,32 +48,35 @@ export function agentToggleAction(deps: ConsoleDeps, disabled: boolean) {
 }
 
 export function agentDeleteAction(deps: ConsoleDeps) {
-  return action(deps, async (c, session) => {
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
     await changeOwned(deps, c, session, 'agent', 'delete', deleteAgent);
     return seeOther(c, '/console/agents', 'deleted');
   });
 }
 
-/** POST /console/agents/:id/rotate — the new secret is shown once, here. */
+/** POST /console/agents/:id/rotate — once confirmed; the new secret is shown once, next. */
 export function agentRotateAction(deps: ConsoleDeps) {
   const { config } = deps.ctx;
-  return action(deps, async (c, session) => {
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
     const agentSecret = generated.agentSecret();
     const hash = await hashSecret(agentSecret, config.pbkdf2Iterations);
-    const { id } = await changeOwned(deps, c, session, 'agent', 'rotate_secret', (tx, ref) =>
-      replaceAgentSecret(tx, ref, hash),
-    );
-    const { agent } = await loadAgent(deps, c, session, id);
-    return page(c, {
-      title: 'Secret rotated',
+    const { id, publicId } = await changeOwned(
+      deps,
+      c,
       session,
-      section: 'agents',
-      body: html`<div class="card" data-one-time-secret><h1>New secret for ${agent.label ?? agent.agent_id}</h1>
-${notice('The old secret no longer works. Copy the new one now; it is shown only this once.', 'warn')}
-${secretValue('agent-id', 'agent_id', agent.agent_id)}
-${secretValue('agent-secret', 'agent_secret', agentSecret)}
-${codeBlock('agent-snippet', 'Ready-to-run snippet', agentSnippet(config.issuer, agent.agent_id, agentSecret))}
-<p><a class="button" href="/console/agents/${id}">Done</a></p></div>`,
+      'agent',
+      'rotate_secret',
+      (tx, ref) => replaceAgentSecret(tx, ref, hash),
+    );
+    return showOnce(deps, c, session, {
+      kind: 'agent',
+      ref: id,
+      agentId: publicId,
+      agentSecret,
+      heading: 'New agent secret',
+      note: 'The old secret no longer works. Copy the new one now; it is shown only this once.',
     });
   });
 }
@@ -94,7 +96,8 @@ export function grantRevokeAction(deps: ConsoleDeps) {
 }
 
 export function grantsRevokeAllAction(deps: ConsoleDeps) {
-  return action(deps, async (c, session) => {
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
     const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
     const count = await asSession(deps, session, (tx) => revokeAgentGrants(tx, agent.id));
     recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke_all', { grants: count });

@@ -6,10 +6,10 @@ import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { recordOwnerAction } from '../http/owner-action.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
+import { notice, postForm } from '../views/components.js';
 import { page } from '../views/shell.js';
-import { agentSnippet } from '../views/snippets.js';
 import { type AgentProfile, agentProfileFields, readAgentProfile } from './agent-form.js';
+import { showOnce } from './one-time-secret.js';
 
 function newAgentPage(
   c: ConsoleContext,
@@ -39,7 +39,7 @@ export function newAgentView() {
   );
 }
 
-/** POST /console/agents — the secret is shown in this response and never again. */
+/** POST /console/agents — then 303 to the one-time page that shows the secret. */
 export function createAgentAction(deps: ConsoleDeps) {
   const { config } = deps.ctx;
   return action(deps, async (c, session, form) => {
@@ -62,17 +62,13 @@ export function createAgentAction(deps: ConsoleDeps) {
       insertAgent(tx, session.userId, { agentId, secretHash, ...profile }),
     );
     recordOwnerAction(deps, session, 'agent', agentId, 'create');
-    return page(c, {
-      title: 'Agent created',
-      session,
-      section: 'agents',
-      status: 201,
-      body: html`<div class="card" data-one-time-secret><h1>Agent created</h1>
-${notice('Copy the secret now. It is shown only this once; if you lose it, rotate it.', 'warn')}
-${secretValue('agent-id', 'agent_id', agentId)}
-${secretValue('agent-secret', 'agent_secret', agentSecret)}
-${codeBlock('agent-snippet', 'Ready-to-run snippet', agentSnippet(config.issuer, agentId, agentSecret))}
-<p><a class="button" href="/console/agents/${id}">Done, go to the agent</a></p></div>`,
+    return showOnce(deps, c, session, {
+      kind: 'agent',
+      ref: id,
+      agentId,
+      agentSecret,
+      heading: 'Agent created',
+      note: 'Copy the secret now. It is shown only this once; if you lose it, rotate it.',
     });
   });
 }

@@ -24,7 +24,7 @@ ${grants.map(
   ) => html`<tr><td>${g.client_name}<br><code>${g.client_id}</code></td><td>${g.scope}</td><td>${g.model}</td><td>${when(g.created_at)}</td><td>${when(g.last_used_at)}</td>
 <td>${actionButton({ action: `${base}/${g.id}/revoke`, csrf, text: 'Revoke', style: 'danger', small: true })}</td></tr>`,
 )}</tbody></table></div>
-<div class="actions">${actionButton({ action: `${base}/revoke-all`, csrf, text: 'Revoke all sign-ins', style: 'danger' })}</div>`;
+<div class="actions"><a class="button danger" href="${base}/revoke-all">Revoke all sign-ins</a></div>`;
 }
 
 export interface AgentView {

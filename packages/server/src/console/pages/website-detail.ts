@@ -69,7 +69,11 @@ ${manageSection({
   rotate: client.confidential
     ? {
         text: 'Rotate client secret',
-        explanation: 'Rotating the secret makes the old one stop working at once.',
+        explanation:
+          'After a rotation the old secret keeps working for a while (24 hours by default), so the live website can move to the new one.',
+        extra: client.previous_secret_expires_at
+          ? html`<div class="notice warn" data-overlap>The previous secret still works until ${when(client.previous_secret_expires_at)}.</div>${actionButton({ action: `${base}/end-overlap`, csrf, text: 'Stop the previous secret now', style: 'secondary' })}`
+          : undefined,
       }
     : undefined,
   disabledText: {

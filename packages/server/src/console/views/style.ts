@@ -14,7 +14,8 @@ input:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible{
 button,.button{display:inline-block;margin-top:1rem;padding:.55rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}
 @media (prefers-color-scheme:dark){button,.button{color:#111318}}
 button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
-button.danger,.button.danger{background:var(--bad)}button.small{margin:0;padding:.3rem .7rem;font-size:.85rem}
+button.danger,.button.danger{background:var(--bad)}.button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
+ul.consequences{padding-left:1.2rem}ul.consequences li{margin:.35rem 0}button.small{margin:0;padding:.3rem .7rem;font-size:.85rem}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.actions form{margin:0}.actions button{margin-top:0}
 .table-wrap{overflow-x:auto}table{width:100%;border-collapse:collapse;font-size:.92rem}
 th,td{text-align:left;padding:.5rem .6rem;border-bottom:1px solid rgba(127,127,127,.25);vertical-align:top}
