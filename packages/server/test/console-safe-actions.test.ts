@@ -76,16 +76,16 @@ describe('a secret is shown once, and reloading creates nothing', () => {
     expect(created.status).toBe(303);
     const location = created.headers.get('location') ?? '';
     expect(location).toMatch(/^\/console\/once\/[0-9a-f-]{36}$/);
+    // Sealed, HttpOnly and short-lived: the secret itself is not in the cookie.
+    const cookie = created.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('auth_agent_console_once='));
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/Max-Age=300/);
     const shown = await user.browser.get(location);
     expect(shown.status).toBe(200);
     expect(shown.headers.get('cache-control')).toBe('no-store');
     const secret = codeById(user.browser.lastHtml, 'agent-secret');
-    // The stored row is sealed: the secret is not in the database, and it is gone once read.
-    const [left] = await privileged<{ n: number }>(
-      h,
-      'SELECT count(*)::int AS n FROM console_flashes',
-    );
-    expect(left?.n).toBe(0);
     const reload = await user.browser.get(location);
     expect(reload.status).toBe(410);
     expect(user.browser.lastHtml).not.toContain(secret);
@@ -93,7 +93,7 @@ describe('a secret is shown once, and reloading creates nothing', () => {
     expect(await count('agents', user.email)).toBe(1);
   });
 
-  it('website: the same; and another session cannot open, or spend, the one-time page', async () => {
+  it('website: the same; and another session cannot open the one-time page, even with its cookie', async () => {
     const user = await signUp(h);
     const other = await signUp(h);
     await user.browser.get('/console/websites/new');
@@ -102,9 +102,15 @@ describe('a secret is shown once, and reloading creates nothing', () => {
       redirect_uris: REDIRECT_URI,
     });
     const location = created.headers.get('location') ?? '';
-    const [stored] = await privileged<{ sealed: string }>(h, 'SELECT sealed FROM console_flashes');
-    expect(stored?.sealed).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(stored?.sealed).not.toContain('aa_cs_');
+    const cookie = created.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('auth_agent_console_once='));
+    expect(cookie).not.toContain('aa_cs_');
+    expect((await other.browser.get(location)).status).toBe(410);
+    expect(other.browser.lastHtml).not.toContain('aa_cs_');
+    // Even with the cookie, another session cannot open it: it is sealed to this session.
+    const stolen = cookie?.split(';')[0]?.split('=')[1] ?? '';
+    other.browser.cookies.set('auth_agent_console_once', stolen);
     expect((await other.browser.get(location)).status).toBe(410);
     expect(other.browser.lastHtml).not.toContain('aa_cs_');
     expect((await user.browser.get(location)).status).toBe(200);

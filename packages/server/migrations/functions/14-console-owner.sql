@@ -105,46 +105,12 @@ AS $$
   RETURNING c.client_id
 $$;
 
--- One-time pages (015_console_owner_controls.sql): stored for, and readable by, only the
--- console session the transaction names (app.session, verified as in 01-rls.sql). The server
--- seals the content under that session's id, so the row alone reveals nothing.
-CREATE OR REPLACE FUNCTION app_flash_put(p_sealed text, p_ttl_seconds integer)
-RETURNS uuid
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-DECLARE
-  new_id uuid;
-BEGIN
-  IF app_current_user_id() IS NULL THEN
-    RAISE EXCEPTION 'no console session' USING ERRCODE = '42501';
-  END IF;
-  DELETE FROM console_flashes WHERE expires_at <= now();
-  INSERT INTO console_flashes (session_hash, sealed, expires_at)
-  VALUES (auth_digest(current_setting('app.session', true)), p_sealed,
-          now() + make_interval(secs => p_ttl_seconds))
-  RETURNING id INTO new_id;
-  RETURN new_id;
-END
-$$;
-
--- Reads a one-time page once: it is deleted in the same statement.
-CREATE OR REPLACE FUNCTION app_flash_take(p_id uuid)
-RETURNS text
-LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-  DELETE FROM console_flashes f
-  WHERE f.id = p_id AND f.expires_at > now() AND app_current_user_id() IS NOT NULL
-    AND f.session_hash = auth_digest(nullif(current_setting('app.session', true), ''))
-  RETURNING f.sealed
-$$;
-
 REVOKE ALL ON FUNCTION
   app_owns_principal(text, text), app_lock_state(text, text), app_client_agents(uuid),
   app_client_secret_params(uuid), app_rotate_client_secret(uuid, text, integer),
-  app_end_secret_overlap(uuid), app_flash_put(text, integer), app_flash_take(uuid)
+  app_end_secret_overlap(uuid)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   app_lock_state(text, text), app_client_agents(uuid), app_client_secret_params(uuid),
-  app_rotate_client_secret(uuid, text, integer), app_end_secret_overlap(uuid),
-  app_flash_put(text, integer), app_flash_take(uuid)
+  app_rotate_client_secret(uuid, text, integer), app_end_secret_overlap(uuid)
 TO auth_agent_app;

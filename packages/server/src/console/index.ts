@@ -119,7 +119,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/apis/:id', apiDetailView(deps)],
     ['get', '/apis/:id/delete', apiDeleteConfirmView(deps)],
     ['post', '/apis/:id/delete', apiDeleteAction(deps)],
-    ['get', '/once/:id', oneTimeSecretView(deps)],
+    ['get', '/once/:ref', oneTimeSecretView(deps)],
     ['get', '/security', securityLogView(deps)],
     ['get', '/security/events', securityEventsJson(deps)],
     ['get', '/security/events.csv', securityEventsCsv(deps)],

@@ -1,8 +1,8 @@
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { objectId } from '../http/console-error.js';
-import { putOneTimePage, takeOneTimePage } from '../http/flash.js';
 import { type ConsoleContext, view } from '../http/handlers.js';
+import { handOverSecret, takeOverSecret } from '../http/one-time-secret.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { codeBlock, notice, secretValue } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
@@ -14,14 +14,18 @@ export type OneTimeSecret = { ref: string; heading: string; note: string } & (
   | { kind: 'client'; clientId: string; clientSecret: string | null; redirectUri: string }
 );
 
-/** Ends a create or rotate action: 303 to the page that shows the secret once. */
-export async function showOnce(
+/**
+ * Ends a create or rotate action (POST-redirect-GET): the content goes sealed into the
+ * one-time cookie (http/one-time-secret.ts), and a 303 to the page that shows it once.
+ */
+export function showOnce(
   deps: ConsoleDeps,
   c: ConsoleContext,
   session: ConsoleSession,
   content: OneTimeSecret,
-): Promise<Response> {
-  return seeOther(c, `/console/once/${await putOneTimePage(deps, session, content)}`);
+): Response {
+  handOverSecret(c, deps, session, content.ref, JSON.stringify(content));
+  return seeOther(c, `/console/once/${content.ref}`);
 }
 
 function secretBody(issuer: string, s: OneTimeSecret) {
@@ -36,10 +40,11 @@ ${codeBlock('client-snippet', 'Integration snippet', clientSnippet({ issuer, cli
 <p><a class="button" href="/console/websites/${s.ref}">Done, go to the website</a></p>`;
 }
 
-/** GET /console/once/:id — the one-time page; read once, then gone (a reload says so). */
+/** GET /console/once/:ref — the one-time page; read once, then gone (a reload says so). */
 export function oneTimeSecretView(deps: ConsoleDeps) {
   return view(async (c, session) => {
-    const secret = await takeOneTimePage<OneTimeSecret>(deps, session, objectId(c.req.param('id')));
+    const sealed = takeOverSecret(c, deps, session, objectId(c.req.param('ref')));
+    const secret = sealed ? (JSON.parse(sealed) as OneTimeSecret) : undefined;
     if (!secret)
       return page(c, {
         title: 'Shown once',
