@@ -61,7 +61,7 @@ export function adminRevokeAllConfirmView(deps: ConsoleDeps) {
       cancel: '/console/admin',
       heading: 'Revoke every token?',
       consequences: [
-        html`End all ${String(live)} live sign-ins of every agent at every website, whoever owns them: their refresh and access tokens stop working at once.`,
+        html`End ${live === 1 ? 'the 1 live sign-in' : `all ${live} live sign-ins`} of every agent at every website, whoever owns them: their refresh and access tokens stop working at once.`,
         html`Make every agent sign in again at each website; websites must send them through sign-in anew.`,
         html`Leave secrets, signing keys and console sessions as they are.`,
       ],

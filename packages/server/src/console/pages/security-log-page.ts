@@ -17,15 +17,16 @@ function party(type: string | null, id: string | null, name: string | null): Saf
   return html`<span class="muted">${type}</span>${name ? html` <strong>${name}</strong>` : ''}${id ? html`<br><code>${id}</code>` : ''}`;
 }
 
+/** One entry; each cell's content is one element, so a phone shows it beside its label. */
 function row(e: NamedEvent): SafeHtml {
   const details = Object.entries(e.details).map(([key, value]) => `${key}=${String(value)}`);
   return html`<tr>
-<td data-label="Time"><time datetime="${e.occurredAt.toISOString()}">${e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</time></td>
-<td data-label="Event">${e.event}<br><span class="outcome-${e.outcome}">${e.outcome}</span></td>
-<td data-label="Who">${party(e.actorType, e.actorId, e.actorName)}</td>
-<td data-label="About">${party(e.targetType, e.targetId, e.targetName)}</td>
-<td data-label="From">${e.ip ?? ''}</td>
-<td data-label="Details">${details.join(' ')}${e.requestId ? html`<br><span class="muted">request</span> <code>${e.requestId}</code>` : ''}</td></tr>`;
+<td data-label="Time"><div><time datetime="${e.occurredAt.toISOString()}">${e.occurredAt.toISOString().slice(0, 19).replace('T', ' ')}</time></div></td>
+<td data-label="Event"><div>${e.event}<br><span class="outcome-${e.outcome}">${e.outcome}</span></div></td>
+<td data-label="Who"><div>${party(e.actorType, e.actorId, e.actorName)}</div></td>
+<td data-label="About"><div>${party(e.targetType, e.targetId, e.targetName)}</div></td>
+<td data-label="From"><div>${e.ip ?? ''}</div></td>
+<td data-label="Details"><div>${details.join(' ')}${e.requestId ? html`<br><span class="muted">request</span> <code>${e.requestId}</code>` : ''}</div></td></tr>`;
 }
 
 function query(filters: Record<string, string>, extra: Record<string, string> = {}): string {

@@ -32,7 +32,7 @@ function agentsTable(base: string, agents: SignedInAgent[], csrf: string) {
 ${agents.map(
   (
     a,
-  ) => html`<tr><td>${a.user_name ?? ''}<br><code>${a.agent_id}</code></td><td>${a.models}</td><td>${when(a.first_signed_in)}</td><td>${when(a.last_used_at)}</td>
+  ) => html`<tr><td>${a.user_name ? html`${a.user_name}<br>` : ''}<code>${a.agent_id}</code></td><td>${a.models}</td><td>${when(a.first_signed_in)}</td><td>${when(a.last_used_at)}</td>
 <td>${actionButton({ action: `${base}/agents/${a.agent_ref}/revoke`, csrf, text: 'Revoke', style: 'danger', small: true })}</td></tr>`,
 )}</tbody></table></div>`;
 }
