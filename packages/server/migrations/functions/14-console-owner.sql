@@ -105,12 +105,52 @@ AS $$
   RETURNING c.client_id
 $$;
 
+-- The websites an agent may sign in to (015_console_owner_controls.sql): their client_id and
+-- public name, for an agent the caller may see.
+CREATE OR REPLACE FUNCTION app_agent_websites(p_agent_ref uuid)
+RETURNS TABLE (client_id text, name text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT c.client_id, c.name
+  FROM agent_allowed_clients w
+  JOIN agents a ON a.id = w.agent_ref
+  JOIN clients c ON c.id = w.client_ref
+  WHERE w.agent_ref = p_agent_ref AND (a.owner_id = app_current_user_id() OR app_is_admin())
+  ORDER BY c.name, c.client_id
+$$;
+
+-- Replaces the list of websites an agent may sign in to (empty: any). Websites are named by
+-- their public client_id and may be anyone's. Answers the client_ids that name no website
+-- (then nothing changes), or NULL when the caller may not change this agent.
+CREATE OR REPLACE FUNCTION app_set_agent_websites(p_agent_ref uuid, p_client_ids text[])
+RETURNS text[]
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  unknown text[];
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM agents a WHERE a.id = p_agent_ref
+                 AND (a.owner_id = app_current_user_id() OR app_is_admin())) THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(array_agg(x.id), '{}') INTO unknown
+  FROM unnest(p_client_ids) AS x(id)
+  WHERE NOT EXISTS (SELECT 1 FROM clients c WHERE c.client_id = x.id);
+  IF cardinality(unknown) > 0 THEN RETURN unknown; END IF;
+  DELETE FROM agent_allowed_clients WHERE agent_ref = p_agent_ref;
+  INSERT INTO agent_allowed_clients (agent_ref, client_ref)
+  SELECT DISTINCT p_agent_ref, c.id FROM clients c WHERE c.client_id = ANY (p_client_ids);
+  RETURN '{}';
+END
+$$;
+
 REVOKE ALL ON FUNCTION
   app_owns_principal(text, text), app_lock_state(text, text), app_client_agents(uuid),
   app_client_secret_params(uuid), app_rotate_client_secret(uuid, text, integer),
-  app_end_secret_overlap(uuid)
+  app_end_secret_overlap(uuid), app_agent_websites(uuid), app_set_agent_websites(uuid, text[])
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   app_lock_state(text, text), app_client_agents(uuid), app_client_secret_params(uuid),
-  app_rotate_client_secret(uuid, text, integer), app_end_secret_overlap(uuid)
+  app_rotate_client_secret(uuid, text, integer), app_end_secret_overlap(uuid),
+  app_agent_websites(uuid), app_set_agent_websites(uuid, text[])
 TO auth_agent_app;

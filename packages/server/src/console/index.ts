@@ -26,6 +26,7 @@ import {
 import { agentConfirmView } from './pages/agent-confirm.js';
 import { createAgentAction, newAgentView } from './pages/agent-create.js';
 import { agentDetailView } from './pages/agent-detail.js';
+import { agentWebsitesAction } from './pages/agent-websites.js';
 import { agentsListView } from './pages/agents-list.js';
 import { createApiAction, newApiView } from './pages/api-create.js';
 import { apiDeleteAction, apiDeleteConfirmView, apiDetailView } from './pages/api-detail.js';
@@ -95,6 +96,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/agents/:id/delete', agentConfirmView(deps, 'delete')],
     ['post', '/agents/:id/delete', agentDeleteAction(deps)],
     ['post', '/agents/:id/unlock', principalUnlockAction(deps, 'agent')],
+    ['post', '/agents/:id/websites', agentWebsitesAction(deps)],
     ['post', '/agents/:id/verify-email', agentVerifyEmailAction(deps)],
     ['get', '/agents/:id/grants/revoke-all', agentConfirmView(deps, 'revoke-all')],
     ['post', '/agents/:id/grants/revoke-all', grantsRevokeAllAction(deps)],
