@@ -110,7 +110,15 @@ describe('admin', () => {
     const first = await obtainTokens(h, site, agent);
     const second = await obtainTokens(h, site, agent);
     await admin.get('/console/admin');
-    expect((await admin.post('/console/admin/revoke-all')).status).toBe(303);
+    expect((await admin.post('/console/admin/revoke-all')).headers.get('location')).toBe(
+      '/console/admin/revoke-all',
+    );
+    expect(await introspect(site, first.access_token)).toBe(true);
+    await admin.get('/console/admin/revoke-all');
+    expect(admin.lastHtml).toMatch(
+      /End (all \d+ live sign-ins|the 1 live sign-in) of every agent at every website/,
+    );
+    expect((await admin.post('/console/admin/revoke-all', { confirm: 'yes' })).status).toBe(303);
     expect(await introspect(site, first.access_token)).toBe(false);
     expect(await introspect(site, second.access_token)).toBe(false);
     const fresh = await obtainTokens(h, site, agent);

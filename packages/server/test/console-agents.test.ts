@@ -25,7 +25,8 @@ async function createAgent(user: ConsoleUser, fields: Record<string, string> = {
     user_name: 'Pat',
     ...fields,
   });
-  expect(response.status).toBe(201);
+  expect(response.status).toBe(303);
+  expect((await user.browser.follow(response)).status).toBe(200);
   const html = user.browser.lastHtml;
   const agent = {
     agent_id: codeById(html, 'agent-id'),
@@ -76,8 +77,17 @@ describe('agents in the console', () => {
     const agent = await createAgent(user);
     expect(await signInStatus(agent)).toBe(200); // also caches the verification
     await user.browser.get(`/console/agents/${agent.id}`);
-    const rotated = await user.browser.post(`/console/agents/${agent.id}/rotate`);
-    expect(rotated.status).toBe(200);
+    // Without the confirmation step nothing happens: the post is sent to the confirmation page.
+    const unconfirmed = await user.browser.post(`/console/agents/${agent.id}/rotate`);
+    expect(unconfirmed.headers.get('location')).toBe(`/console/agents/${agent.id}/rotate`);
+    expect(await signInStatus(agent)).toBe(200);
+    await user.browser.get(`/console/agents/${agent.id}/rotate`);
+    expect(user.browser.lastHtml).toContain('Make the current secret stop working at once');
+    const rotated = await user.browser.post(`/console/agents/${agent.id}/rotate`, {
+      confirm: 'yes',
+    });
+    expect(rotated.status).toBe(303);
+    expect((await user.browser.follow(rotated)).status).toBe(200);
     const fresh = codeById(user.browser.lastHtml, 'agent-secret');
     expect(fresh).not.toBe(agent.agent_secret);
     expect(await signInStatus(agent)).toBe(401);
@@ -161,7 +171,13 @@ describe('agents in the console', () => {
     expect(await signInStatus(agent)).toBe(403);
     expect((await user.browser.post(`/console/agents/${agent.id}/enable`)).status).toBe(303);
     expect(await signInStatus(agent)).toBe(200);
-    expect((await user.browser.post(`/console/agents/${agent.id}/delete`)).status).toBe(303);
+    const unconfirmed = await user.browser.post(`/console/agents/${agent.id}/delete`);
+    expect(unconfirmed.headers.get('location')).toBe(`/console/agents/${agent.id}/delete`);
+    expect(await signInStatus(agent)).toBe(200);
+    const deleted = await user.browser.post(`/console/agents/${agent.id}/delete`, {
+      confirm: 'yes',
+    });
+    expect(deleted.headers.get('location')).toBe('/console/agents?done=deleted');
     expect(await signInStatus(agent)).toBe(401);
     expect((await user.browser.get(`/console/agents/${agent.id}`)).status).toBe(404);
     const [left] = await privileged<{ n: number }>(
@@ -197,9 +213,13 @@ describe('agents in the console', () => {
     );
     expect(again.status).toBe(404);
 
-    expect((await user.browser.post(`/console/agents/${agent.id}/grants/revoke-all`)).status).toBe(
-      303,
-    );
+    const revokeAll = `/console/agents/${agent.id}/grants/revoke-all`;
+    expect((await user.browser.post(revokeAll)).headers.get('location')).toBe(revokeAll);
+    const unchanged = [await introspect(first.access_token), await introspect(second.access_token)];
+    expect(unchanged.filter((s) => s.active)).toHaveLength(1);
+    await user.browser.get(revokeAll);
+    expect(user.browser.lastHtml).toMatch(/End its 1 sign-in \(Shop\)/);
+    expect((await user.browser.post(revokeAll, { confirm: 'yes' })).status).toBe(303);
     expect(await introspect(first.access_token)).toEqual({ active: false });
     expect(await introspect(second.access_token)).toEqual({ active: false });
     const refreshed = await tokenRequest(h, website, {

@@ -127,7 +127,9 @@ describe('APIs in the console', () => {
     expect((await stranger.browser.get(created.path ?? '')).status).toBe(404);
     expect((await stranger.browser.get(`${created.path}/delete`)).status).toBe(404);
     await stranger.browser.get('/console/apis');
-    expect((await stranger.browser.post(`${created.path}/delete`)).status).toBe(404);
+    expect((await stranger.browser.post(`${created.path}/delete`, { confirm: 'yes' })).status).toBe(
+      404,
+    );
     expect((await owner.browser.get(created.path ?? '')).status).toBe(200);
   });
 
@@ -141,7 +143,11 @@ describe('APIs in the console', () => {
     const forged = new ConsoleBrowser(h);
     for (const [name, value] of user.browser.cookies) forged.cookies.set(name, value);
     expect((await forged.post(`${created.path}/delete`, {}, { csrf: null })).status).toBe(403);
-    const deleted = await user.browser.post(`${created.path}/delete`);
+    // A post without the confirming form's field deletes nothing: it is sent to the question.
+    const unconfirmed = await user.browser.post(`${created.path}/delete`);
+    expect(unconfirmed.headers.get('location')).toBe(`${created.path}/delete`);
+    await user.browser.get(`${created.path}/delete`);
+    const deleted = await user.browser.post(`${created.path}/delete`, { confirm: 'yes' });
     expect(deleted.status).toBe(303);
     expect(deleted.headers.get('location')).toBe('/console/apis?done=api-deleted');
     expect((await user.browser.get(created.path ?? '')).status).toBe(404);

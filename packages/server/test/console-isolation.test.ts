@@ -15,14 +15,18 @@ beforeAll(async () => {
   alice = await signUp(h);
   bob = await signUp(h);
   await bob.browser.get('/console/agents/new');
-  await bob.browser.post('/console/agents', { label: 'Bob bot', user_email: bob.email });
+  await bob.browser.follow(
+    await bob.browser.post('/console/agents', { label: 'Bob bot', user_email: bob.email }),
+  );
   bobAgent = {
     id: /href="\/console\/agents\/([0-9a-f-]{36})"/.exec(bob.browser.lastHtml)?.[1] ?? '',
     agent_id: codeById(bob.browser.lastHtml, 'agent-id'),
     agent_secret: codeById(bob.browser.lastHtml, 'agent-secret'),
   };
   await bob.browser.get('/console/websites/new');
-  await bob.browser.post('/console/websites', { name: 'Bob shop', redirect_uris: REDIRECT_URI });
+  await bob.browser.follow(
+    await bob.browser.post('/console/websites', { name: 'Bob shop', redirect_uris: REDIRECT_URI }),
+  );
   bobSite = {
     id: /href="\/console\/websites\/([0-9a-f-]{36})"/.exec(bob.browser.lastHtml)?.[1] ?? '',
     client_id: codeById(bob.browser.lastHtml, 'client-id'),
@@ -49,7 +53,15 @@ describe("one owner cannot reach another owner's objects over HTTP", () => {
     expect(bobGrantId).toMatch(/^[0-9a-f-]{36}$/);
     await alice.browser.get('/console/agents');
     const before = violations().length;
-    const pages = [`/console/agents/${bobAgent.id}`, `/console/websites/${bobSite.id}`];
+    const pages = [
+      `/console/agents/${bobAgent.id}`,
+      `/console/websites/${bobSite.id}`,
+      `/console/agents/${bobAgent.id}/delete`,
+      `/console/agents/${bobAgent.id}/rotate`,
+      `/console/agents/${bobAgent.id}/grants/revoke-all`,
+      `/console/websites/${bobSite.id}/delete`,
+      `/console/websites/${bobSite.id}/rotate`,
+    ];
     for (const path of pages) {
       const response = await alice.browser.get(path);
       expect(response.status, path).toBe(404);
@@ -58,19 +70,22 @@ describe("one owner cannot reach another owner's objects over HTTP", () => {
     await alice.browser.get('/console/agents');
     const actions: Array<[string, Record<string, string>]> = [
       [`/console/agents/${bobAgent.id}/profile`, { label: 'pwned', user_email: alice.email }],
-      [`/console/agents/${bobAgent.id}/rotate`, {}],
+      [`/console/agents/${bobAgent.id}/rotate`, { confirm: 'yes' }],
       [`/console/agents/${bobAgent.id}/disable`, {}],
       [`/console/agents/${bobAgent.id}/verify-email`, {}],
       [`/console/agents/${bobAgent.id}/grants/${bobGrantId}/revoke`, {}],
-      [`/console/agents/${bobAgent.id}/grants/revoke-all`, {}],
-      [`/console/agents/${bobAgent.id}/delete`, {}],
+      [`/console/agents/${bobAgent.id}/grants/revoke-all`, { confirm: 'yes' }],
+      [`/console/agents/${bobAgent.id}/delete`, { confirm: 'yes' }],
+      [`/console/agents/${bobAgent.id}/unlock`, {}],
       [
         `/console/websites/${bobSite.id}/edit`,
         { name: 'pwned', redirect_uris: 'https://evil.example/cb' },
       ],
-      [`/console/websites/${bobSite.id}/rotate`, {}],
+      [`/console/websites/${bobSite.id}/rotate`, { confirm: 'yes' }],
+      [`/console/websites/${bobSite.id}/end-overlap`, {}],
       [`/console/websites/${bobSite.id}/disable`, {}],
-      [`/console/websites/${bobSite.id}/delete`, {}],
+      [`/console/websites/${bobSite.id}/delete`, { confirm: 'yes' }],
+      [`/console/websites/${bobSite.id}/unlock`, {}],
     ];
     const token = alice.browser.csrf;
     for (const [path, fields] of actions) {
@@ -109,7 +124,10 @@ describe("one owner cannot reach another owner's objects over HTTP", () => {
     expect(alice.browser.lastHtml).not.toContain(bobSite.client_id);
     expect((await alice.browser.get('/console/admin')).status).toBe(404);
     await alice.browser.get('/console/agents');
-    expect((await alice.browser.post('/console/admin/revoke-all')).status).toBe(404);
+    expect((await alice.browser.post('/console/admin/revoke-all', { confirm: 'yes' })).status).toBe(
+      404,
+    );
+    expect((await alice.browser.get('/console/admin/revoke-all')).status).toBe(404);
     expect((await alice.browser.post(`/console/admin/agents/${bobAgent.id}/disable`)).status).toBe(
       404,
     );

@@ -34,7 +34,7 @@ describe('CSRF protection', () => {
     expect(wrongToken.status).toBe(403);
     expect(await agentCount(user.email)).toBe(0);
     const ok = await user.browser.post('/console/agents', fields);
-    expect(ok.status).toBe(201);
+    expect(ok.status).toBe(303);
     expect(await agentCount(user.email)).toBe(1);
   });
 
@@ -67,7 +67,7 @@ describe('CSRF protection', () => {
         user_email: user.email,
       }).toString(),
     });
-    expect(response.status).toBe(201);
+    expect(response.status).toBe(303);
   });
 
   it('protects log-in with a double-submit token (login CSRF)', async () => {

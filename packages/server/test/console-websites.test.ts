@@ -24,11 +24,12 @@ async function register(
 ): Promise<{ status: number; client?: ClientFixture; id?: string }> {
   await user.browser.get('/console/websites/new');
   const response = await user.browser.post('/console/websites', fields);
-  if (response.status !== 201) return { status: response.status };
+  if (response.status !== 303) return { status: response.status };
+  expect((await user.browser.follow(response)).status).toBe(200);
   const html = user.browser.lastHtml;
   const secret = html.includes('id="client-secret"') ? codeById(html, 'client-secret') : null;
   return {
-    status: 201,
+    status: 303,
     id: /href="\/console\/websites\/([0-9a-f-]{36})"/.exec(html)?.[1] ?? '',
     client: {
       client_id: codeById(html, 'client-id'),
@@ -74,7 +75,7 @@ describe('websites in the console', () => {
       name: 'Good',
       redirect_uris: `https://example.com/cb\n${REDIRECT_URI}\nhttp://127.0.0.1:9000/cb\nhttp://[::1]/cb`,
     });
-    expect(ok.status).toBe(201);
+    expect(ok.status).toBe(303);
   });
 
   it('registers a confidential website whose credentials complete a sign-in', async () => {
@@ -84,7 +85,7 @@ describe('websites in the console', () => {
       redirect_uris: REDIRECT_URI,
       type: 'confidential',
     });
-    expect(result.status).toBe(201);
+    expect(result.status).toBe(303);
     const client = result.client as ClientFixture;
     expect(client.client_secret).toMatch(/^aa_cs_/);
     expect(user.browser.lastHtml).toContain('My &lt;Shop&gt;');
@@ -94,7 +95,7 @@ describe('websites in the console', () => {
     expect((await introspect(client, tokens.access_token)).body.active).toBe(true);
     await user.browser.get(`/console/websites/${result.id}`);
     expect(user.browser.lastHtml).not.toContain(client.client_secret);
-    expect(user.browser.lastHtml).toMatch(/Active sign-ins<\/dt><dd>1</);
+    expect(user.browser.lastHtml).toMatch(/Agents signed in<\/dt><dd>1</);
   });
 
   it('registers a public website with no secret that must use PKCE', async () => {
@@ -104,7 +105,7 @@ describe('websites in the console', () => {
       redirect_uris: REDIRECT_URI,
       type: 'public',
     });
-    expect(result.status).toBe(201);
+    expect(result.status).toBe(303);
     expect(result.client?.client_secret).toBeNull();
     const tokens = await obtainTokens(h, result.client as ClientFixture, agent);
     expect(tokens.access_token).toBeTruthy();
@@ -137,14 +138,18 @@ describe('websites in the console', () => {
     expect(slash.response.status).toBe(400);
   });
 
-  it('rotates the client secret: the old one fails at once', async () => {
+  it('rotates the client secret without overlap when asked: the old one fails at once', async () => {
     const user = await signUp(h);
     const result = await register(user, { name: 'Rotating', redirect_uris: REDIRECT_URI });
     const client = result.client as ClientFixture;
     const tokens = await obtainTokens(h, client, agent);
     expect((await introspect(client, tokens.access_token)).status).toBe(200);
     await user.browser.get(`/console/websites/${result.id}`);
-    expect((await user.browser.post(`/console/websites/${result.id}/rotate`)).status).toBe(200);
+    const rotated = await user.browser.post(`/console/websites/${result.id}/rotate`, {
+      confirm: 'yes',
+      overlap: 'none',
+    });
+    expect((await user.browser.follow(rotated)).status).toBe(200);
     const fresh = codeById(user.browser.lastHtml, 'client-secret');
     expect((await introspect(client, tokens.access_token)).status).toBe(401);
     expect(
@@ -158,7 +163,12 @@ describe('websites in the console', () => {
     const client = result.client as ClientFixture;
     const tokens = await obtainTokens(h, client, agent);
     await user.browser.get(`/console/websites/${result.id}`);
-    expect((await user.browser.post(`/console/websites/${result.id}/delete`)).status).toBe(303);
+    const path = `/console/websites/${result.id}/delete`;
+    expect((await user.browser.post(path)).headers.get('location')).toBe(path);
+    expect((await introspect(client, tokens.access_token)).body.active).toBe(true);
+    await user.browser.get(path);
+    expect(user.browser.lastHtml).toContain('End the sign-ins of 1 agent');
+    expect((await user.browser.post(path, { confirm: 'yes' })).status).toBe(303);
     const userinfo = await h.request('/userinfo', {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });

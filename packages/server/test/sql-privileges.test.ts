@@ -50,6 +50,7 @@ const HASH_COLUMNS = [
   'agents.secret_hash',
   'clients.secret_hash',
   'clients.registration_token_hash',
+  'clients.previous_secret_hash',
 ];
 
 describe('column privileges', () => {

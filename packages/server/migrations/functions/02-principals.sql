@@ -28,6 +28,21 @@ AS $$
     false)
 $$;
 
+-- Does the proof match the principal's secret? For a client, the secret its last rotation
+-- replaced also matches until its overlap ends (previous_secret_expires_at; the owner may end
+-- it early). A rotation with an overlap keeps the hash's parameters (salt, iterations: the
+-- console derives the new hash under them), so one proof serves both comparisons.
+CREATE OR REPLACE FUNCTION auth_secret_matches(p_kind text, p_ref uuid, p_hash text, p_proof text)
+RETURNS boolean
+LANGUAGE sql STABLE
+AS $$
+  SELECT auth_proof_matches(p_hash, p_proof)
+      OR (p_kind = 'client' AND EXISTS (
+            SELECT 1 FROM clients c
+            WHERE c.id = p_ref AND c.previous_secret_expires_at > now()
+              AND auth_proof_matches(c.previous_secret_hash, p_proof)))
+$$;
+
 -- Lockout rows are keyed by a digest of the identifier as presented, so an id that does not
 -- exist is counted and locked exactly like one that does.
 CREATE OR REPLACE FUNCTION auth_subject_key(p_kind text, p_public_id text)
@@ -146,7 +161,7 @@ BEGIN
     outcome := 'principal_invalid';
     RETURN;
   ELSIF NOT p_fresh THEN
-    IF NOT auth_proof_matches(p.secret_hash, p_proof) THEN
+    IF NOT auth_secret_matches(p_kind, p.ref, p.secret_hash, p_proof) THEN
       outcome := 'principal_retry';
       RETURN;
     END IF;
@@ -162,7 +177,7 @@ BEGIN
       END IF;
       PERFORM auth_forget_failures(p_kind, subject, p_source);
     END IF;
-  ELSIF auth_proof_matches(p.secret_hash, p_proof) THEN
+  ELSIF auth_secret_matches(p_kind, p.ref, p.secret_hash, p_proof) THEN
     PERFORM auth_attempt_succeeded(p_kind, subject, p_source);
   ELSE
     SELECT * INTO f FROM auth_attempt_failed(p_kind, subject, p_source, p_policy);
@@ -182,6 +197,7 @@ $$;
 
 REVOKE ALL ON FUNCTION
   auth_hash_params(text), auth_proof_matches(text, text),
+  auth_secret_matches(text, uuid, text, text),
   auth_subject_key(text, text), auth_principal(text, text),
   auth_assertion_accepted(uuid, text, text),
   auth_begin(text, text, text, integer[]),

@@ -108,8 +108,9 @@ $$;
 -- The agent signs in: its proof is checked, then the pending request becomes authenticated
 -- and gets its single code, all in one call, so two agents racing on one request cannot
 -- both win. A wrong secret also counts against the request, which is denied after
--- p_max_attempts. outcome: 'ok', a principal_* outcome (02-principals.sql), or the request's
--- status ('not_found', 'expired', 'authenticated', 'denied').
+-- p_max_attempts. outcome: 'ok', a principal_* outcome (02-principals.sql),
+-- 'website_not_allowed', or the request's status ('not_found', 'expired', 'authenticated',
+-- 'denied').
 CREATE OR REPLACE FUNCTION oauth_complete_request(p_agent_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[], p_request_hash text, p_model text,
   p_code_hash text, p_code_ttl_seconds integer, p_max_attempts integer)
@@ -130,6 +131,17 @@ BEGIN
   END IF;
   IF v.outcome <> 'ok' THEN
     RETURN QUERY SELECT v.outcome, v.retry_after;
+    RETURN;
+  END IF;
+  -- An agent whose owner lists the websites it may sign in to (agent_allowed_clients) is
+  -- refused anywhere else, and the request is denied (RFC 6749 §4.1.2.1 access_denied).
+  IF EXISTS (SELECT 1 FROM agent_allowed_clients w WHERE w.agent_ref = v.ref)
+     AND NOT EXISTS (SELECT 1 FROM agent_allowed_clients w
+                     JOIN auth_requests q ON q.client_ref = w.client_ref
+                     WHERE w.agent_ref = v.ref AND q.request_hash = p_request_hash) THEN
+    UPDATE auth_requests SET status = 'denied', completed_at = now()
+    WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
+    RETURN QUERY SELECT 'website_not_allowed'::text, 0;
     RETURN;
   END IF;
   UPDATE auth_requests

@@ -48,13 +48,15 @@ AS $$
   SELECT EXISTS (SELECT 1 FROM changed)
 $$;
 
--- Public clients have no secret and keep none.
+-- Public clients have no secret and keep none. An incident rotation ends any overlap: the
+-- replaced secret stops at once.
 CREATE OR REPLACE FUNCTION security_set_client_secret(p_client_id text, p_secret_hash text)
 RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
   WITH changed AS (
-    UPDATE clients SET secret_hash = p_secret_hash, updated_at = now()
+    UPDATE clients SET secret_hash = p_secret_hash, previous_secret_hash = NULL,
+      previous_secret_expires_at = NULL, updated_at = now()
     WHERE client_id = p_client_id AND secret_hash IS NOT NULL RETURNING id
   )
   SELECT EXISTS (SELECT 1 FROM changed)

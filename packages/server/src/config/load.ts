@@ -58,6 +58,8 @@ export interface Config extends SigningSettings, RuntimeSettings {
   readonly consoleSignup: 'open' | 'closed';
   readonly consoleSessionIdleTimeout: number;
   readonly consoleSessionLifetime: number;
+  /** Seconds a replaced client secret keeps working after a console rotation. */
+  readonly clientSecretOverlap: number;
   readonly smtpUrl: string | undefined;
   readonly mailFrom: string;
   /** Undefined when CORS_ORIGINS is unset; empty when set to `none`. */
@@ -172,6 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
     consoleSignup: signupMode(read(env, 'CONSOLE_SIGNUP')),
     consoleSessionIdleTimeout: integer(env, 'CONSOLE_SESSION_IDLE_TIMEOUT', 60, 86_400),
     consoleSessionLifetime: integer(env, 'CONSOLE_SESSION_LIFETIME', 300, 2_592_000),
+    clientSecretOverlap: integer(env, 'CLIENT_SECRET_OVERLAP', 0, 2_592_000),
     smtpUrl: read(env, 'SMTP_URL') || undefined,
     mailFrom: read(env, 'MAIL_FROM') || `Auth Agent <no-reply@${new URL(issuer).hostname}>`,
     corsOrigins: corsOrigins(read(env, 'CORS_ORIGINS')),

@@ -122,6 +122,10 @@ export const settings = {
     default: '43200',
     doc: 'Console sessions end this many seconds after log-in, however active.',
   },
+  CLIENT_SECRET_OVERLAP: {
+    default: '86400',
+    doc: "Seconds a website's replaced client secret keeps working after the owner rotates it in the console (24 hours), unless the owner ends the overlap sooner; 0 to 2592000. An operator's `client rotate-secret` ends it at once.",
+  },
   SMTP_URL: {
     default: '',
     doc: 'smtp(s):// URL for console mail; empty writes mail to the server log (development outbox).',

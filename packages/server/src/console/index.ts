@@ -1,7 +1,11 @@
 import { type Context, Hono } from 'hono';
 import { failureRateLimit, rateLimit } from '../http/rate-limit.js';
 import type { ServerContext } from '../server-context.js';
-import { adminRevokeAllAction, adminToggleAction } from './admin/admin-actions.js';
+import {
+  adminRevokeAllAction,
+  adminRevokeAllConfirmView,
+  adminToggleAction,
+} from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
 import { adminRotateKeysAction } from './admin/key-rotation.js';
 import type { ConsoleDeps, ConsoleOptions } from './deps.js';
@@ -19,8 +23,10 @@ import {
   grantRevokeAction,
   grantsRevokeAllAction,
 } from './pages/agent-actions.js';
+import { agentConfirmView } from './pages/agent-confirm.js';
 import { createAgentAction, newAgentView } from './pages/agent-create.js';
 import { agentDetailView } from './pages/agent-detail.js';
+import { agentWebsitesAction } from './pages/agent-websites.js';
 import { agentsListView } from './pages/agents-list.js';
 import { createApiAction, newApiView } from './pages/api-create.js';
 import { apiDeleteAction, apiDeleteConfirmView, apiDetailView } from './pages/api-detail.js';
@@ -28,16 +34,26 @@ import { apisListView } from './pages/apis-list.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
 import { logoutAction } from './pages/logout.js';
-import { securityEventsJson, securityLogView, unlockAction } from './pages/security-log.js';
+import { oneTimeSecretView } from './pages/one-time-secret.js';
+import { principalUnlockAction } from './pages/owner-unlock.js';
+import {
+  securityEventsCsv,
+  securityEventsJson,
+  securityLogView,
+  unlockAction,
+} from './pages/security-log.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
 import {
+  websiteAgentRevokeAction,
   websiteDeleteAction,
   websiteEditAction,
+  websiteEndOverlapAction,
   websiteRotateAction,
   websiteToggleAction,
 } from './pages/website-actions.js';
+import { websiteDeleteConfirmView, websiteRotateConfirmView } from './pages/website-confirm.js';
 import { createWebsiteAction, newWebsiteView } from './pages/website-create.js';
 import { websiteDetailView } from './pages/website-detail.js';
 import { websitesListView } from './pages/websites-list.js';
@@ -73,11 +89,16 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/agents', createAgentAction(deps)],
     ['get', '/agents/:id', agentDetailView(deps)],
     ['post', '/agents/:id/profile', agentProfileAction(deps)],
+    ['get', '/agents/:id/rotate', agentConfirmView(deps, 'rotate')],
     ['post', '/agents/:id/rotate', agentRotateAction(deps)],
     ['post', '/agents/:id/disable', agentToggleAction(deps, true)],
     ['post', '/agents/:id/enable', agentToggleAction(deps, false)],
+    ['get', '/agents/:id/delete', agentConfirmView(deps, 'delete')],
     ['post', '/agents/:id/delete', agentDeleteAction(deps)],
+    ['post', '/agents/:id/unlock', principalUnlockAction(deps, 'agent')],
+    ['post', '/agents/:id/websites', agentWebsitesAction(deps)],
     ['post', '/agents/:id/verify-email', agentVerifyEmailAction(deps)],
+    ['get', '/agents/:id/grants/revoke-all', agentConfirmView(deps, 'revoke-all')],
     ['post', '/agents/:id/grants/revoke-all', grantsRevokeAllAction(deps)],
     ['post', '/agents/:id/grants/:grantId/revoke', grantRevokeAction(deps)],
     ['get', '/websites', websitesListView(deps)],
@@ -85,20 +106,28 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/websites', createWebsiteAction(deps)],
     ['get', '/websites/:id', websiteDetailView(deps)],
     ['post', '/websites/:id/edit', websiteEditAction(deps)],
+    ['get', '/websites/:id/rotate', websiteRotateConfirmView(deps)],
     ['post', '/websites/:id/rotate', websiteRotateAction(deps)],
+    ['post', '/websites/:id/end-overlap', websiteEndOverlapAction(deps)],
     ['post', '/websites/:id/disable', websiteToggleAction(deps, true)],
     ['post', '/websites/:id/enable', websiteToggleAction(deps, false)],
+    ['get', '/websites/:id/delete', websiteDeleteConfirmView(deps)],
     ['post', '/websites/:id/delete', websiteDeleteAction(deps)],
+    ['post', '/websites/:id/unlock', principalUnlockAction(deps, 'client')],
+    ['post', '/websites/:id/agents/:agentRef/revoke', websiteAgentRevokeAction(deps)],
     ['get', '/apis', apisListView(deps)],
     ['get', '/apis/new', newApiView()],
     ['post', '/apis', createApiAction(deps)],
     ['get', '/apis/:id', apiDetailView(deps)],
     ['get', '/apis/:id/delete', apiDeleteConfirmView(deps)],
     ['post', '/apis/:id/delete', apiDeleteAction(deps)],
+    ['get', '/once/:ref', oneTimeSecretView(deps)],
     ['get', '/security', securityLogView(deps)],
     ['get', '/security/events', securityEventsJson(deps)],
+    ['get', '/security/events.csv', securityEventsCsv(deps)],
     ['post', '/security/unlock', unlockAction(deps)],
     ['get', '/admin', adminView(deps)],
+    ['get', '/admin/revoke-all', adminRevokeAllConfirmView(deps)],
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
     ['post', '/admin/keys/rotate', adminRotateKeysAction(deps, false)],
     ['post', '/admin/keys/rotate-emergency', adminRotateKeysAction(deps, true)],

@@ -91,3 +91,16 @@ export function needsRehash(params: string, iterations: number): boolean {
   const parsed = parseParams(params);
   return !parsed || parsed.iterations < iterations;
 }
+
+/**
+ * A new secret's hash under an existing hash's parameters (same salt and iterations), for a
+ * rotation whose replaced secret keeps working a while: one proof then matches either
+ * (migrations/functions/02-principals.sql, auth_secret_matches). Reusing one principal's
+ * salt for its next random secret keeps what a salt is for: no two principals share one.
+ * Undefined when the parameters cannot be read.
+ */
+export async function hashSecretUnder(secret: string, params: string): Promise<string | undefined> {
+  const parsed = parseParams(params);
+  if (!parsed) return undefined;
+  return `${params}$${(await derive(secret, parsed.salt, parsed.iterations)).toString('base64url')}`;
+}

@@ -44,6 +44,10 @@ function refusal(outcome: Exclude<SignInOutcome['outcome'], 'ok'>, retryAfter: n
       );
     case 'principal_disabled':
       return oauthError.accessDenied('This agent is disabled.');
+    case 'website_not_allowed':
+      return oauthError.accessDenied(
+        "This agent's owner allows it to sign in only to certain websites, and this is not one of them.",
+      );
     case 'expired':
       return oauthError.invalidRequest(EXPIRED);
     case 'authenticated':
@@ -86,6 +90,15 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
       for (const event of authenticationRefused('agent', agentId, outcome, result.retryAfter))
         ctx.security.record(event);
     }
+    if (result.outcome === 'website_not_allowed')
+      ctx.security.record({
+        event: 'agent.authentication',
+        outcome: 'denied',
+        actor: { type: 'agent', id: agentId },
+        target: { type: 'agent', id: agentId },
+        agentId,
+        details: { reason: 'website_not_allowed' },
+      });
     if (result.outcome !== 'ok') throw refusal(result.outcome, result.retryAfter);
     ctx.security.record(authenticationSucceeded('agent', agentId, { model: input.model }));
     ctx.security.record({

@@ -10,7 +10,7 @@ export interface SecurityEventFilter {
   ip?: string | undefined;
   since?: Date | undefined;
   until?: Date | undefined;
-  /** Keyset pagination: only entries older than this id. */
+  /** Keyset pagination: only entries after this one (by id) in the log's order. */
   beforeId?: number | undefined;
   limit?: number | undefined;
 }
@@ -30,6 +30,9 @@ export interface SecurityEventRow {
   details: Record<string, unknown>;
 }
 
+/** The most entries one query returns (a page, or one export). */
+export const MAX_EVENTS = 5000;
+
 /**
  * Security-log entries the caller may see, newest first. There is no owner filter here: in
  * a console session (owner-store.ts inSession) row-level security (004_security.sql) shows
@@ -45,19 +48,26 @@ export async function listSecurityEvents(
     params.push(value);
     where.push(clause(`$${params.length}`));
   };
-  if (filter.event?.endsWith('.')) add((p) => `starts_with(event, ${p})`, filter.event);
-  else if (filter.event) add((p) => `event = ${p}`, filter.event);
-  if (filter.outcome) add((p) => `outcome = ${p}`, filter.outcome);
-  if (filter.subject) add((p) => `(actor_id = ${p} OR target_id = ${p})`, filter.subject);
-  if (filter.ip) add((p) => `ip = ${p}`, filter.ip);
-  if (filter.since) add((p) => `occurred_at >= ${p}`, filter.since);
-  if (filter.until) add((p) => `occurred_at < ${p}`, filter.until);
-  if (filter.beforeId) add((p) => `id < ${p}`, filter.beforeId);
-  params.push(Math.min(Math.max(filter.limit ?? 100, 1), 500));
-  const sql = `SELECT id::text, occurred_at, event, outcome, actor_type, actor_id, target_type,
-      target_id, ip, user_agent, request_id, details
-    FROM security_events ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-    ORDER BY id DESC LIMIT $${params.length}`;
+  if (filter.event?.endsWith('.')) add((p) => `starts_with(e.event, ${p})`, filter.event);
+  else if (filter.event) add((p) => `e.event = ${p}`, filter.event);
+  if (filter.outcome) add((p) => `e.outcome = ${p}`, filter.outcome);
+  if (filter.subject) add((p) => `(e.actor_id = ${p} OR e.target_id = ${p})`, filter.subject);
+  if (filter.ip) add((p) => `e.ip = ${p}`, filter.ip);
+  if (filter.since) add((p) => `e.occurred_at >= ${p}`, filter.since);
+  if (filter.until) add((p) => `e.occurred_at < ${p}`, filter.until);
+  if (filter.beforeId)
+    add(
+      (p) =>
+        `(e.occurred_at, e.id) < (SELECT b.occurred_at, b.id FROM security_events b WHERE b.id = ${p})`,
+      filter.beforeId,
+    );
+  params.push(Math.min(Math.max(filter.limit ?? 100, 1), MAX_EVENTS));
+  // Newest first by time (events are stored in batches, so ids are not in time order), then
+  // by id; the id goes out as text (a bigint), so the sort names the table's column.
+  const sql = `SELECT e.id::text AS id, e.occurred_at, e.event, e.outcome, e.actor_type,
+      e.actor_id, e.target_type, e.target_id, e.ip, e.user_agent, e.request_id, e.details
+    FROM security_events e ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY e.occurred_at DESC, e.id DESC LIMIT $${params.length}`;
   const rows = await tx.query<{
     id: string;
     occurred_at: Date;

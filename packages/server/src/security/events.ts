@@ -24,6 +24,7 @@ export const SECURITY_EVENTS = [
   'client.metadata_rejected',
   'rls.violation_attempt',
   'admin.action',
+  'owner.action',
   'admin.keys_rotated',
   'admin.tokens_revoked',
   'admin.sessions_revoked',

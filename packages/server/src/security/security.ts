@@ -10,6 +10,17 @@ import { RateLimiters } from './rate-limit.js';
 import { SecurityLog } from './security-log.js';
 import { WebhookSender } from './webhook.js';
 
+/** A console action for the security log: who (`userId`), what, and on which object. */
+export interface ConsoleActionInput {
+  userId: string;
+  action: string;
+  targetType: string;
+  targetId: string;
+  agentId?: string | undefined;
+  clientId?: string | undefined;
+  details?: Record<string, string | number | boolean | null>;
+}
+
 /**
  * Everything the endpoints (and the console) use for abuse resistance and the security log,
  * reachable as `ctx.security`. Built once per server in server-context.ts.
@@ -65,23 +76,29 @@ export class Security {
   }
 
   /** For the console: an admin changed something (disable, delete, role change...). */
-  adminAction(input: {
-    userId: string;
-    action: string;
-    targetType: string;
-    targetId: string;
-    agentId?: string;
-    clientId?: string;
-  }) {
+  adminAction(input: ConsoleActionInput) {
+    this.consoleAction('admin.action', input);
+  }
+
+  /**
+   * For the console: an owner (or an admin on an owner's page) created, changed, rotated,
+   * disabled, deleted or revoked one of their agents or websites. Whoever did it is the
+   * actor; the owner of the object and the actor both see the entry.
+   */
+  ownerAction(input: ConsoleActionInput) {
+    this.consoleAction('owner.action', input);
+  }
+
+  private consoleAction(event: 'admin.action' | 'owner.action', input: ConsoleActionInput) {
     this.record({
-      event: 'admin.action',
+      event,
       outcome: 'success',
       actor: { type: 'user', id: input.userId },
       target: { type: input.targetType, id: input.targetId },
       userId: input.userId,
       agentId: input.agentId,
       clientId: input.clientId,
-      details: { action: input.action },
+      details: { action: input.action, ...input.details },
     });
   }
 

@@ -45,7 +45,7 @@ export type CreatedRequest =
 /** An operation's own outcome, or the principal check's (auth/principal-call.ts). */
 export type Outcome<Own extends string> = OperationResult & { outcome: Own | PrincipalOutcome };
 
-export type SignInOutcome = Outcome<'ok' | 'not_found' | RequestStatus>;
+export type SignInOutcome = Outcome<'ok' | 'not_found' | 'website_not_allowed' | RequestStatus>;
 
 /** A live grant as the token endpoint needs it to mint tokens. */
 export interface IssuedGrant {

@@ -82,6 +82,12 @@ export class ConsoleBrowser {
     this.readCsrf();
     return response;
   }
+
+  /** Follows a 303 as a browser would (POST-redirect-GET); any other answer as it is. */
+  async follow(response: Response): Promise<Response> {
+    const location = response.headers.get('location');
+    return response.status === 303 && location ? this.get(location) : response;
+  }
 }
 
 /** A log-in from a fresh browser: the response (303 on success). */

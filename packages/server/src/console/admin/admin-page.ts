@@ -72,7 +72,7 @@ export function adminView(deps: ConsoleDeps) {
       body: html`<h1>Administration</h1>${notice(doneNotice(c))}
 <section class="card" aria-labelledby="incident-h"><h2 id="incident-h">Incident response</h2>
 <p>Revoke every refresh and access token of every agent and website. Agents must sign in again.</p>
-<div class="actions">${actionButton({ action: '/console/admin/revoke-all', csrf, text: 'Revoke all tokens', style: 'danger' })}
+<div class="actions"><a class="button danger" href="/console/admin/revoke-all">Revoke all tokens</a>
 <a class="button secondary" href="/console/security">Security log</a></div></section>
 ${await signingKeysCard(deps, csrf)}
 <section class="card" aria-labelledby="users-h"><h2 id="users-h">Users</h2>${usersTable(users, session.userId, csrf)}</section>

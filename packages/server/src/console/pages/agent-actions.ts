@@ -1,11 +1,10 @@
 import { generated } from '../../accounts/generated.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
-import type { SqlExecutor } from '../../storage/driver.js';
-import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { objectId } from '../http/console-error.js';
-import { action, asSession, type ConsoleContext } from '../http/handlers.js';
+import { action, asSession } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
+import { changeOwned, recordOwnerAction } from '../http/owner-action.js';
 import { sendVerificationMail } from '../mail/verification.js';
 import {
   deleteAgent,
@@ -14,41 +13,20 @@ import {
   updateAgentProfile,
 } from '../queries/agents.js';
 import { revokeAgentGrants, revokeGrant } from '../queries/grants.js';
-import type { ConsoleSession } from '../session/sessions.js';
-import { codeBlock, notice, secretValue } from '../views/components.js';
-import { page, seeOther } from '../views/shell.js';
-import { agentSnippet } from '../views/snippets.js';
+import { confirmed, toConfirmation } from '../views/confirm.js';
+import { seeOther } from '../views/shell.js';
 import { agentDetailPage, loadAgent } from './agent-detail.js';
 import { readAgentProfile } from './agent-form.js';
-
-type AgentChange = (tx: SqlExecutor, id: string) => Promise<boolean>;
-
-/** Applies one change to an agent under RLS; a miss is a 404 (and reported if not theirs). */
-async function changeAgent(
-  deps: ConsoleDeps,
-  c: ConsoleContext,
-  session: ConsoleSession,
-  change: AgentChange,
-): Promise<string> {
-  const id = objectId(c.req.param('id'));
-  await asSession(deps, session, async (tx) => {
-    if (!(await change(tx, id))) await notVisible(deps, c, tx, session, 'agent', id);
-  });
-  deps.ctx.logger.info(
-    { event: 'console.agent_changed', user_id: session.userId, agent_ref: id, path: c.req.path },
-    'agent changed',
-  );
-  return id;
-}
+import { showOnce } from './one-time-secret.js';
 
 export function agentProfileAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
     const profile = readAgentProfile(form);
     if (typeof profile === 'string') {
-      const { agent, grants } = await loadAgent(deps, c, session, c.req.param('id'));
-      return agentDetailPage(c, session, agent, grants, profile);
+      const loaded = await loadAgent(deps, c, session, c.req.param('id'));
+      return agentDetailPage(c, session, loaded, profile);
     }
-    const id = await changeAgent(deps, c, session, (tx, ref) =>
+    const { id } = await changeOwned(deps, c, session, 'agent', 'update', (tx, ref) =>
       updateAgentProfile(tx, ref, profile),
     );
     return seeOther(c, `/console/agents/${id}`, 'saved');
@@ -57,38 +35,48 @@ export function agentProfileAction(deps: ConsoleDeps) {
 
 export function agentToggleAction(deps: ConsoleDeps, disabled: boolean) {
   return action(deps, async (c, session) => {
-    const id = await changeAgent(deps, c, session, (tx, ref) =>
-      setAgentDisabled(tx, ref, disabled),
+    const { id } = await changeOwned(
+      deps,
+      c,
+      session,
+      'agent',
+      disabled ? 'disable' : 'enable',
+      (tx, ref) => setAgentDisabled(tx, ref, disabled),
     );
     return seeOther(c, `/console/agents/${id}`, disabled ? 'disabled' : 'enabled');
   });
 }
 
 export function agentDeleteAction(deps: ConsoleDeps) {
-  return action(deps, async (c, session) => {
-    await changeAgent(deps, c, session, deleteAgent);
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
+    await changeOwned(deps, c, session, 'agent', 'delete', deleteAgent);
     return seeOther(c, '/console/agents', 'deleted');
   });
 }
 
-/** POST /console/agents/:id/rotate — the new secret is shown once, here. */
+/** POST /console/agents/:id/rotate — once confirmed; the new secret is shown once, next. */
 export function agentRotateAction(deps: ConsoleDeps) {
   const { config } = deps.ctx;
-  return action(deps, async (c, session) => {
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
     const agentSecret = generated.agentSecret();
     const hash = await hashSecret(agentSecret, config.pbkdf2Iterations);
-    const id = await changeAgent(deps, c, session, (tx, ref) => replaceAgentSecret(tx, ref, hash));
-    const { agent } = await loadAgent(deps, c, session, id);
-    return page(c, {
-      title: 'Secret rotated',
+    const { id, publicId } = await changeOwned(
+      deps,
+      c,
       session,
-      section: 'agents',
-      body: html`<div class="card" data-one-time-secret><h1>New secret for ${agent.label ?? agent.agent_id}</h1>
-${notice('The old secret no longer works. Copy the new one now; it is shown only this once.', 'warn')}
-${secretValue('agent-id', 'agent_id', agent.agent_id)}
-${secretValue('agent-secret', 'agent_secret', agentSecret)}
-${codeBlock('agent-snippet', 'Ready-to-run snippet', agentSnippet(config.issuer, agent.agent_id, agentSecret))}
-<p><a class="button" href="/console/agents/${id}">Done</a></p></div>`,
+      'agent',
+      'rotate_secret',
+      (tx, ref) => replaceAgentSecret(tx, ref, hash),
+    );
+    return showOnce(deps, c, session, {
+      kind: 'agent',
+      ref: id,
+      agentId: publicId,
+      agentSecret,
+      heading: 'New agent secret',
+      note: 'The old secret no longer works. Copy the new one now; it is shown only this once.',
     });
   });
 }
@@ -101,22 +89,18 @@ export function grantRevokeAction(deps: ConsoleDeps) {
       if (!(await revokeGrant(tx, agentRef, grantId)))
         await notVisible(deps, c, tx, session, 'grant', grantId);
     });
-    deps.ctx.logger.info(
-      { event: 'console.grant_revoked', user_id: session.userId, grant_id: grantId },
-      'grant revoked',
-    );
+    const { agent } = await loadAgent(deps, c, session, agentRef);
+    recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke', { grant: grantId });
     return seeOther(c, `/console/agents/${agentRef}`, 'revoked');
   });
 }
 
 export function grantsRevokeAllAction(deps: ConsoleDeps) {
-  return action(deps, async (c, session) => {
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
     const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
     const count = await asSession(deps, session, (tx) => revokeAgentGrants(tx, agent.id));
-    deps.ctx.logger.info(
-      { event: 'console.grants_revoked', user_id: session.userId, agent_ref: agent.id, count },
-      'all grants of an agent revoked',
-    );
+    recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke_all', { grants: count });
     return seeOther(c, `/console/agents/${agent.id}`, 'revoked-all');
   });
 }

@@ -4,11 +4,12 @@ import { insertAgent } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { recordOwnerAction } from '../http/owner-action.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
+import { notice, postForm } from '../views/components.js';
 import { page } from '../views/shell.js';
-import { agentSnippet } from '../views/snippets.js';
 import { type AgentProfile, agentProfileFields, readAgentProfile } from './agent-form.js';
+import { showOnce } from './one-time-secret.js';
 
 function newAgentPage(
   c: ConsoleContext,
@@ -38,7 +39,7 @@ export function newAgentView() {
   );
 }
 
-/** POST /console/agents — the secret is shown in this response and never again. */
+/** POST /console/agents — then 303 to the one-time page that shows the secret. */
 export function createAgentAction(deps: ConsoleDeps) {
   const { config } = deps.ctx;
   return action(deps, async (c, session, form) => {
@@ -60,21 +61,14 @@ export function createAgentAction(deps: ConsoleDeps) {
     const id = await asSession(deps, session, (tx) =>
       insertAgent(tx, session.userId, { agentId, secretHash, ...profile }),
     );
-    deps.ctx.logger.info(
-      { event: 'console.agent_created', user_id: session.userId, agent_id: agentId },
-      'agent created',
-    );
-    return page(c, {
-      title: 'Agent created',
-      session,
-      section: 'agents',
-      status: 201,
-      body: html`<div class="card" data-one-time-secret><h1>Agent created</h1>
-${notice('Copy the secret now. It is shown only this once; if you lose it, rotate it.', 'warn')}
-${secretValue('agent-id', 'agent_id', agentId)}
-${secretValue('agent-secret', 'agent_secret', agentSecret)}
-${codeBlock('agent-snippet', 'Ready-to-run snippet', agentSnippet(config.issuer, agentId, agentSecret))}
-<p><a class="button" href="/console/agents/${id}">Done, go to the agent</a></p></div>`,
+    recordOwnerAction(deps, session, 'agent', agentId, 'create');
+    return showOnce(deps, c, session, {
+      kind: 'agent',
+      ref: id,
+      agentId,
+      agentSecret,
+      heading: 'Agent created',
+      note: 'Copy the secret now. It is shown only this once; if you lose it, rotate it.',
     });
   });
 }

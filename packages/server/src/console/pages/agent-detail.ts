@@ -3,12 +3,16 @@ import type { ConsoleDeps } from '../deps.js';
 import { type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { loadOwned } from '../http/owned.js';
 import { type AgentRow, findAgent } from '../queries/agents.js';
+import { type AllowedWebsite, allowedWebsites } from '../queries/allowed-websites.js';
 import { type ActiveGrant, activeGrantsOfAgent } from '../queries/grants.js';
+import { type SignInState, signInState } from '../queries/sign-in-state.js';
 import type { ConsoleSession } from '../session/sessions.js';
+import { allowedWebsitesCard } from '../views/allowed-websites.js';
 import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
 import { manageSection } from '../views/manage-section.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
+import { signInStateCard } from '../views/sign-in-state.js';
 import { agentProfileFields } from './agent-form.js';
 
 function grantsTable(agent: AgentRow, grants: ActiveGrant[], csrf: string) {
@@ -22,14 +26,20 @@ ${grants.map(
   ) => html`<tr><td>${g.client_name}<br><code>${g.client_id}</code></td><td>${g.scope}</td><td>${g.model}</td><td>${when(g.created_at)}</td><td>${when(g.last_used_at)}</td>
 <td>${actionButton({ action: `${base}/${g.id}/revoke`, csrf, text: 'Revoke', style: 'danger', small: true })}</td></tr>`,
 )}</tbody></table></div>
-<div class="actions">${actionButton({ action: `${base}/revoke-all`, csrf, text: 'Revoke all sign-ins', style: 'danger' })}</div>`;
+<div class="actions"><a class="button danger" href="${base}/revoke-all">Revoke all sign-ins</a></div>`;
+}
+
+export interface AgentView {
+  agent: AgentRow;
+  grants: ActiveGrant[];
+  state: SignInState;
+  websites: AllowedWebsite[];
 }
 
 export function agentDetailPage(
   c: ConsoleContext,
   session: ConsoleSession,
-  agent: AgentRow,
-  grants: ActiveGrant[],
+  { agent, grants, state, websites }: AgentView,
   error?: string,
 ) {
   const csrf = csrfOf(session);
@@ -43,6 +53,8 @@ export function agentDetailPage(
 <h1>${agent.label ?? 'Agent'} ${statusPill(agent.disabled)}</h1>
 ${notice(doneNotice(c))}${notice(error, 'bad')}
 <section class="card" aria-labelledby="grants-h"><h2 id="grants-h">Signed in to</h2>${grantsTable(agent, grants, csrf)}</section>
+${signInStateCard({ state, unlockAction: `${base}/unlock`, csrf })}
+${allowedWebsitesCard(base, csrf, websites)}
 <div class="grid">
 <section class="card" aria-labelledby="profile-h"><h2 id="profile-h">Profile</h2>
 <dl><dt>agent_id</dt><dd><code>${agent.agent_id}</code></dd><dt>Created</dt><dd>${when(agent.created_at)}</dd>
@@ -75,16 +87,20 @@ export async function loadAgent(
   c: ConsoleContext,
   session: ConsoleSession,
   rawId: string | undefined,
-) {
+): Promise<AgentView> {
+  // Sign-ins are stored in batches (security-log.ts): count the ones still waiting too.
+  await deps.ctx.security.log.flush();
   return loadOwned(deps, c, session, 'agent', rawId, async (tx, id) => {
     const agent = await findAgent(tx, id);
-    return agent && { agent, grants: await activeGrantsOfAgent(tx, id) };
+    if (!agent) return undefined;
+    const grants = await activeGrantsOfAgent(tx, id);
+    const state = await signInState(tx, 'agent', agent.agent_id);
+    return { agent, grants, state, websites: await allowedWebsites(tx, id) };
   });
 }
 
 export function agentDetailView(deps: ConsoleDeps) {
   return view(async (c, session) => {
-    const { agent, grants } = await loadAgent(deps, c, session, c.req.param('id'));
-    return agentDetailPage(c, session, agent, grants);
+    return agentDetailPage(c, session, await loadAgent(deps, c, session, c.req.param('id')));
   });
 }

@@ -9,7 +9,8 @@ import { objectId } from '../http/console-error.js';
 import { action, asSession, csrfOf, view } from '../http/handlers.js';
 import { takeOverSecret } from '../http/one-time-secret.js';
 import { loadOwned, notVisible } from '../http/owned.js';
-import { actionButton, notice, secretValue, when } from '../views/components.js';
+import { notice, secretValue, when } from '../views/components.js';
+import { confirmed, confirmPage, toConfirmation } from '../views/confirm.js';
 import { page, seeOther } from '../views/shell.js';
 
 const settings = (
@@ -44,25 +45,29 @@ ${secretValue('api-id', 'api_id', api.apiId)}${secretValue('api-secret', 'api_se
   });
 }
 
-/** GET /console/apis/:id/delete — asks before deleting. */
+/** GET /console/apis/:id/delete — asks before deleting (views/confirm.ts). */
 export function apiDeleteConfirmView(deps: ConsoleDeps) {
   return view(async (c, session) => {
     const api = await loadOwned(deps, c, session, 'api', c.req.param('id'), visibleApi);
-    return page(c, {
-      title: `Delete ${api.name}?`,
+    return confirmPage(c, {
       session,
+      csrf: csrfOf(session),
       section: 'apis',
-      body: html`<div class="narrow"><div class="card"><h1>Delete ${api.name}?</h1>${settings(api)}
-${notice('Clients can no longer get tokens for this identifier (invalid_target), and the API can no longer introspect. This cannot be undone.', 'warn')}
-${actionButton({ action: `/console/apis/${api.id}/delete`, csrf: csrfOf(session), text: `Delete ${api.name}`, style: 'danger' })}
-<p><a href="/console/apis/${api.id}">Cancel</a></p></div></div>`,
+      cancel: `/console/apis/${api.id}`,
+      heading: `Delete ${api.name}?`,
+      consequences: [
+        html`Refuse new tokens for its identifier <code>${api.identifier}</code> (invalid_target).`,
+        html`Stop the API's introspection with its api_id and api_secret. This cannot be undone.`,
+      ],
+      button: `Delete ${api.name}`,
     });
   });
 }
 
 /** POST /console/apis/:id/delete */
 export function apiDeleteAction(deps: ConsoleDeps) {
-  return action(deps, async (c, session) => {
+  return action(deps, async (c, session, form) => {
+    if (!confirmed(form)) return toConfirmation(c);
     const id = objectId(c.req.param('id'));
     await asSession(deps, session, async (tx) => {
       if (!(await deleteVisibleApi(tx, id))) await notVisible(deps, c, tx, session, 'api', id);

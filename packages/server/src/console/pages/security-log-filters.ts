@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import type { SecurityEventFilter } from '../../security/event-queries.js';
+import { MAX_EVENTS, type SecurityEventFilter } from '../../security/event-queries.js';
 import { SECURITY_EVENTS, SECURITY_OUTCOMES } from '../../security/events.js';
 
 // Dates as a datetime-local field sends them (taken as UTC), or full ISO 8601; years 1-9999
@@ -34,21 +34,38 @@ const filterSchema = z.object({
   since: optionalDate,
   until: optionalDate,
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_EVENTS).optional(),
 });
 
-/** The security log's filters from the query string; anything invalid shows the default. */
-export function readFilters(c: Context): {
+type FilterName = keyof typeof filterSchema.shape;
+
+/**
+ * The security log's filters from the query string. Each is checked on its own: a valid
+ * one is kept (and shown again in the form), an invalid one is dropped and named in
+ * `invalid`, so one typo does not reset the others.
+ */
+export function readFilters(
+  c: Context,
+  defaultLimit = 100,
+): {
   filter: SecurityEventFilter;
   raw: Record<string, string>;
+  invalid: string[];
 } {
-  const raw = Object.fromEntries(
-    Object.entries(c.req.query()).filter(([, v]) => typeof v === 'string' && v !== ''),
-  );
-  const parsed = filterSchema.safeParse(raw);
-  if (!parsed.success) return { filter: { limit: 100 }, raw: {} };
-  const d = parsed.data;
+  const raw: Record<string, string> = {};
+  const invalid: string[] = [];
+  const parsed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(c.req.query())) {
+    if (!(name in filterSchema.shape) || typeof value !== 'string' || value === '') continue;
+    const result = filterSchema.shape[name as FilterName].safeParse(value);
+    if (result.success) {
+      raw[name] = value;
+      parsed[name] = result.data;
+    } else invalid.push(name);
+  }
+  const d = parsed as z.infer<typeof filterSchema>;
   return {
+    invalid,
     filter: {
       event: d.event,
       outcome: d.outcome as SecurityEventFilter['outcome'],
@@ -57,7 +74,7 @@ export function readFilters(c: Context): {
       since: d.since,
       until: d.until,
       beforeId: d.before,
-      limit: d.limit,
+      limit: d.limit ?? defaultLimit,
     },
     raw,
   };

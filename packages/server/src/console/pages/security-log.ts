@@ -1,20 +1,34 @@
 import { z } from 'zod';
-import { listSecurityEvents } from '../../security/event-queries.js';
+import { listSecurityEvents, type SecurityEventFilter } from '../../security/event-queries.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError } from '../http/console-error.js';
 import { action, asSession, csrfOf, view } from '../http/handlers.js';
-import { unlockAsUser } from '../queries/unlock.js';
+import { withNames } from '../queries/event-names.js';
+import { UNLOCK_NOTICE, unlockAsUser } from '../queries/unlock.js';
+import type { ConsoleSession } from '../session/sessions.js';
 import { page, seeOther } from '../views/shell.js';
+import { eventsCsv } from './security-log-export.js';
 import { readFilters } from './security-log-filters.js';
 import { securityLogBody } from './security-log-page.js';
+
+/** The entries the filters select, with names, as the session may see them. */
+async function namedEvents(
+  deps: ConsoleDeps,
+  session: ConsoleSession,
+  filter: SecurityEventFilter,
+) {
+  // Events are stored in batches (security-log.ts): show the ones still waiting too.
+  await deps.ctx.security.log.flush();
+  return asSession(deps, session, async (tx) =>
+    withNames(tx, await listSecurityEvents(tx, filter)),
+  );
+}
 
 /** GET /console/security — owners see events about their own objects, admins all of them. */
 export function securityLogView(deps: ConsoleDeps) {
   return view(async (c, session) => {
-    const { filter, raw } = readFilters(c);
-    // Events are stored in batches (security-log.ts): show the ones still waiting too.
-    await deps.ctx.security.log.flush();
-    const events = await asSession(deps, session, (tx) => listSecurityEvents(tx, filter));
+    const { filter, raw, invalid } = readFilters(c);
+    const events = await namedEvents(deps, session, filter);
     return page(c, {
       title: 'Security log',
       session,
@@ -24,19 +38,42 @@ export function securityLogView(deps: ConsoleDeps) {
         csrf: csrfOf(session),
         isAdmin: session.role === 'admin',
         filters: raw,
+        invalid,
         events,
+        limit: filter.limit ?? 100,
       }),
     });
   });
 }
 
-/** GET /console/security/events — the same entries as JSON. */
+const EXPORT_LIMIT = 1000;
+
+function attachment(name: string): string {
+  return `attachment; filename="security-log-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}.${name}"`;
+}
+
+/** GET /console/security/events — the same entries as JSON (up to 1000 unless `limit`). */
 export function securityEventsJson(deps: ConsoleDeps) {
   return view(async (c, session) => {
-    const { filter } = readFilters(c);
-    await deps.ctx.security.log.flush();
-    const events = await asSession(deps, session, (tx) => listSecurityEvents(tx, filter));
-    return c.json({ events }, 200, { 'Cache-Control': 'no-store' });
+    const { filter } = readFilters(c, EXPORT_LIMIT);
+    const events = await namedEvents(deps, session, filter);
+    return c.json({ events }, 200, {
+      'Cache-Control': 'no-store',
+      'Content-Disposition': attachment('json'),
+    });
+  });
+}
+
+/** GET /console/security/events.csv — the same entries as CSV, for a spreadsheet. */
+export function securityEventsCsv(deps: ConsoleDeps) {
+  return view(async (c, session) => {
+    const { filter } = readFilters(c, EXPORT_LIMIT);
+    const events = await namedEvents(deps, session, filter);
+    return c.body(eventsCsv(events), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Content-Disposition': attachment('csv'),
+    });
   });
 }
 
@@ -52,8 +89,6 @@ export function unlockAction(deps: ConsoleDeps) {
     if (!parsed.success) throw consoleError.badRequest('Choose what to unlock and give its id.');
     const { subject, id } = parsed.data;
     const outcome = await unlockAsUser(deps.ctx, session, subject, id);
-    const notice =
-      outcome === 'unlocked' ? 'unlocked' : outcome === 'not_locked' ? 'not-locked' : 'not-yours';
-    return seeOther(c, '/console/security', notice);
+    return seeOther(c, '/console/security', UNLOCK_NOTICE[outcome]);
   });
 }

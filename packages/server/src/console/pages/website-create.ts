@@ -4,10 +4,11 @@ import { insertClient } from '../../storage/owner-store.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { recordOwnerAction } from '../http/owner-action.js';
 import type { ConsoleSession } from '../session/sessions.js';
-import { codeBlock, notice, postForm, secretValue } from '../views/components.js';
+import { notice, postForm } from '../views/components.js';
 import { page } from '../views/shell.js';
-import { clientSnippet } from '../views/snippets.js';
+import { showOnce } from './one-time-secret.js';
 import { readWebsite, websiteFields } from './website-form.js';
 
 function newWebsitePage(
@@ -42,7 +43,7 @@ export function newWebsiteView() {
   );
 }
 
-/** POST /console/websites — client_id and client_secret are shown in this response only. */
+/** POST /console/websites — then 303 to the one-time page with client_id and client_secret. */
 export function createWebsiteAction(deps: ConsoleDeps) {
   const { config } = deps.ctx;
   return action(deps, async (c, session, form) => {
@@ -63,21 +64,17 @@ export function createWebsiteAction(deps: ConsoleDeps) {
     const id = await asSession(deps, session, (tx) =>
       insertClient(tx, session.userId, { clientId, secretHash, ...input }),
     );
-    deps.ctx.logger.info(
-      { event: 'console.client_created', user_id: session.userId, client_id: clientId },
-      'client created',
-    );
-    return page(c, {
-      title: 'Website registered',
-      session,
-      section: 'websites',
-      status: 201,
-      body: html`<div class="card" data-one-time-secret><h1>${input.name} is registered</h1>
-${clientSecret ? notice('Copy the client secret now. It is shown only this once; if you lose it, rotate it.', 'warn') : notice('This is a public client: it has no secret and must use PKCE.')}
-${secretValue('client-id', 'client_id', clientId)}
-${clientSecret ? secretValue('client-secret', 'client_secret', clientSecret) : ''}
-${codeBlock('client-snippet', 'Integration snippet', clientSnippet({ issuer: config.issuer, clientId, clientSecret, redirectUri: input.redirectUris[0] ?? '' }))}
-<p><a class="button" href="/console/websites/${id}">Done, go to the website</a></p></div>`,
+    recordOwnerAction(deps, session, 'client', clientId, 'create');
+    return showOnce(deps, c, session, {
+      kind: 'client',
+      ref: id,
+      clientId,
+      clientSecret,
+      redirectUri: input.redirectUris[0] ?? '',
+      heading: `${input.name} is registered`,
+      note: clientSecret
+        ? 'Copy the client secret now. It is shown only this once; if you lose it, rotate it.'
+        : 'This is a public client: it has no secret and must use PKCE.',
     });
   });
 }

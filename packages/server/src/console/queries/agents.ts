@@ -34,13 +34,13 @@ export async function updateAgentProfile(
   tx: SqlExecutor,
   id: string,
   profile: { label: string | null; userEmail: string; userName: string | null },
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ agent_id: string }>(
     `UPDATE agents SET label = $2, user_email = $3, user_name = $4, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING agent_id`,
     [id, profile.label, profile.userEmail, profile.userName],
   );
-  return rows.length === 1;
+  return row?.agent_id;
 }
 
 /** A new hash: the database compares every presented proof with it, so the old secret stops at once. */
@@ -48,30 +48,33 @@ export async function replaceAgentSecret(
   tx: SqlExecutor,
   id: string,
   secretHash: string,
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ agent_id: string }>(
     `UPDATE agents SET secret_hash = $2, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING agent_id`,
     [id, secretHash],
   );
-  return rows.length === 1;
+  return row?.agent_id;
 }
 
 export async function setAgentDisabled(
   tx: SqlExecutor,
   id: string,
   disabled: boolean,
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ agent_id: string }>(
     `UPDATE agents SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING agent_id`,
     [id, disabled],
   );
-  return rows.length === 1;
+  return row?.agent_id;
 }
 
 /** Deleting cascades to its grants, refresh tokens and revocation records (001_core.sql). */
-export async function deleteAgent(tx: SqlExecutor, id: string): Promise<boolean> {
-  const rows = await tx.query('DELETE FROM agents WHERE id = $1 RETURNING id', [id]);
-  return rows.length === 1;
+export async function deleteAgent(tx: SqlExecutor, id: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ agent_id: string }>(
+    'DELETE FROM agents WHERE id = $1 RETURNING agent_id',
+    [id],
+  );
+  return row?.agent_id;
 }

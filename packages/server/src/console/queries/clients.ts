@@ -12,11 +12,15 @@ export interface ClientRow {
   /** Null for a client nobody owns; only an admin sees one. */
   owner_id: string | null;
   created_at: Date;
+  /** While a rotation's overlap runs: when the replaced secret stops working. */
+  previous_secret_expires_at: Date | null;
 }
 
 // `confidential` is generated from secret_hash, which the application role may not read.
 const COLUMNS = `id, client_id, name, redirect_uris, confidential,
-  token_endpoint_auth_method, disabled_at IS NOT NULL AS disabled, owner_id, created_at`;
+  token_endpoint_auth_method, disabled_at IS NOT NULL AS disabled, owner_id, created_at,
+  CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END
+    AS previous_secret_expires_at`;
 
 export function listOwnClients(tx: SqlExecutor, ownerId: string): Promise<ClientRow[]> {
   return tx.query<ClientRow>(
@@ -34,47 +38,71 @@ export async function updateClient(
   tx: SqlExecutor,
   id: string,
   input: { name: string; redirectUris: string[] },
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
     `UPDATE clients SET name = $2, redirect_uris = $3, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING client_id`,
     [id, input.name, input.redirectUris],
   );
-  return rows.length === 1;
+  return row?.client_id;
 }
 
-/** Only confidential clients have a secret to rotate. */
-export async function replaceClientSecret(
+/** The parameters of a confidential client's secret hash (never the hash), for a rotation. */
+export async function clientSecretParams(tx: SqlExecutor, id: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ params: string | null }>(
+    'SELECT app_client_secret_params($1) AS params',
+    [id],
+  );
+  return row?.params ?? undefined;
+}
+
+/**
+ * A new secret for a confidential client (app_rotate_client_secret): with an overlap, the
+ * replaced one keeps working that many seconds; with 0 it stops at once. The client_id.
+ */
+export async function rotateClientSecret(
   tx: SqlExecutor,
   id: string,
   secretHash: string,
-): Promise<boolean> {
-  const rows = await tx.query(
-    `UPDATE clients SET secret_hash = $2, updated_at = now()
-     WHERE id = $1 AND confidential RETURNING id`,
-    [id, secretHash],
+  overlapSeconds: number,
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string | null }>(
+    'SELECT app_rotate_client_secret($1, $2, $3) AS client_id',
+    [id, secretHash, overlapSeconds],
   );
-  return rows.length === 1;
+  return row?.client_id ?? undefined;
+}
+
+/** Ends a rotation's overlap: the replaced secret stops now. The client_id, if there was one. */
+export async function endSecretOverlap(tx: SqlExecutor, id: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string | null }>(
+    'SELECT app_end_secret_overlap($1) AS client_id',
+    [id],
+  );
+  return row?.client_id ?? undefined;
 }
 
 export async function setClientDisabled(
   tx: SqlExecutor,
   id: string,
   disabled: boolean,
-): Promise<boolean> {
-  const rows = await tx.query(
+): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
     `UPDATE clients SET disabled_at = CASE WHEN $2 THEN coalesce(disabled_at, now()) END, updated_at = now()
-     WHERE id = $1 RETURNING id`,
+     WHERE id = $1 RETURNING client_id`,
     [id, disabled],
   );
-  return rows.length === 1;
+  return row?.client_id;
 }
 
 /**
  * Deleting cascades to the client's grants, refresh tokens and pending codes, so every
  * token it was issued stops working (introspection and /userinfo find no grant).
  */
-export async function deleteClient(tx: SqlExecutor, id: string): Promise<boolean> {
-  const rows = await tx.query('DELETE FROM clients WHERE id = $1 RETURNING id', [id]);
-  return rows.length === 1;
+export async function deleteClient(tx: SqlExecutor, id: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ client_id: string }>(
+    'DELETE FROM clients WHERE id = $1 RETURNING client_id',
+    [id],
+  );
+  return row?.client_id;
 }

@@ -47,11 +47,31 @@ export async function revokeEveryGrant(tx: SqlExecutor): Promise<number> {
   return rows.length;
 }
 
-export async function countActiveGrantsOfClient(tx: SqlExecutor, clientRef: string) {
-  const [row] = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM grants
-     WHERE client_ref = $1 AND revoked_at IS NULL AND expires_at > now()`,
-    [clientRef],
+export interface SignedInAgent {
+  agent_ref: string;
+  agent_id: string;
+  user_name: string | null;
+  grants: number;
+  models: string;
+  first_signed_in: Date;
+  last_used_at: Date;
+}
+
+/** The agents signed in to a website (app_client_agents checks the caller may see it). */
+export function agentsSignedInTo(tx: SqlExecutor, clientRef: string): Promise<SignedInAgent[]> {
+  return tx.query<SignedInAgent>('SELECT * FROM app_client_agents($1)', [clientRef]);
+}
+
+/** Ends every sign-in of one agent at one website (the website owner's grants, under RLS). */
+export async function revokeAgentAtClient(
+  tx: SqlExecutor,
+  clientRef: string,
+  agentRef: string,
+): Promise<number> {
+  const rows = await tx.query(
+    `UPDATE grants SET revoked_at = now(), revoke_reason = 'revoked_in_console'
+     WHERE client_ref = $1 AND agent_ref = $2 AND revoked_at IS NULL RETURNING id`,
+    [clientRef, agentRef],
   );
-  return row?.n ?? 0;
+  return rows.length;
 }

@@ -7,6 +7,13 @@ import type { ConsoleSession } from '../session/sessions.js';
 
 export type UnlockOutcome = 'unlocked' | 'not_locked' | 'not_found';
 
+/** The page notice (views/notices.ts) for each outcome. */
+export const UNLOCK_NOTICE = {
+  unlocked: 'unlocked',
+  not_locked: 'not-locked',
+  not_found: 'not-yours',
+} as const satisfies Record<UnlockOutcome, string>;
+
 /**
  * Unlock from the console. The owner (or an admin) may unlock their agent or client; a
  * user account may be unlocked by an admin (or by its own still-open session). The

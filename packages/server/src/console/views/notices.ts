@@ -22,6 +22,7 @@ const NOTICES: Record<string, string> = {
   unlocked: 'Unlocked. It can sign in again from everywhere.',
   'not-locked': 'That was not locked.',
   'not-yours': 'Nothing of yours has that id or email.',
+  'overlap-ended': 'The previous client secret no longer works.',
 };
 
 export function doneNotice(c: Context): string | undefined {
