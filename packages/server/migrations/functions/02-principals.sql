@@ -34,13 +34,19 @@ $$;
 -- console derives the new hash under them), so one proof serves both comparisons.
 CREATE OR REPLACE FUNCTION auth_secret_matches(p_kind text, p_ref uuid, p_hash text, p_proof text)
 RETURNS boolean
-LANGUAGE sql STABLE
+LANGUAGE plpgsql STABLE
 AS $$
-  SELECT auth_proof_matches(p_hash, p_proof)
-      OR (p_kind = 'client' AND EXISTS (
-            SELECT 1 FROM clients c
-            WHERE c.id = p_ref AND c.previous_secret_expires_at > now()
-              AND auth_proof_matches(c.previous_secret_hash, p_proof)))
+BEGIN
+  -- plpgsql, and the current secret first: this is on every authenticated request, and the
+  -- query for the previous secret runs only when the current one does not match (00-shared.sql).
+  IF auth_proof_matches(p_hash, p_proof) THEN
+    RETURN true;
+  END IF;
+  RETURN p_kind = 'client' AND EXISTS (
+    SELECT 1 FROM clients c
+    WHERE c.id = p_ref AND c.previous_secret_expires_at > now()
+      AND auth_proof_matches(c.previous_secret_hash, p_proof));
+END
 $$;
 
 -- Lockout rows are keyed by a digest of the identifier as presented, so an id that does not
