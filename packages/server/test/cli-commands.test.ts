@@ -309,7 +309,7 @@ describe('auth-agent next to a running server', () => {
       expect(await introspect(api.api_secret)).toEqual([200, true]);
 
       expect(await cli('api', 'list', '--json', '--owner', owner.email)).toEqual([
-        expect.objectContaining({ apiId: api.api_id, identifier, locked: false }),
+        expect.objectContaining({ api_id: api.api_id, identifier, locked: false }),
       ]);
       const table = await s.cli(['api', 'list']);
       expect(table.stdout.split('\n')[0]).toMatch(/^API_ID\s+IDENTIFIER\s+NAME\s+SCOPES/);
