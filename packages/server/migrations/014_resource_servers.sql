@@ -59,6 +59,4 @@ DROP FUNCTION IF EXISTS
                       text, text, timestamptz),
   oauth_rotate_refresh(text, text, boolean, text, integer[], text, text, text, integer, text,
                        text, timestamptz),
-  oauth_client_credentials(text, text, boolean, text, integer[], text, integer),
-  -- now also counts the APIs a user owns
-  operator_delete_user(text, boolean);
+  oauth_client_credentials(text, text, boolean, text, integer[], text, integer);
