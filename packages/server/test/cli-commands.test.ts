@@ -295,21 +295,25 @@ describe('auth-agent next to a running server', () => {
         aud: identifier,
         scope: 'tools.read',
       });
-      const introspect = (secret: string) =>
-        s.remote
-          .request('/introspect', {
-            method: 'POST',
-            headers: {
-              authorization: basicAuth({ ...site, client_id: api.api_id, client_secret: secret }),
-              'content-type': 'application/x-www-form-urlencoded',
-            },
-            body: new URLSearchParams({ token: issued.access_token }).toString(),
-          })
-          .then(async (r) => [r.status, ((await r.json()) as { active?: boolean }).active]);
+      // A token issued just before each question: on PostgreSQL the server re-reads its key
+      // set within 2 s of the previous test's emergency rotation, and a token signed before
+      // that by the withdrawn key would stop verifying mid-test.
+      const introspect = async (secret: string) => {
+        const fresh = (await (await tokenFor(identifier)).json()) as { access_token: string };
+        const r = await s.remote.request('/introspect', {
+          method: 'POST',
+          headers: {
+            authorization: basicAuth({ ...site, client_id: api.api_id, client_secret: secret }),
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams({ token: fresh.access_token }).toString(),
+        });
+        return [r.status, ((await r.json()) as { active?: boolean }).active];
+      };
       expect(await introspect(api.api_secret)).toEqual([200, true]);
 
       expect(await cli('api', 'list', '--json', '--owner', owner.email)).toEqual([
-        expect.objectContaining({ apiId: api.api_id, identifier, locked: false }),
+        expect.objectContaining({ api_id: api.api_id, identifier, locked: false }),
       ]);
       const table = await s.cli(['api', 'list']);
       expect(table.stdout.split('\n')[0]).toMatch(/^API_ID\s+IDENTIFIER\s+NAME\s+SCOPES/);

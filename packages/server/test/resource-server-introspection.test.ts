@@ -127,6 +127,20 @@ describe('introspection by an API (RFC 7662 §2.1)', () => {
     expect(await asApi(orders, access_token)).toEqual({ active: false });
   });
 
+  it('takes the credentials in the body too (client_secret_post style)', async () => {
+    const { access_token } = await tokensFor(orders.identifier);
+    const response = await h.request('/introspect', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: access_token,
+        client_id: orders.api_id,
+        client_secret: orders.api_secret,
+      }).toString(),
+    });
+    expect(await response.json()).toMatchObject({ active: true, aud: orders.identifier });
+  });
+
   it('refuses an API with a wrong secret, and one posing as a client', async () => {
     const { access_token } = await tokensFor(orders.identifier);
     const wrong = await introspectAs(orders.api_id, 'aa_as_wrong', access_token);

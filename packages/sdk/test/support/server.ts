@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { provisionApi } from '../../../server/src/accounts/api-provisioning.js';
 import {
   provisionAgent,
   provisionClient,
@@ -34,6 +35,8 @@ export interface ServerFixtures {
   /** A public website (PKCE only, no secret). */
   publicWebsite: ClientFixture;
   agent: AgentFixture;
+  /** Two APIs (resource servers, RFC 8707) of the owner, by their identifiers. */
+  apis: { orders: string; billing: string };
 }
 
 export interface TestServer extends ServerFixtures {
@@ -93,7 +96,13 @@ export async function startTestServer(
         userName: 'Pat Person',
         iterations,
       }),
+      apis: {
+        orders: 'https://orders.example.com/api',
+        billing: 'https://billing.example.com/api',
+      },
     };
+    for (const [name, identifier] of Object.entries(fixtures.apis))
+      await provisionApi(db, { ownerEmail: owner, identifier, name, scopes: [], iterations });
   } finally {
     await db.close();
   }

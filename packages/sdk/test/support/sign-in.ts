@@ -1,6 +1,7 @@
 import { AuthAgent, requestIdFrom } from '../../src/agent/index.js';
 import {
   type AuthorizationTransaction,
+  type AuthorizationUrlOptions,
   createAuthorizationUrl,
   handleCallback,
   type TokenSet,
@@ -21,8 +22,9 @@ export async function signInOverHttp(
   server: ServerFixtures,
   client: WebsiteClient,
   model = 'website-test-model',
+  authorize: AuthorizationUrlOptions = {},
 ): Promise<CompletedSignIn> {
-  const { url, state, codeVerifier } = await createAuthorizationUrl(client);
+  const { url, state, codeVerifier } = await createAuthorizationUrl(client, authorize);
   const browser = httpBrowser();
   const requestId = requestIdFrom(await browser.open(url));
   const agent = new AuthAgent({
@@ -43,8 +45,9 @@ export async function tokensFor(
   server: ServerFixtures,
   client: WebsiteClient,
   model?: string,
+  authorize?: AuthorizationUrlOptions,
 ): Promise<TokenSet> {
-  const { callbackUrl, saved } = await signInOverHttp(server, client, model);
+  const { callbackUrl, saved } = await signInOverHttp(server, client, model, authorize);
   return handleCallback(client, callbackUrl, saved);
 }
 

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import { provisionApi, rotateApiSecret } from '../accounts/api-provisioning.js';
 import { IncidentError } from '../operations/incident-response.js';
 import type { SecurityEventInput } from '../security/events.js';
-import { operatorApis, operatorDeleteApi } from '../storage/resource-server-store.js';
-import { type Column, defineCommand } from './command.js';
-import { optional, positional, required } from './command-line.js';
+import { operatorDeleteApi } from '../storage/resource-server-store.js';
+import { defineCommand } from './command.js';
+import { positional, required } from './command-line.js';
 
 /**
- * `api create`, `api list`, `api delete`, `api rotate-secret`: APIs (resource servers,
+ * `api create`, `api delete`, `api rotate-secret` (`api list` is with the other lists): APIs (resource servers,
  * docs/resource-servers.md), on the operator's connection like the other kinds. Each change
  * writes a security event with the CLI as actor.
  */
@@ -64,33 +64,6 @@ export const apiCreate = defineCommand({
     const api = await provisionApi(db, { ...input, iterations: config.pbkdf2Iterations });
     return { result: api, event: apiEvent('admin.action', api.api_id, 'create') };
   },
-});
-
-const column = (header: string, value: (row: Record<string, unknown>) => string): Column => ({
-  header,
-  value,
-});
-
-export const apiList = defineCommand({
-  name: 'api list',
-  summary: 'List APIs (resource servers), with lock state',
-  options: { owner: { type: 'string', value: 'EMAIL', help: 'Only those this account owns.' } },
-  table: [
-    column('API_ID', (r) => String(r.apiId)),
-    column('IDENTIFIER', (r) => String(r.identifier)),
-    column('NAME', (r) => String(r.name)),
-    column('SCOPES', (r) => (r.scopes as string[]).join(' ')),
-    column('OWNER', (r) => String(r.ownerEmail)),
-    column('STATUS', (r) =>
-      [r.disabled ? 'disabled' : 'active', r.locked ? 'locked' : ''].filter(Boolean).join(', '),
-    ),
-    column('CREATED (UTC)', (r) =>
-      new Date(String(r.createdAt)).toISOString().slice(0, 16).replace('T', ' '),
-    ),
-  ],
-  input: z.object({ ownerEmail: z.string().optional() }),
-  prepare: (line) => ({ ownerEmail: optional(line, 'owner') }),
-  step: async ({ db }, input) => ({ result: await operatorApis(db, input.ownerEmail) }),
 });
 
 export const apiDelete = defineCommand({

@@ -1,4 +1,4 @@
-import { apiCreate, apiDelete, apiList, apiRotateSecret } from './api-commands.js';
+import { apiCreate, apiDelete, apiRotateSecret } from './api-commands.js';
 import { backup, restore } from './backup-commands.js';
 import type { Command } from './command.js';
 import { agentCreate, clientCreate, userCreate } from './create-commands.js';
@@ -14,7 +14,7 @@ import {
   tokensRevoke,
   userUnlock,
 } from './incident-commands.js';
-import { agentList, clientList, userList } from './list-commands.js';
+import { agentList, apiList, clientList, userList } from './list-commands.js';
 import { migrate } from './migrate-command.js';
 import { clientClaim, registrationTokenCreate } from './registration-commands.js';
 

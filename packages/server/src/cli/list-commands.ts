@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { listAgents, listClients, listUsers } from '../operations/inventory.js';
+import { operatorApis } from '../storage/resource-server-store.js';
 import { type Column, defineCommand, type OptionSpec } from './command.js';
 import { optional } from './command-line.js';
 
 /**
  * `user list`, `agent list`, `client list`: every owner's objects, as a table or (--json)
- * as a JSON array. (APIs have theirs in api-commands.ts.)
+ * as a JSON array.
  */
 const column = (header: string, value: (row: Record<string, unknown>) => unknown): Column => ({
   header,
@@ -58,6 +59,24 @@ export const agentList = defineCommand({
   input: byOwner,
   prepare: (line) => ({ ownerEmail: optional(line, 'owner') }),
   step: async ({ db }, input) => ({ result: await listAgents(db, input.ownerEmail) }),
+});
+
+export const apiList = defineCommand({
+  name: 'api list',
+  summary: 'List APIs (resource servers), with lock state',
+  options: ownerFilter,
+  table: [
+    column('API_ID', (r) => r.api_id),
+    column('IDENTIFIER', (r) => r.identifier),
+    column('NAME', (r) => r.name),
+    column('SCOPES', (r) => (r.scopes as string[]).join(' ')),
+    column('OWNER', (r) => r.owner_email),
+    column('STATUS', status),
+    column('CREATED (UTC)', when),
+  ],
+  input: byOwner,
+  prepare: (line) => ({ ownerEmail: optional(line, 'owner') }),
+  step: async ({ db }, input) => ({ result: await operatorApis(db, input.ownerEmail) }),
 });
 
 export const clientList = defineCommand({

@@ -7,7 +7,6 @@ export interface ApiRecord {
   identifier: string;
   name: string;
   scopes: string[];
-  ownerEmail?: string | undefined;
   createdAt: Date;
 }
 
@@ -25,7 +24,6 @@ interface ApiRow {
   identifier: string;
   name: string;
   scopes: string[];
-  owner_email?: string;
   created_at: Date;
 }
 
@@ -35,7 +33,6 @@ const record = (row: ApiRow): ApiRecord => ({
   identifier: row.identifier,
   name: row.name,
   scopes: row.scopes,
-  ownerEmail: row.owner_email,
   createdAt: row.created_at,
 });
 
@@ -81,18 +78,24 @@ export async function deleteVisibleApi(tx: SqlExecutor, id: string): Promise<boo
   return rows.length > 0;
 }
 
+/** An API in the operator's list, with the column names of the other lists. */
+export interface ApiEntry {
+  api_id: string;
+  identifier: string;
+  name: string;
+  scopes: string[];
+  owner_email: string;
+  disabled: boolean;
+  locked: boolean;
+  created_at: Date | string;
+}
+
 /** The operator's (privileged connection): every owner's APIs, or one owner's. */
-export async function operatorApis(
+export function operatorApis(
   privileged: SqlExecutor,
   ownerEmail: string | undefined,
-): Promise<Array<Omit<ApiRecord, 'id'> & { disabled: boolean; locked: boolean }>> {
-  const rows = await privileged.query<
-    Omit<ApiRow, 'id'> & { owner_email: string; disabled: boolean; locked: boolean }
-  >('SELECT * FROM operator_apis($1)', [ownerEmail ?? null]);
-  return rows.map(({ disabled, locked, ...row }) => {
-    const { id: _, ...api } = record({ ...row, id: '' });
-    return { ...api, disabled, locked };
-  });
+): Promise<ApiEntry[]> {
+  return privileged.query<ApiEntry>('SELECT * FROM operator_apis($1)', [ownerEmail ?? null]);
 }
 
 export async function operatorDeleteApi(privileged: SqlExecutor, apiId: string): Promise<boolean> {

@@ -32,7 +32,7 @@ export function apiDetailView(deps: ConsoleDeps) {
       body: html`<p><a href="/console/apis">← APIs</a></p><h1>${api.name}</h1>
 ${
   secret
-    ? html`<div class="card" data-one-time-secret>${notice('Copy the API secret now. It is shown only this once; if you lose it, rotate it with `auth-agent api rotate-secret`.', 'warn')}
+    ? html`<div class="card" data-one-time-secret>${notice('Copy the API secret now. It is shown only this once; if you lose it, rotate it with the CLI (auth-agent api rotate-secret).', 'warn')}
 ${secretValue('api-id', 'api_id', api.apiId)}${secretValue('api-secret', 'api_secret', secret)}</div>`
     : ''
 }

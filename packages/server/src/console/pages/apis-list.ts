@@ -7,8 +7,8 @@ import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
 
 function apiRow(api: ApiRecord) {
-  return html`<tr><td><a href="/console/apis/${api.id}">${api.name}</a><br><code>${api.identifier}</code></td>
-<td><code>${api.apiId}</code></td><td>${api.scopes.join(' ') || '—'}</td><td>${when(api.createdAt)}</td></tr>`;
+  return html`<tr><td><a href="/console/apis/${api.id}">${api.name}</a><br><code>${api.identifier}</code><br><code>${api.apiId}</code></td>
+<td>${api.scopes.join(' ') || '—'}</td><td>${when(api.createdAt)}</td></tr>`;
 }
 
 /** GET /console/apis — the owner's APIs (row-level security; an admin sees every owner's). */
@@ -25,7 +25,7 @@ ${notice(doneNotice(c))}
 <div class="card">${
         apis.length === 0
           ? html`<p class="empty">No APIs yet. Register one to get tokens addressed to it.</p>`
-          : html`<div class="table-wrap"><table><thead><tr><th scope="col">API</th><th scope="col">api_id</th><th scope="col">Scopes</th><th scope="col">Created</th></tr></thead>
+          : html`<div class="table-wrap"><table><thead><tr><th scope="col">API</th><th scope="col">Scopes</th><th scope="col">Created</th></tr></thead>
 <tbody>${apis.map(apiRow)}</tbody></table></div>`
       }</div>`,
     });
