@@ -1,5 +1,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteUser } from '../src/operations/inventory.js';
+import { asOperator } from '../src/storage/driver.js';
 import { basicAuth, obtainTokens, signIn, tokenRequest } from './support/flow.js';
 import {
   type AgentFixture,
@@ -160,5 +162,21 @@ describe('introspection by an API (RFC 7662 §2.1)', () => {
       body: new URLSearchParams({ grant_type: 'client_credentials' }).toString(),
     });
     expect(asClient.status).toBe(401);
+  });
+});
+
+describe('an owner deleted with its APIs', () => {
+  it('is refused while it owns an API, unless its objects go too', async () => {
+    const owner = await h.createUser();
+    const api = await h.createApi(owner.email, { identifier: 'https://gone.example.com' });
+    const operator = asOperator(h.db.driver);
+    await expect(deleteUser(operator, owner.email, false)).rejects.toThrow(
+      'owns 0 agent(s) and 0 website(s), and 1 API(s).',
+    );
+    expect(await asApi(api, 'not-a-token')).toEqual({ active: false });
+    const deleted = await deleteUser(operator, owner.email, true);
+    expect(deleted.result).toMatchObject({ apis: 1 });
+    const refused = await introspectAs(api.api_id, api.api_secret, 'not-a-token');
+    expect(refused.status).toBe(401);
   });
 });

@@ -82,31 +82,34 @@ BEGIN
 END
 $$;
 
--- A user who owns agents or websites is deleted only with p_with_objects: deleting the
+-- A user who owns agents, websites or APIs is deleted only with p_with_objects: deleting the
 -- account deletes them too (and so every sign-in of them). found_user false: no such email.
 CREATE OR REPLACE FUNCTION operator_delete_user(p_email text, p_with_objects boolean)
-RETURNS TABLE (found_user boolean, deleted boolean, agent_count integer, client_count integer)
+RETURNS TABLE (found_user boolean, deleted boolean, agent_count integer, client_count integer,
+               api_count integer)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
   uid uuid;
   n_agents integer;
   n_clients integer;
+  n_apis integer;
 BEGIN
   SELECT u.id INTO uid FROM users u WHERE lower(u.email) = lower(p_email);
   IF uid IS NULL THEN
-    RETURN QUERY SELECT false, false, 0, 0;
+    RETURN QUERY SELECT false, false, 0, 0, 0;
     RETURN;
   END IF;
   SELECT count(*)::integer INTO n_agents FROM agents a WHERE a.owner_id = uid;
   SELECT count(*)::integer INTO n_clients FROM clients c WHERE c.owner_id = uid;
-  IF n_agents + n_clients > 0 AND NOT p_with_objects THEN
-    RETURN QUERY SELECT true, false, n_agents, n_clients;
+  SELECT count(*)::integer INTO n_apis FROM resource_servers s WHERE s.owner_id = uid;
+  IF n_agents + n_clients + n_apis > 0 AND NOT p_with_objects THEN
+    RETURN QUERY SELECT true, false, n_agents, n_clients, n_apis;
     RETURN;
   END IF;
   DELETE FROM users u WHERE u.id = uid;
   DELETE FROM lockouts WHERE subject_type = 'user' AND subject_key = auth_subject_key('user', lower(p_email));
-  RETURN QUERY SELECT true, true, n_agents, n_clients;
+  RETURN QUERY SELECT true, true, n_agents, n_clients, n_apis;
 END
 $$;
 

@@ -37,7 +37,7 @@ export const userDelete = defineCommand({
   options: {
     'with-objects': {
       type: 'boolean',
-      help: 'Also delete the agents and websites it owns (refused without this when it owns any).',
+      help: 'Also delete the agents, websites and APIs it owns (refused without this when it owns any).',
     },
   },
   input: z.object({ email: z.string().min(1), withObjects: z.boolean() }),

@@ -96,27 +96,39 @@ export async function deleteUser(
   db: SqlExecutor,
   rawEmail: string,
   withObjects: boolean,
-): Promise<IncidentResult<{ deleted: string; agents: number; clients: number }>> {
+): Promise<IncidentResult<{ deleted: string; agents: number; clients: number; apis: number }>> {
   const email = normalizeEmail(rawEmail);
   const [row] = await db.query<{
     found_user: boolean;
     deleted: boolean;
     agent_count: number;
     client_count: number;
+    api_count: number;
   }>('SELECT * FROM operator_delete_user($1, $2)', [email, withObjects]);
   if (!row?.found_user) throw new IncidentError(`No user with email ${email}.`);
   if (!row.deleted)
     throw new IncidentError(
-      `${email} owns ${row.agent_count} agent(s) and ${row.client_count} website(s). ` +
+      `${email} owns ${row.agent_count} agent(s) and ${row.client_count} website(s)` +
+        (row.api_count > 0 ? `, and ${row.api_count} API(s). ` : '. ') +
         'Delete them first, or pass --with-objects to delete them with the account.',
     );
   return {
-    result: { deleted: email, agents: row.agent_count, clients: row.client_count },
+    result: {
+      deleted: email,
+      agents: row.agent_count,
+      clients: row.client_count,
+      apis: row.api_count,
+    },
     event: {
       event: 'admin.action',
       outcome: 'success',
       target: { type: 'user', id: email },
-      details: { action: 'delete', agents: row.agent_count, clients: row.client_count },
+      details: {
+        action: 'delete',
+        agents: row.agent_count,
+        clients: row.client_count,
+        apis: row.api_count,
+      },
     },
   };
 }
