@@ -31,6 +31,7 @@ import { agentsListView } from './pages/agents-list.js';
 import { createApiAction, newApiView } from './pages/api-create.js';
 import { apiDeleteAction, apiDeleteConfirmView, apiDetailView } from './pages/api-detail.js';
 import { apisListView } from './pages/apis-list.js';
+import { forgotPasswordAction, forgotPasswordView } from './pages/forgot-password.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
 import { logoutAction } from './pages/logout.js';
@@ -42,6 +43,7 @@ import {
   securityLogView,
   unlockAction,
 } from './pages/security-log.js';
+import { resetPasswordAction, resetPasswordView } from './pages/reset-password.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
@@ -77,6 +79,10 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/login', loginView(deps)],
     ['post', '/login', loginAction(deps)],
     ['post', '/logout', logoutAction(deps)],
+    ['get', '/forgot-password', forgotPasswordView(deps)],
+    ['post', '/forgot-password', forgotPasswordAction(deps)],
+    ['get', '/reset-password', resetPasswordView(deps)],
+    ['post', '/reset-password', resetPasswordAction(deps)],
     ['get', '/setup', setupView(deps)],
     ['post', '/setup', setupAction(deps)],
     ['get', '/verify-email', verifyEmailView(deps)],
@@ -140,6 +146,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   // a log-in counts only when it fails, so a stranger cannot spend an owner's budget.
   app.post('/login', failureRateLimit(ctx.security.limits, 'console_login', formEmail));
   app.post('/signup', rateLimit(ctx.security.limits, 'console_signup', formEmail));
+  app.post('/forgot-password', rateLimit(ctx.security.limits, 'console_password_reset', formEmail));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {
     // `/console/` and friends: one canonical URL per page.

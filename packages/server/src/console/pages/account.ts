@@ -5,7 +5,7 @@ import { withPassword } from '../accounts/password-check.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
-import { sendVerificationMail } from '../mail/verification.js';
+import { sendVerificationMail, verificationNotice } from '../mail/verification.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { endOtherSessions, startAnotherSession } from '../session/sessions.js';
 import { actionButton, notice, postForm } from '../views/components.js';
@@ -76,6 +76,6 @@ export function changePasswordAction(deps: ConsoleDeps) {
 export function resendVerificationAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
     await sendVerificationMail(deps, session, session.email);
-    return seeOther(c, '/console/account', 'verification-sent');
+    return seeOther(c, '/console/account', verificationNotice(deps));
   });
 }

@@ -26,7 +26,7 @@ export function homeView(deps: ConsoleDeps) {
 ${
   session.emailVerified
     ? ''
-    : html`<div class="notice warn" role="status">Confirm your email address: we sent a link to <strong>${session.email}</strong>.
+    : html`<div class="notice warn" role="status">Confirm your email address: ${deps.mailer.kind === 'smtp' ? html`we sent a link to <strong>${session.email}</strong>.` : html`this server cannot send mail (SMTP_URL is not set), so the link for <strong>${session.email}</strong> was only written to the server log.`}
 Until then, websites are told your agents' email is not verified. ${actionButton({ action: '/console/account/verify-email', csrf: csrfOf(session), text: 'Send the link again', style: 'secondary', small: true })}</div>`
 }
 <div class="grid">

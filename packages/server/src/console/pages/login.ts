@@ -39,6 +39,7 @@ ${postForm({
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Log in</button>`,
 })}
+<p class="muted"><a href="/console/forgot-password">Forgot password?</a></p>
 ${signup ? html`<p class="muted">No account yet? <a href="/console/signup">Sign up</a>.</p>` : ''}
 </div></div>`,
   });

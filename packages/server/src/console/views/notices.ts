@@ -11,6 +11,10 @@ const NOTICES: Record<string, string> = {
   revoked: 'Revoked. That website can no longer use its tokens.',
   'revoked-all': 'Revoked every sign-in.',
   'verification-sent': 'We sent a confirmation link to that address. It works once, for 24 hours.',
+  'verification-logged':
+    'This server cannot send mail (SMTP_URL is not set), so no mail was sent: the confirmation link was written to the server log, where its operator can find it.',
+  'password-reset':
+    'Your password was changed and every session of your account was logged out. Log in with the new password.',
   'password-changed': 'Password changed. Your other sessions were logged out.',
   'email-verified': 'Email address confirmed.',
   'logged-out': 'You are logged out.',
