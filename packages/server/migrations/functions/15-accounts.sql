@@ -112,8 +112,7 @@ END
 $$;
 
 -- Turning the factor off takes the password (checked here, under the lockout) and a fresh
--- code (its step, from the server; not one used before). outcome: auth_verify's, or
--- 'code_invalid'.
+-- code (its step, from the server). outcome: auth_verify's, or 'code_invalid'.
 CREATE OR REPLACE FUNCTION app_totp_disable(p_email text, p_proof text, p_source text,
   p_policy integer[], p_step bigint)
 RETURNS TABLE (outcome text, retry_after integer)
@@ -133,8 +132,10 @@ BEGIN
   END IF;
   DELETE FROM console_totp
   WHERE user_id = me AND confirmed_at IS NOT NULL AND p_step IS NOT NULL AND last_step < p_step;
-  IF NOT FOUND THEN
-    RETURN QUERY SELECT 'code_invalid'::text, 0; RETURN;
+  IF NOT FOUND THEN -- a wrong code counts toward the lockout as a wrong password does
+    PERFORM auth_attempt_reserve('user', auth_subject_key('user', p_email), p_source, p_policy);
+    SELECT * INTO v FROM auth_attempt_failed('user', auth_subject_key('user', p_email), p_source, p_policy);
+    RETURN QUERY SELECT 'code_invalid'::text, v.locked_for; RETURN;
   END IF;
   DELETE FROM console_recovery_codes WHERE user_id = me;
   RETURN QUERY SELECT 'ok'::text, 0;

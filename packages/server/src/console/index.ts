@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { SecondFactor } from '../accounts/second-factor.js';
 import { failureRateLimit, rateLimit } from '../http/rate-limit.js';
 import type { ServerContext } from '../server-context.js';
 import {
@@ -34,6 +35,7 @@ import { apisListView } from './pages/apis-list.js';
 import { forgotPasswordAction, forgotPasswordView } from './pages/forgot-password.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
+import { loginCodeAction, loginCodeView } from './pages/login-code.js';
 import { logoutAction } from './pages/logout.js';
 import { oneTimeSecretView } from './pages/one-time-secret.js';
 import { principalUnlockAction } from './pages/owner-unlock.js';
@@ -44,6 +46,12 @@ import {
   unlockAction,
 } from './pages/security-log.js';
 import { resetPasswordAction, resetPasswordView } from './pages/reset-password.js';
+import {
+  secondFactorConfirmAction,
+  secondFactorDisableAction,
+  secondFactorStartAction,
+  secondFactorView,
+} from './pages/second-factor.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
@@ -61,6 +69,8 @@ import { websiteDetailView } from './pages/website-detail.js';
 import { websitesListView } from './pages/websites-list.js';
 import { type ConsoleEnv, loadSession } from './session/load-session.js';
 
+const noIdentity = async () => undefined;
+
 type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
 
 /**
@@ -71,6 +81,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   const deps: ConsoleDeps = {
     ctx,
     mailer: options.mailer ?? createMailer(ctx.config, ctx.logger),
+    secondFactor: new SecondFactor(ctx),
   };
   const routes: Array<[method: 'get' | 'post', path: string, handler: Handler]> = [
     ['get', '/', homeView(deps)],
@@ -78,6 +89,8 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/signup', signupAction(deps)],
     ['get', '/login', loginView(deps)],
     ['post', '/login', loginAction(deps)],
+    ['get', '/login/code', loginCodeView(deps)],
+    ['post', '/login/code', loginCodeAction(deps)],
     ['post', '/logout', logoutAction(deps)],
     ['get', '/forgot-password', forgotPasswordView(deps)],
     ['post', '/forgot-password', forgotPasswordAction(deps)],
@@ -90,6 +103,10 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/account', accountView()],
     ['post', '/account/password', changePasswordAction(deps)],
     ['post', '/account/verify-email', resendVerificationAction(deps)],
+    ['get', '/account/second-factor', secondFactorView(deps)],
+    ['post', '/account/second-factor/start', secondFactorStartAction(deps)],
+    ['post', '/account/second-factor/confirm', secondFactorConfirmAction(deps)],
+    ['post', '/account/second-factor/disable', secondFactorDisableAction(deps)],
     ['get', '/agents', agentsListView(deps)],
     ['get', '/agents/new', newAgentView()],
     ['post', '/agents', createAgentAction(deps)],
@@ -145,6 +162,8 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md);
   // a log-in counts only when it fails, so a stranger cannot spend an owner's budget.
   app.post('/login', failureRateLimit(ctx.security.limits, 'console_login', formEmail));
+  // The code step names no email; its failures also count toward the account's lockout.
+  app.post('/login/code', failureRateLimit(ctx.security.limits, 'console_login', noIdentity));
   app.post('/signup', rateLimit(ctx.security.limits, 'console_signup', formEmail));
   app.post('/forgot-password', rateLimit(ctx.security.limits, 'console_password_reset', formEmail));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);

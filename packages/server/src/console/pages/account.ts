@@ -37,6 +37,10 @@ ${postForm({
 <button type="submit">Change password</button>`,
 })}
 <p class="muted">Changing it logs out every other session.</p>
+</section>
+<section class="card" aria-labelledby="tf-h"><h2 id="tf-h">Two-step log-in</h2>
+<p>Ask for a code from an authenticator app after the password, so a stolen password is not enough.</p>
+<p><a class="button secondary" href="/console/account/second-factor">Set up or manage two-step log-in</a></p>
 </section></div>`,
   });
 }

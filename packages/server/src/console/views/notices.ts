@@ -18,6 +18,9 @@ const NOTICES: Record<string, string> = {
   'password-changed': 'Password changed. Your other sessions were logged out.',
   'email-verified': 'Email address confirmed.',
   'logged-out': 'You are logged out.',
+  'login-expired':
+    'That log-in took too long or was already used. Enter your email and password again.',
+  'second-factor-off': 'Two-step log-in is off. Your password alone logs you in.',
   'tokens-revoked': 'All tokens of all agents and websites were revoked.',
   'key-rotated':
     'The next signing key is published. It starts signing once verifiers have had time to fetch it.',
