@@ -9,6 +9,7 @@ import {
 } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
 import { adminRotateKeysAction } from './admin/key-rotation.js';
+import { confirmUserChangeView, userChangeAction } from './admin/user-management.js';
 import type { ConsoleDeps, ConsoleOptions } from './deps.js';
 import { consoleErrorHandler } from './error-handler.js';
 import { consoleError } from './http/console-error.js';
@@ -154,6 +155,12 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
     ['post', '/admin/keys/rotate', adminRotateKeysAction(deps, false)],
     ['post', '/admin/keys/rotate-emergency', adminRotateKeysAction(deps, true)],
+    ['get', '/admin/users/:id/promote', confirmUserChangeView(deps, 'promote')],
+    ['get', '/admin/users/:id/demote', confirmUserChangeView(deps, 'demote')],
+    ['get', '/admin/users/:id/delete', confirmUserChangeView(deps, 'delete')],
+    ['post', '/admin/users/:id/promote', userChangeAction(deps, 'promote')],
+    ['post', '/admin/users/:id/demote', userChangeAction(deps, 'demote')],
+    ['post', '/admin/users/:id/delete', userChangeAction(deps, 'delete')],
     ['post', '/admin/:target/:id/disable', adminToggleAction(deps, true)],
     ['post', '/admin/:target/:id/enable', adminToggleAction(deps, false)],
   ];
