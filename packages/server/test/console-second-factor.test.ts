@@ -32,9 +32,11 @@ function fromBase32(text: string): Buffer {
   return Buffer.from(out);
 }
 
-/** The code of the time step `offset` steps from now. */
+/** The step the enrolment's code was for: codes are taken relative to it, so a step that
+ * ends mid-test changes nothing (codes of one step either side stay valid). */
+let enrolStep = 0;
 function codeAt(secret: Buffer, offset = 0): string {
-  return hotp(secret, totpStep(Date.now()) + offset);
+  return hotp(secret, enrolStep + offset);
 }
 
 function pre(html: string, id: string): string {
@@ -56,6 +58,7 @@ async function enrol(user: ConsoleUser): Promise<{ secret: Buffer; recovery: str
   expect(uri.searchParams.get('secret')).toBe(
     pre(user.browser.lastHtml, 'totp-key').replace(/ /g, ''),
   );
+  enrolStep = totpStep(Date.now());
   const wrong = await user.browser.post('/console/account/second-factor/confirm', {
     code: codeAt(secret, 5),
   });

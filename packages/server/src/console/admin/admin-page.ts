@@ -36,7 +36,7 @@ function usersTable(users: AdminUser[], selfId: string, csrf: string) {
 ${users.map(
   (
     u,
-  ) => html`<tr><td data-label="User">${u.email}${u.id === selfId ? html` <span class="muted">(you)</span>` : ''}${u.email_verified ? '' : html` <span class="pill">unconfirmed</span>`}</td><td data-label="Role">${u.role}</td><td data-label="Agents">${String(u.agents)}</td><td data-label="Websites">${String(u.clients)}</td>
+  ) => html`<tr><td data-label="User"><span>${u.email}${u.id === selfId ? html` <span class="muted">(you)</span>` : ''}${u.email_verified ? '' : html` <span class="pill">unconfirmed</span>`}</span></td><td data-label="Role">${u.role}</td><td data-label="Agents">${String(u.agents)}</td><td data-label="Websites">${String(u.clients)}</td>
 <td data-label="Status">${statusPill(u.disabled)}</td><td data-label="Created">${when(u.created_at)}</td><td data-label="Actions"><div class="actions">${u.id === selfId ? '' : toggle('users', u.id, u.disabled, csrf)}${userChanges(u)}</div></td></tr>`,
 )}</tbody></table></div>`;
 }
