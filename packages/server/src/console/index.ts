@@ -46,6 +46,11 @@ import {
   securityLogView,
   unlockAction,
 } from './pages/security-log.js';
+import {
+  registrationClaimAction,
+  registrationTokenAction,
+  registrationView,
+} from './pages/registration.js';
 import { resetPasswordAction, resetPasswordView } from './pages/reset-password.js';
 import {
   secondFactorConfirmAction,
@@ -146,6 +151,9 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/apis/:id/delete', apiDeleteConfirmView(deps)],
     ['post', '/apis/:id/delete', apiDeleteAction(deps)],
     ['get', '/once/:ref', oneTimeSecretView(deps)],
+    ['get', '/registration', registrationView(deps)],
+    ['post', '/registration/token', registrationTokenAction(deps)],
+    ['post', '/registration/claim', registrationClaimAction(deps)],
     ['get', '/security', securityLogView(deps)],
     ['get', '/security/events', securityEventsJson(deps)],
     ['get', '/security/events.csv', securityEventsCsv(deps)],

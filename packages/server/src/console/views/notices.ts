@@ -26,6 +26,7 @@ const NOTICES: Record<string, string> = {
     'The next signing key is published. It starts signing once verifiers have had time to fetch it.',
   'key-rotated-emergency':
     'A new signing key signs now. Every other key is withdrawn and every token revoked: agents must sign in again.',
+  claimed: 'Claimed. The client is now one of your websites.',
   'role-changed': 'Role changed.',
   'user-deleted': 'Account deleted, with its agents and websites.',
   unlocked: 'Unlocked. It can sign in again from everywhere.',
