@@ -41,12 +41,6 @@ import { logoutAction } from './pages/logout.js';
 import { oneTimeSecretView } from './pages/one-time-secret.js';
 import { principalUnlockAction } from './pages/owner-unlock.js';
 import {
-  securityEventsCsv,
-  securityEventsJson,
-  securityLogView,
-  unlockAction,
-} from './pages/security-log.js';
-import {
   registrationClaimAction,
   registrationTokenAction,
   registrationView,
@@ -58,6 +52,12 @@ import {
   secondFactorStartAction,
   secondFactorView,
 } from './pages/second-factor.js';
+import {
+  securityEventsCsv,
+  securityEventsJson,
+  securityLogView,
+  unlockAction,
+} from './pages/security-log.js';
 import { setupAction, setupView } from './pages/setup.js';
 import { signupAction, signupView } from './pages/signup.js';
 import { verifyEmailAction, verifyEmailView } from './pages/verify-email.js';
