@@ -148,12 +148,15 @@ describe('arbitrary SQL as the application login role', () => {
       for (const sql of [
         "UPDATE agents SET label = 'pwned' RETURNING id",
         "UPDATE clients SET redirect_uris = ARRAY['https://evil.example/cb'] RETURNING id",
-        "UPDATE users SET role = 'admin' RETURNING id",
+        'UPDATE users SET disabled_at = now() RETURNING id',
         'DELETE FROM clients RETURNING id',
         'DELETE FROM agents RETURNING id',
       ]) {
         expect(await attackAs(setting, value, sql), `${setting}=${value}: ${sql}`).toEqual([]);
       }
+      // Roles and accounts change only through app_admin_set_role / app_admin_delete_user.
+      for (const sql of ["UPDATE users SET role = 'admin' RETURNING id", 'DELETE FROM users'])
+        await expect(attackAs(setting, value, sql), sql).rejects.toThrow(DENIED);
     }
   });
 
@@ -172,7 +175,7 @@ describe('arbitrary SQL as the application login role', () => {
       // ... but it sees only itself, and no one may change their own role.
       const seen = await attacker.query('SELECT email FROM users');
       expect(seen.rows).toEqual([{ email: 'evil@example.com' }]);
-      await expect(attacker.query("UPDATE users SET role = 'admin'")).rejects.toThrow(/admin/);
+      await expect(attacker.query("UPDATE users SET role = 'admin'")).rejects.toThrow(DENIED);
     } finally {
       await attacker.query('ROLLBACK');
     }

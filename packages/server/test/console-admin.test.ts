@@ -90,10 +90,10 @@ describe('admin', () => {
     const site = await h.createClient(owner.email);
     await admin.get('/console/admin');
     const agentRef = new RegExp(
-      `href="/console/agents/([0-9a-f-]{36})">[^<]*</a></td><td><code>${agent.agent_id}`,
+      `href="/console/agents/([0-9a-f-]{36})">[^<]*</a></td><td[^>]*><code[^>]*>${agent.agent_id}`,
     ).exec(admin.lastHtml)?.[1];
     const siteRef = new RegExp(
-      `href="/console/websites/([0-9a-f-]{36})">[^<]*</a></td><td><code>${site.client_id}`,
+      `href="/console/websites/([0-9a-f-]{36})">[^<]*</a></td><td[^>]*><code[^>]*>${site.client_id}`,
     ).exec(admin.lastHtml)?.[1];
     expect(agentRef).toBeDefined();
     expect((await admin.post(`/console/admin/agents/${agentRef}/disable`)).status).toBe(303);

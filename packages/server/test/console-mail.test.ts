@@ -1,47 +1,25 @@
-import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUp } from './support/console.js';
 import { createHarness, type Harness } from './support/harness.js';
+import { type SmtpReceiver, startSmtpReceiver } from './support/smtp-receiver.js';
 
-// A minimal SMTP receiver (RFC 5321 happy path) on a port of this suite's range; each
-// backend project gets its own port so the two runs never collide.
+// Each backend project gets its own port so the two runs never collide.
 const SMTP_PORT = process.env.AUTH_AGENT_TEST_BACKEND === 'postgres' ? 18221 : 18220;
-const received: string[] = [];
-let smtp: Server;
+let smtp: SmtpReceiver;
+let received: string[];
 let h: Harness;
 
 beforeAll(async () => {
-  smtp = createServer((socket) => {
-    let data = false;
-    let message = '';
-    socket.write('220 test ESMTP\r\n');
-    socket.on('data', (chunk) => {
-      for (const line of chunk.toString('utf8').split('\r\n')) {
-        if (data) {
-          if (line === '.') {
-            data = false;
-            received.push(message);
-            socket.write('250 queued\r\n');
-          } else message += `${line}\n`;
-        } else if (/^(EHLO|HELO)/i.test(line)) socket.write('250 test\r\n');
-        else if (/^DATA/i.test(line)) {
-          data = true;
-          message = '';
-          socket.write('354 go ahead\r\n');
-        } else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
-        else if (line) socket.write('250 ok\r\n');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => smtp.listen(SMTP_PORT, '127.0.0.1', resolve));
+  smtp = await startSmtpReceiver(SMTP_PORT);
+  received = smtp.messages;
   h = await createHarness({
-    SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
+    SMTP_URL: smtp.url,
     MAIL_FROM: 'Console <console@auth.test>',
   });
 });
 afterAll(async () => {
   await h.dispose();
-  await new Promise((resolve) => smtp.close(resolve));
+  await smtp.close();
 });
 
 describe('verification mail over SMTP', () => {

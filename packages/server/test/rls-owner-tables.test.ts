@@ -8,7 +8,7 @@ import { sessionFor } from './support/sessions.js';
 
 /** Every table with owner data, and how a row names its owner(s). */
 const OWNER_TABLES: Record<string, { owner: string; update?: string }> = {
-  users: { owner: 'id', update: 'role = role' },
+  users: { owner: 'id', update: 'disabled_at = disabled_at' },
   agents: { owner: 'owner_id', update: 'label = label' },
   clients: { owner: 'owner_id', update: 'name = name' },
   grants: { owner: 'agent_owner_id', update: 'revoke_reason = revoke_reason' },
@@ -191,7 +191,7 @@ describe("in user A's database context, nothing of user B's is visible or change
     ).rejects.toThrow(/permission denied/);
     await expect(
       asUserRolledBack(a, (tx) => tx.query("UPDATE users SET role = 'admin' WHERE id = $1", [a])),
-    ).rejects.toThrow(/only another admin/);
+    ).rejects.toThrow(/permission denied/); // roles change only through app_admin_set_role
     await expect(
       asUserRolledBack(a, (tx) => tx.query('UPDATE users SET email_verified_at = now()')),
     ).rejects.toThrow(/permission denied/);

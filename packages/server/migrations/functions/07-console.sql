@@ -80,9 +80,12 @@ $$;
 -- session is stored (only its hash; a new id every time, so no session fixation) and the
 -- user's sessions past their lifetime are dropped. `iterations` tells the server whether
 -- the stored hash is older than its PBKDF2 setting (then it re-hashes the password).
+-- A user with a second factor gets no session yet: p_session_hash names a pending log-in
+-- (second_factor true) that app_second_factor_complete (15-accounts.sql) turns into one.
 CREATE OR REPLACE FUNCTION app_user_login(p_email text, p_proof text, p_source text,
   p_policy integer[], p_session_hash text, p_lifetime_seconds integer)
-RETURNS TABLE (outcome text, retry_after integer, user_id uuid, role text, iterations integer)
+RETURNS TABLE (outcome text, retry_after integer, user_id uuid, role text, iterations integer,
+               second_factor boolean)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 #variable_conflict use_column
@@ -91,13 +94,23 @@ DECLARE
 BEGIN
   SELECT * INTO v FROM auth_verify('user', p_email, p_proof, true, p_source, p_policy);
   IF v.outcome <> 'ok' THEN
-    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid, NULL::text, NULL::integer;
+    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid, NULL::text, NULL::integer, false;
+    RETURN;
+  END IF;
+  IF EXISTS (SELECT 1 FROM console_totp t WHERE t.user_id = v.ref AND t.confirmed_at IS NOT NULL) THEN
+    DELETE FROM console_login_challenges WHERE user_id = v.ref AND expires_at <= now();
+    INSERT INTO console_login_challenges (id_hash, user_id, expires_at)
+    VALUES (p_session_hash, v.ref, now() + interval '10 minutes');
+    RETURN QUERY SELECT 'ok'::text, 0, u.id, u.role, split_part(u.password_hash, '$', 2)::integer,
+                        true
+    FROM users u WHERE u.id = v.ref;
     RETURN;
   END IF;
   DELETE FROM console_sessions WHERE user_id = v.ref AND expires_at <= now();
   INSERT INTO console_sessions (id_hash, user_id, expires_at)
   VALUES (p_session_hash, v.ref, now() + make_interval(secs => p_lifetime_seconds));
-  RETURN QUERY SELECT 'ok'::text, 0, u.id, u.role, split_part(u.password_hash, '$', 2)::integer
+  RETURN QUERY SELECT 'ok'::text, 0, u.id, u.role, split_part(u.password_hash, '$', 2)::integer,
+                      false
   FROM users u WHERE u.id = v.ref;
 END
 $$;

@@ -3,7 +3,7 @@
  * email the request names). On routes where a principal authenticates (token, introspect,
  * revoke, authenticate, console_login) only failed authentications count, so honest traffic
  * that authenticates is never throttled however busy it is; on the other routes (authorize,
- * check_status, registration, console_signup) every request counts (http/rate-limit.ts).
+ * check_status, registration, console_signup, console_password_reset) every request counts (http/rate-limit.ts).
  * Lockout (migrations/functions/03-lockout.sql) is the separate defence against guessing one
  * secret, and the hashing budget (auth/derivation-budget.ts) bounds the work failures cost.
  */
@@ -32,6 +32,8 @@ export const DEFAULT_RATE_LIMITS = {
   metadata_fetch: { perIp: 30, perIdentity: 30 },
   metadata_fetch_total: { perIp: 600, perIdentity: 600 },
   console_signup: { perIp: 10, perIdentity: 5 },
+  // Every request: asking for a password reset link (the account itself gets 3 an hour).
+  console_password_reset: { perIp: 10, perIdentity: 5 },
 } as const satisfies Record<string, RateLimitBudget>;
 
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;

@@ -1,3 +1,4 @@
+import type { SecondFactor } from '../accounts/second-factor.js';
 import type { ServerContext } from '../server-context.js';
 import type { Mailer } from './mail/mailer.js';
 
@@ -10,4 +11,5 @@ export interface ConsoleOptions {
 export interface ConsoleDeps {
   readonly ctx: ServerContext;
   readonly mailer: Mailer;
+  readonly secondFactor: SecondFactor;
 }

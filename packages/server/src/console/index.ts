@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { SecondFactor } from '../accounts/second-factor.js';
 import { failureRateLimit, rateLimit } from '../http/rate-limit.js';
 import type { ServerContext } from '../server-context.js';
 import {
@@ -8,6 +9,7 @@ import {
 } from './admin/admin-actions.js';
 import { adminView } from './admin/admin-page.js';
 import { adminRotateKeysAction } from './admin/key-rotation.js';
+import { confirmUserChangeView, userChangeAction } from './admin/user-management.js';
 import type { ConsoleDeps, ConsoleOptions } from './deps.js';
 import { consoleErrorHandler } from './error-handler.js';
 import { consoleError } from './http/console-error.js';
@@ -31,11 +33,25 @@ import { agentsListView } from './pages/agents-list.js';
 import { createApiAction, newApiView } from './pages/api-create.js';
 import { apiDeleteAction, apiDeleteConfirmView, apiDetailView } from './pages/api-detail.js';
 import { apisListView } from './pages/apis-list.js';
+import { forgotPasswordAction, forgotPasswordView } from './pages/forgot-password.js';
 import { homeView } from './pages/home.js';
 import { loginAction, loginView } from './pages/login.js';
+import { loginCodeAction, loginCodeView } from './pages/login-code.js';
 import { logoutAction } from './pages/logout.js';
 import { oneTimeSecretView } from './pages/one-time-secret.js';
 import { principalUnlockAction } from './pages/owner-unlock.js';
+import {
+  registrationClaimAction,
+  registrationTokenAction,
+  registrationView,
+} from './pages/registration.js';
+import { resetPasswordAction, resetPasswordView } from './pages/reset-password.js';
+import {
+  secondFactorConfirmAction,
+  secondFactorDisableAction,
+  secondFactorStartAction,
+  secondFactorView,
+} from './pages/second-factor.js';
 import {
   securityEventsCsv,
   securityEventsJson,
@@ -59,6 +75,8 @@ import { websiteDetailView } from './pages/website-detail.js';
 import { websitesListView } from './pages/websites-list.js';
 import { type ConsoleEnv, loadSession } from './session/load-session.js';
 
+const noIdentity = async () => undefined;
+
 type Handler = (c: Context<ConsoleEnv>) => Response | Promise<Response>;
 
 /**
@@ -69,6 +87,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   const deps: ConsoleDeps = {
     ctx,
     mailer: options.mailer ?? createMailer(ctx.config, ctx.logger),
+    secondFactor: new SecondFactor(ctx),
   };
   const routes: Array<[method: 'get' | 'post', path: string, handler: Handler]> = [
     ['get', '/', homeView(deps)],
@@ -76,7 +95,13 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/signup', signupAction(deps)],
     ['get', '/login', loginView(deps)],
     ['post', '/login', loginAction(deps)],
+    ['get', '/login/code', loginCodeView(deps)],
+    ['post', '/login/code', loginCodeAction(deps)],
     ['post', '/logout', logoutAction(deps)],
+    ['get', '/forgot-password', forgotPasswordView(deps)],
+    ['post', '/forgot-password', forgotPasswordAction(deps)],
+    ['get', '/reset-password', resetPasswordView(deps)],
+    ['post', '/reset-password', resetPasswordAction(deps)],
     ['get', '/setup', setupView(deps)],
     ['post', '/setup', setupAction(deps)],
     ['get', '/verify-email', verifyEmailView(deps)],
@@ -84,6 +109,10 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/account', accountView()],
     ['post', '/account/password', changePasswordAction(deps)],
     ['post', '/account/verify-email', resendVerificationAction(deps)],
+    ['get', '/account/second-factor', secondFactorView(deps)],
+    ['post', '/account/second-factor/start', secondFactorStartAction(deps)],
+    ['post', '/account/second-factor/confirm', secondFactorConfirmAction(deps)],
+    ['post', '/account/second-factor/disable', secondFactorDisableAction(deps)],
     ['get', '/agents', agentsListView(deps)],
     ['get', '/agents/new', newAgentView()],
     ['post', '/agents', createAgentAction(deps)],
@@ -122,6 +151,9 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['get', '/apis/:id/delete', apiDeleteConfirmView(deps)],
     ['post', '/apis/:id/delete', apiDeleteAction(deps)],
     ['get', '/once/:ref', oneTimeSecretView(deps)],
+    ['get', '/registration', registrationView(deps)],
+    ['post', '/registration/token', registrationTokenAction(deps)],
+    ['post', '/registration/claim', registrationClaimAction(deps)],
     ['get', '/security', securityLogView(deps)],
     ['get', '/security/events', securityEventsJson(deps)],
     ['get', '/security/events.csv', securityEventsCsv(deps)],
@@ -131,6 +163,12 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/admin/revoke-all', adminRevokeAllAction(deps)],
     ['post', '/admin/keys/rotate', adminRotateKeysAction(deps, false)],
     ['post', '/admin/keys/rotate-emergency', adminRotateKeysAction(deps, true)],
+    ['get', '/admin/users/:id/promote', confirmUserChangeView(deps, 'promote')],
+    ['get', '/admin/users/:id/demote', confirmUserChangeView(deps, 'demote')],
+    ['get', '/admin/users/:id/delete', confirmUserChangeView(deps, 'delete')],
+    ['post', '/admin/users/:id/promote', userChangeAction(deps, 'promote')],
+    ['post', '/admin/users/:id/demote', userChangeAction(deps, 'demote')],
+    ['post', '/admin/users/:id/delete', userChangeAction(deps, 'delete')],
     ['post', '/admin/:target/:id/disable', adminToggleAction(deps, true)],
     ['post', '/admin/:target/:id/enable', adminToggleAction(deps, false)],
   ];
@@ -139,7 +177,10 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   // Per-address and per-email budgets on the two doors strangers knock on (docs/security.md);
   // a log-in counts only when it fails, so a stranger cannot spend an owner's budget.
   app.post('/login', failureRateLimit(ctx.security.limits, 'console_login', formEmail));
+  // The code step names no email; its failures also count toward the account's lockout.
+  app.post('/login/code', failureRateLimit(ctx.security.limits, 'console_login', noIdentity));
   app.post('/signup', rateLimit(ctx.security.limits, 'console_signup', formEmail));
+  app.post('/forgot-password', rateLimit(ctx.security.limits, 'console_password_reset', formEmail));
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {
     // `/console/` and friends: one canonical URL per page.

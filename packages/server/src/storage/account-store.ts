@@ -3,7 +3,14 @@ import type { Outcome } from './oauth-records.js';
 import type { OutcomeColumns, PrincipalStore, ProofArgs } from './principal-store.js';
 
 export type LoginResult =
-  | (Outcome<'ok'> & { outcome: 'ok'; userId: string; role: 'user' | 'admin'; iterations: number })
+  | (Outcome<'ok'> & {
+      outcome: 'ok';
+      userId: string;
+      role: 'user' | 'admin';
+      iterations: number;
+      /** The password held; the session waits for the second factor (no session yet). */
+      secondFactor: boolean;
+    })
   | Outcome<never>;
 
 /**
@@ -16,7 +23,10 @@ export class AccountStore {
     private readonly principals: PrincipalStore,
   ) {}
 
-  /** Checks the password and, if it holds, stores a session with this id hash. */
+  /**
+   * Checks the password and, if it holds, stores a session with this id hash, or for a user
+   * with a second factor a pending log-in under it (functions/15-accounts.sql).
+   */
   async login(
     user: ProofArgs,
     session: { idHash: string; lifetimeSeconds: number },
@@ -26,6 +36,7 @@ export class AccountStore {
         user_id: string | null;
         role: 'user' | 'admin' | null;
         iterations: number | null;
+        second_factor: boolean | null;
       }
     >('SELECT * FROM app_user_login($1, $2, $3, $4, $5, $6)', [
       user.id,
@@ -47,6 +58,7 @@ export class AccountStore {
       userId: row.user_id ?? '',
       role: row.role ?? 'user',
       iterations: row.iterations ?? 0,
+      secondFactor: row.second_factor === true,
     };
   }
 

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
+import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentFixture, ClientFixture } from '../support/harness.js';
 import { agentSignsIn, type InteropServer } from './support.js';
@@ -69,6 +71,64 @@ export function registerOpenidClientInterop(getServer: () => InteropServer): voi
         expect(meta.authorization_response_iss_parameter_supported).toBe(true);
         expect(meta.id_token_signing_alg_values_supported).toEqual(['ES256']);
       }
+    });
+
+    it('runs the snippet of docs/integrations.md as written', async () => {
+      // Only what a reader fills in changes: the issuer (plain http here, hence the option the
+      // snippet's comment names), the client's id, secret and redirect URI.
+      const doc = await readFile(
+        new URL('../../../../docs/integrations.md', import.meta.url),
+        'utf8',
+      );
+      const section = doc.slice(doc.indexOf('## openid-client (v6)'));
+      const code = (/```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '')
+        .replace("import * as oidc from 'openid-client';", '')
+        .replace("new URL('https://auth.example.com')", 'new URL(ISSUER)')
+        .replace(
+          'oidc.ClientSecretBasic(CLIENT_SECRET),',
+          'oidc.ClientSecretBasic(CLIENT_SECRET), { execute: [oidc.allowInsecureRequests] },',
+        )
+        .replace("'https://shop.example.com/callback'", 'REDIRECT');
+      const [before = '', after = ''] = code.split(/^\/\/ callback.*$/m);
+      const js = (source: string) => ts.transpile(source, { target: ts.ScriptTarget.ES2022 });
+      const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+        ...args: string[]
+      ) => (...values: unknown[]) => Promise<Record<string, unknown>>;
+      const start = new AsyncFunction(
+        'oidc',
+        'ISSUER',
+        'CLIENT_ID',
+        'CLIENT_SECRET',
+        'REDIRECT',
+        `${js(before)}\nreturn { config, url, verifier, state, nonce };`,
+      );
+      const finish = new AsyncFunction(
+        'oidc',
+        'config',
+        'verifier',
+        'state',
+        'nonce',
+        'currentUrl',
+        `${js(after)}\nreturn { claims, me };`,
+      );
+      const begun = await start(
+        oidc,
+        server.issuer,
+        client.client_id,
+        client.client_secret,
+        REDIRECT,
+      );
+      const currentUrl = new URL(await agentSignsIn(begun.url as URL, agent, 'docs-model'));
+      const done = await finish(
+        oidc,
+        begun.config,
+        begun.verifier,
+        begun.state,
+        begun.nonce,
+        currentUrl,
+      );
+      expect(done.claims).toMatchObject({ sub: agent.agent_id, model: 'docs-model' });
+      expect(done.me).toMatchObject({ sub: agent.agent_id, email: 'oidc-user@example.com' });
     });
 
     it('OIDC: code + PKCE + nonce → ID token → refresh → introspect → userinfo → revoke', async () => {

@@ -24,13 +24,20 @@ function toggle(kind: string, id: string, disabled: boolean, csrf: string): Safe
   });
 }
 
+/** The links to each change's confirmation page (user-management.ts). */
+function userChanges(u: AdminUser): SafeHtml {
+  const link = (change: string, text: string) =>
+    html`<a class="button secondary small" href="/console/admin/users/${u.id}/${change}">${text}</a>`;
+  return html`${u.role === 'admin' ? link('demote', 'Make plain user') : link('promote', 'Make admin')}${link('delete', 'Delete')}`;
+}
+
 function usersTable(users: AdminUser[], selfId: string, csrf: string) {
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Agents</th><th scope="col">Websites</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+  return html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col">Agents</th><th scope="col">Websites</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${users.map(
   (
     u,
-  ) => html`<tr><td>${u.email}${u.email_verified ? '' : html` <span class="pill">unconfirmed</span>`}</td><td>${u.role}</td><td>${String(u.agents)}</td><td>${String(u.clients)}</td>
-<td>${statusPill(u.disabled)}</td><td>${when(u.created_at)}</td><td>${u.id === selfId ? html`<span class="muted">you</span>` : toggle('users', u.id, u.disabled, csrf)}</td></tr>`,
+  ) => html`<tr><td data-label="User"><span>${u.email}${u.id === selfId ? html` <span class="muted">(you)</span>` : ''}${u.email_verified ? '' : html` <span class="pill">unconfirmed</span>`}</span></td><td data-label="Role">${u.role}</td><td data-label="Agents">${String(u.agents)}</td><td data-label="Websites">${String(u.clients)}</td>
+<td data-label="Status">${statusPill(u.disabled)}</td><td data-label="Created">${when(u.created_at)}</td><td data-label="Actions"><div class="actions">${u.id === selfId ? '' : toggle('users', u.id, u.disabled, csrf)}${userChanges(u)}</div></td></tr>`,
 )}</tbody></table></div>`;
 }
 
@@ -48,10 +55,10 @@ function ownerCell(row: AdminObject): SafeHtml {
 function objectsTable(kind: 'agents' | 'websites', rows: AdminObject[], csrf: string) {
   if (rows.length === 0) return html`<p class="empty">None yet.</p>`;
   const detail = kind === 'agents' ? '/console/agents' : '/console/websites';
-  return html`<div class="table-wrap"><table><thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
+  return html`<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Name</th><th scope="col">Id</th><th scope="col">Owner</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>
 ${rows.map(
   (r) =>
-    html`<tr><td><a href="${detail}/${r.id}">${r.name}</a></td><td><code>${r.public_id}</code></td><td>${ownerCell(r)}</td><td>${statusPill(r.disabled)}</td><td>${when(r.created_at)}</td><td>${toggle(kind, r.id, r.disabled, csrf)}</td></tr>`,
+    html`<tr><td data-label="Name"><a href="${detail}/${r.id}">${r.name}</a></td><td data-label="Id"><code class="id">${r.public_id}</code></td><td data-label="Owner">${ownerCell(r)}</td><td data-label="Status">${statusPill(r.disabled)}</td><td data-label="Created">${when(r.created_at)}</td><td data-label="Actions">${toggle(kind, r.id, r.disabled, csrf)}</td></tr>`,
 )}</tbody></table></div>`;
 }
 

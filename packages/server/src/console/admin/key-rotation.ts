@@ -35,11 +35,11 @@ export async function signingKeysCard(deps: ConsoleDeps, csrf: string): Promise<
   const keys = await deps.ctx.keys.describe();
   const rows = keys.map(
     (k) =>
-      html`<tr><td><code>${k.kid}</code></td><td>${k.alg}</td><td>${STATES[k.state]}${k.state === 'next' ? html` ${when(k.activatesAt)}` : ''}</td><td>${k.withdrawAt ? when(k.withdrawAt) : 'until replaced'}</td></tr>`,
+      html`<tr><td data-label="Key id"><code class="id">${k.kid}</code></td><td data-label="Algorithm">${k.alg}</td><td data-label="State">${STATES[k.state]}${k.state === 'next' ? html` ${when(k.activatesAt)}` : ''}</td><td data-label="Published until">${k.withdrawAt ? when(k.withdrawAt) : 'until replaced'}</td></tr>`,
   );
   return html`<section class="card" aria-labelledby="keys-h"><h2 id="keys-h">Signing keys</h2>
 <p>Rotating publishes the next key at <code>/.well-known/jwks.json</code> now; it signs after ${String(deps.ctx.config.signingKeyActivationDelay)} seconds, and the current key stays published until the tokens it signed have expired. An emergency rotation signs with the new key at once, withdraws every other key and revokes every token.</p>
-<div class="table-wrap"><table><thead><tr><th scope="col">Key id</th><th scope="col">Algorithm</th><th scope="col">State</th><th scope="col">Published until</th></tr></thead><tbody>${rows}</tbody></table></div>
+<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Key id</th><th scope="col">Algorithm</th><th scope="col">State</th><th scope="col">Published until</th></tr></thead><tbody>${rows}</tbody></table></div>
 <div class="actions">${actionButton({ action: '/console/admin/keys/rotate', csrf, text: 'Rotate signing key', style: 'secondary' })}
 ${actionButton({ action: '/console/admin/keys/rotate-emergency', csrf, text: 'Emergency rotation', style: 'danger' })}</div></section>`;
 }

@@ -5,11 +5,13 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
  * Console cookies: HttpOnly, SameSite=Lax, path=/; on an https issuer also Secure and
  * `__Host-` prefixed, so no subdomain or plain-http page can set or shadow them.
  */
-export type ConsoleCookie = 'session' | 'csrf';
+/** `login`: a log-in whose password held, waiting for the second factor. */
+export type ConsoleCookie = 'session' | 'csrf' | 'login';
 
 const BASE_NAMES: Record<ConsoleCookie, string> = {
   session: 'auth_agent_console',
   csrf: 'auth_agent_console_csrf',
+  login: 'auth_agent_console_login',
 };
 
 const VALUE = /^[A-Za-z0-9_-]{43}$/;

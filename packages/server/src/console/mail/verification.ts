@@ -65,6 +65,11 @@ async function storeVerification(
   });
 }
 
+/** The notice after a link was asked for: sent, or (no SMTP_URL) only written to the log. */
+export function verificationNotice(deps: ConsoleDeps): 'verification-sent' | 'verification-logged' {
+  return deps.mailer.kind === 'smtp' ? 'verification-sent' : 'verification-logged';
+}
+
 /** Spends a verification link; returns the address it verified, or undefined. */
 export async function confirmEmail(db: SqlDriver, token: string): Promise<string | undefined> {
   const [row] = await db.query<{ email: string }>('SELECT * FROM app_confirm_email($1)', [

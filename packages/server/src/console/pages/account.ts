@@ -5,7 +5,7 @@ import { withPassword } from '../accounts/password-check.js';
 import type { ConsoleDeps } from '../deps.js';
 import { writeCookie } from '../http/cookies.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
-import { sendVerificationMail } from '../mail/verification.js';
+import { sendVerificationMail, verificationNotice } from '../mail/verification.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { endOtherSessions, startAnotherSession } from '../session/sessions.js';
 import { actionButton, notice, postForm } from '../views/components.js';
@@ -37,6 +37,10 @@ ${postForm({
 <button type="submit">Change password</button>`,
 })}
 <p class="muted">Changing it logs out every other session.</p>
+</section>
+<section class="card" aria-labelledby="tf-h"><h2 id="tf-h">Two-step log-in</h2>
+<p>Ask for a code from an authenticator app after the password, so a stolen password is not enough.</p>
+<p><a class="button secondary" href="/console/account/second-factor">Set up or manage two-step log-in</a></p>
 </section></div>`,
   });
 }
@@ -76,6 +80,6 @@ export function changePasswordAction(deps: ConsoleDeps) {
 export function resendVerificationAction(deps: ConsoleDeps) {
   return action(deps, async (c, session) => {
     await sendVerificationMail(deps, session, session.email);
-    return seeOther(c, '/console/account', 'verification-sent');
+    return seeOther(c, '/console/account', verificationNotice(deps));
   });
 }

@@ -5,7 +5,7 @@ import { objectId } from '../http/console-error.js';
 import { action, asSession } from '../http/handlers.js';
 import { notVisible } from '../http/owned.js';
 import { changeOwned, recordOwnerAction } from '../http/owner-action.js';
-import { sendVerificationMail } from '../mail/verification.js';
+import { sendVerificationMail, verificationNotice } from '../mail/verification.js';
 import {
   deleteAgent,
   replaceAgentSecret,
@@ -111,6 +111,6 @@ export function agentVerifyEmailAction(deps: ConsoleDeps) {
     const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
     if (agent.owner_id !== session.userId) return seeOther(c, `/console/agents/${agent.id}`);
     await sendVerificationMail(deps, session, agent.user_email);
-    return seeOther(c, `/console/agents/${agent.id}`, 'verification-sent');
+    return seeOther(c, `/console/agents/${agent.id}`, verificationNotice(deps));
   });
 }

@@ -26,7 +26,7 @@ export function homeView(deps: ConsoleDeps) {
 ${
   session.emailVerified
     ? ''
-    : html`<div class="notice warn" role="status">Confirm your email address: we sent a link to <strong>${session.email}</strong>.
+    : html`<div class="notice warn" role="status">Confirm your email address: ${deps.mailer.kind === 'smtp' ? html`we sent a link to <strong>${session.email}</strong>.` : html`this server cannot send mail (SMTP_URL is not set), so the link for <strong>${session.email}</strong> was only written to the server log.`}
 Until then, websites are told your agents' email is not verified. ${actionButton({ action: '/console/account/verify-email', csrf: csrfOf(session), text: 'Send the link again', style: 'secondary', small: true })}</div>`
 }
 <div class="grid">
@@ -35,7 +35,8 @@ Until then, websites are told your agents' email is not verified. ${actionButton
 <p><a class="button" href="/console/agents/new">New agent</a> <a href="/console/agents">See all agents</a></p></section>
 <section class="card" aria-labelledby="sites-h"><h2 id="sites-h">Websites <span class="pill">${String(clients.length)}</span></h2>
 <p>Run a website that AI agents should sign in to? Register it to get a <code>client_id</code> (and secret) and an integration snippet.</p>
-<p><a class="button" href="/console/websites/new">Register a website</a> <a href="/console/websites">See all websites</a></p></section>
+<p><a class="button" href="/console/websites/new">Register a website</a> <a href="/console/websites">See all websites</a></p>
+<p class="muted">An app registered itself (an MCP client, say)? <a href="/console/registration">Claim it, or make registration tokens</a>.</p></section>
 </div>`,
     });
   };

@@ -14,8 +14,8 @@ import { writeCookie } from '../http/cookies.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
 import { field, readForm } from '../http/form.js';
 import { setPasswordHash } from '../queries/users.js';
+import { enterConsole } from '../session/enter-console.js';
 import type { ConsoleEnv } from '../session/load-session.js';
-import { endSession } from '../session/sessions.js';
 import { notice, postForm } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
 import { page, seeOther } from '../views/shell.js';
@@ -39,6 +39,7 @@ ${postForm({
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Log in</button>`,
 })}
+<p class="muted"><a href="/console/forgot-password">Forgot password?</a></p>
 ${signup ? html`<p class="muted">No account yet? <a href="/console/signup">Sign up</a>.</p>` : ''}
 </div></div>`,
   });
@@ -83,22 +84,17 @@ export function loginAction(deps: ConsoleDeps) {
       }
       return loginPage(c, deps, 'The email or password is wrong.', typed);
     }
-    const { userId } = result as LoginResult & { outcome: 'ok' };
-    ctx.security.record({
-      event: 'user.authentication',
-      outcome: 'success',
-      actor: { type: 'user', id: userId },
-      target: { type: 'user', id: userId },
-      userId,
-    });
-    const previous = c.get('session');
-    if (previous) await inSession(db, previous.id, (tx) => endSession(tx, previous.id));
+    const { userId, secondFactor } = result as LoginResult & { outcome: 'ok' };
+    if (secondFactor) {
+      // The id names a pending log-in, not a session, until the code is checked.
+      writeCookie(c, 'login', config.issuer, sessionId);
+      return seeOther(c, '/console/login/code');
+    }
     if ((result as { iterations: number }).iterations < config.pbkdf2Iterations) {
       const hash = await hashSecret(password, config.pbkdf2Iterations);
       await inSession(db, sessionId, (tx) => setPasswordHash(tx, userId, hash));
     }
-    writeCookie(c, 'session', config.issuer, sessionId);
-    ctx.logger.info({ event: 'console.login', user_id: userId }, 'console log-in');
+    await enterConsole(c, deps, userId, sessionId, 'password');
     return seeOther(c, '/console');
   };
 }

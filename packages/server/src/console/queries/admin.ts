@@ -15,14 +15,40 @@ export interface AdminUser {
   created_at: Date;
 }
 
-export function listUsers(tx: SqlExecutor): Promise<AdminUser[]> {
+/** Every user, or only the one with id `only`. */
+export function listUsers(tx: SqlExecutor, only?: string): Promise<AdminUser[]> {
   return tx.query<AdminUser>(
     `SELECT u.id, u.email, u.role, u.disabled_at IS NOT NULL AS disabled,
             u.email_verified_at IS NOT NULL AS email_verified, u.created_at,
             (SELECT count(*)::int FROM agents a WHERE a.owner_id = u.id) AS agents,
             (SELECT count(*)::int FROM clients c WHERE c.owner_id = u.id) AS clients
-     FROM users u ORDER BY u.created_at`,
+     FROM users u WHERE $1::uuid IS NULL OR u.id = $1 ORDER BY u.created_at`,
+    [only ?? null],
   );
+}
+
+export type UserChangeOutcome = 'ok' | 'unchanged' | 'not_found' | 'last_admin';
+
+/** app_admin_set_role (functions/15-accounts.sql): admins only, never the last admin. */
+export async function setUserRole(
+  tx: SqlExecutor,
+  id: string,
+  role: 'user' | 'admin',
+): Promise<UserChangeOutcome> {
+  const [row] = await tx.query<{ outcome: UserChangeOutcome }>(
+    'SELECT outcome FROM app_admin_set_role($1, $2)',
+    [id, role],
+  );
+  return row?.outcome ?? 'not_found';
+}
+
+/** app_admin_delete_user: the account with its agents and websites; never the last admin. */
+export async function deleteUser(tx: SqlExecutor, id: string): Promise<UserChangeOutcome> {
+  const [row] = await tx.query<{ outcome: UserChangeOutcome }>(
+    'SELECT outcome FROM app_admin_delete_user($1)',
+    [id],
+  );
+  return row?.outcome ?? 'not_found';
 }
 
 export interface AdminObject {

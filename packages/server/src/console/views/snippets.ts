@@ -36,7 +36,10 @@ export function clientSnippet(input: {
   const auth = clientSecret
     ? `  -u "$AUTH_AGENT_CLIENT_ID:$AUTH_AGENT_CLIENT_SECRET" \\`
     : `  -d client_id="$AUTH_AGENT_CLIENT_ID" \\`;
-  return `# Server-side configuration of your website.
+  const heading = clientSecret
+    ? "# Your website's server: its Auth Agent settings and the sign-in (authorization code + PKCE)."
+    : '# A public client (browser, mobile or desktop app): its settings and the sign-in\n# (authorization code + PKCE). It holds no secret, so nothing here is confidential.';
+  return `${heading}
 export AUTH_AGENT_ISSUER=${shellQuote(issuer)}
 export AUTH_AGENT_CLIENT_ID=${shellQuote(clientId)}
 ${clientSecret ? `export AUTH_AGENT_CLIENT_SECRET=${shellQuote(clientSecret)}\n` : '# Public client: no secret; PKCE protects the code exchange.\n'}
