@@ -51,7 +51,6 @@ function post(agent: Agent, port: number, authorization: string) {
 interface Load {
   acknowledged: string[];
   statuses: number[];
-  closes: number;
 }
 
 /** Sends requests back to back on one keep-alive connection until the server is gone. */
@@ -61,7 +60,6 @@ async function busyClient(port: number, authorization: string, load: Load) {
     try {
       const answer = await post(agent, port, authorization);
       load.statuses.push(answer.status);
-      if (answer.connection === 'close') load.closes += 1;
       if (answer.status === 200)
         load.acknowledged.push((JSON.parse(answer.body) as { access_token: string }).access_token);
     } catch {
@@ -115,7 +113,7 @@ describe('graceful shutdown', () => {
       },
     });
     const authorization = `Basic ${Buffer.from(`${service.client_id}:${service.client_secret}`).toString('base64')}`;
-    const load: Load = { acknowledged: [], statuses: [], closes: 0 };
+    const load: Load = { acknowledged: [], statuses: [] };
     const clients = [1, 2, 3, 4].map(() => busyClient(port, authorization, load));
     while (load.acknowledged.length < 20) await new Promise((r) => setTimeout(r, 50));
 
@@ -129,7 +127,8 @@ describe('graceful shutdown', () => {
     expect(code).toBe(0);
     expect(took).toBeLessThan((SHUTDOWN_TIMEOUT + 2) * 1000);
     expect(load.statuses.filter((s) => s !== 200)).toEqual([]);
-    expect(load.closes).toBeGreaterThan(0);
+    // Whether a request was in flight at the signal (and so came back with Connection: close)
+    // is a race on a loaded machine; the next test checks that header deterministically.
     expect(server.output()).toMatch(/"reason":"SIGTERM".*shutdown: draining/);
     expect(server.output()).toMatch(/shutdown: done/);
 
