@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { type Child, spawnNode, waitUntilReady } from './child.js';
+import { assertPortFree, type Child, spawnNode, waitUntilReady } from './child.js';
 import { processTree } from './rss.js';
 
 const require = createRequire(import.meta.url);
@@ -88,6 +88,7 @@ export async function startAuthAgent(options: ServerOptions): Promise<RunningAut
     ...(options.nodeOptions ? { NODE_OPTIONS: options.nodeOptions } : {}),
     ...options.extraEnv,
   };
+  await assertPortFree(options.port);
   const child = spawnNode(SERVER_BIN, ['serve'], {
     env,
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),

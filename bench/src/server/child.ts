@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 
 export interface Child {
   readonly process: ChildProcess;
@@ -47,6 +48,27 @@ export function spawnNode(
 }
 
 /** Polls `url` until it answers 200, or fails when the child dies or time runs out. */
+/**
+ * Refuses a port something already listens on. Readiness is polled over HTTP, so a server
+ * left over from an interrupted run would otherwise answer for the one just started (which
+ * exits with EADDRINUSE) and every figure would be measured against the wrong database.
+ */
+export async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `port ${port} is in use (a server left from an earlier run?); stop it or set BENCH_PORT`
+            : error.message,
+        ),
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 export async function waitUntilReady(child: Child, url: string, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
