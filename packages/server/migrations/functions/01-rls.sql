@@ -1,5 +1,6 @@
 -- The two predicates every row-level-security policy uses (001_core.sql and later; policies
--- call them as `(SELECT app_current_user_id())`, so each runs once per statement).
+-- call them as `(SELECT app_current_user_id())`, so each runs once per statement), and the
+-- one place the sessions they trust are created.
 
 -- The identity the policies trust: the console session whose raw id the server set in
 -- `app.session` for this transaction (storage/owner-store.ts), verified here against
@@ -26,3 +27,18 @@ $$;
 
 REVOKE ALL ON FUNCTION app_current_user_id(), app_is_admin() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_current_user_id(), app_is_admin() TO auth_agent_app;
+
+-- A new console session for a user who just proved who they are (log-in, sign-up, setup, the
+-- second factor): their expired sessions go, the new one is stored by its hash.
+CREATE OR REPLACE FUNCTION console_session_start(p_user_id uuid, p_session_hash text,
+  p_lifetime_seconds integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+AS $$
+BEGIN
+  DELETE FROM console_sessions WHERE user_id = p_user_id AND expires_at <= now();
+  INSERT INTO console_sessions (id_hash, user_id, expires_at)
+  VALUES (p_session_hash, p_user_id, now() + make_interval(secs => p_lifetime_seconds));
+END
+$$;
+REVOKE ALL ON FUNCTION console_session_start(uuid, text, integer) FROM PUBLIC;

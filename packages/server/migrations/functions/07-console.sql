@@ -106,9 +106,7 @@ BEGIN
     FROM users u WHERE u.id = v.ref;
     RETURN;
   END IF;
-  DELETE FROM console_sessions WHERE user_id = v.ref AND expires_at <= now();
-  INSERT INTO console_sessions (id_hash, user_id, expires_at)
-  VALUES (p_session_hash, v.ref, now() + make_interval(secs => p_lifetime_seconds));
+  PERFORM console_session_start(v.ref, p_session_hash, p_lifetime_seconds);
   RETURN QUERY SELECT 'ok'::text, 0, u.id, u.role, split_part(u.password_hash, '$', 2)::integer,
                       false
   FROM users u WHERE u.id = v.ref;
@@ -213,8 +211,7 @@ DECLARE
 BEGIN
   INSERT INTO users (email, password_hash, role) VALUES (p_email, p_password_hash, 'user')
   RETURNING id INTO new_id;
-  INSERT INTO console_sessions (id_hash, user_id, expires_at)
-  VALUES (p_session_hash, new_id, now() + make_interval(secs => p_lifetime_seconds));
+  PERFORM console_session_start(new_id, p_session_hash, p_lifetime_seconds);
   RETURN new_id;
 END
 $$;
@@ -264,8 +261,7 @@ BEGIN
   IF NOT FOUND THEN RETURN NULL; END IF;
   INSERT INTO users (email, password_hash, role) VALUES (p_email, p_password_hash, 'admin')
   RETURNING id INTO new_id;
-  INSERT INTO console_sessions (id_hash, user_id, expires_at)
-  VALUES (p_session_hash, new_id, now() + make_interval(secs => p_lifetime_seconds));
+  PERFORM console_session_start(new_id, p_session_hash, p_lifetime_seconds);
   RETURN new_id;
 END
 $$;

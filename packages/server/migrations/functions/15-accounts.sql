@@ -203,9 +203,7 @@ BEGIN
   IF u.disabled_at IS NOT NULL THEN
     RETURN QUERY SELECT 'expired'::text, 0, u.id, NULL::text, false; RETURN;
   END IF;
-  DELETE FROM console_sessions s WHERE s.user_id = u.id AND s.expires_at <= now();
-  INSERT INTO console_sessions (id_hash, user_id, expires_at)
-  VALUES (p_session_hash, u.id, now() + make_interval(secs => p_lifetime_seconds));
+  PERFORM console_session_start(u.id, p_session_hash, p_lifetime_seconds);
   RETURN QUERY SELECT 'ok'::text, 0, u.id, u.role, p_step IS NULL;
 END
 $$;

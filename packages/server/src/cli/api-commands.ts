@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { provisionApi, rotateApiSecret } from '../accounts/api-provisioning.js';
-import { IncidentError } from '../operations/incident-response.js';
+import { deleteApi } from '../operations/inventory.js';
 import type { SecurityEventInput } from '../security/events.js';
-import { operatorDeleteApi } from '../storage/resource-server-store.js';
 import { defineCommand } from './command.js';
 import { positional, required } from './command-line.js';
 
@@ -74,10 +73,7 @@ export const apiDelete = defineCommand({
     'Tokens can no longer be asked for with its identifier (invalid_target), and it can no longer introspect.',
   input: z.object({ id: z.string().min(1) }),
   prepare: (line) => ({ id: positional(line) }),
-  async step({ db }, input) {
-    if (!(await operatorDeleteApi(db, input.id))) throw new IncidentError(`No API ${input.id}.`);
-    return { result: { deleted: input.id }, event: apiEvent('admin.action', input.id, 'delete') };
-  },
+  step: ({ db }, input) => deleteApi(db, input.id),
 });
 
 export const apiRotateSecret = defineCommand({

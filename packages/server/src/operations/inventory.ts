@@ -61,10 +61,10 @@ export async function adminCount(db: SqlExecutor): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** One agent or website, by its public id (`operator_delete_agent` / `operator_delete_client`). */
+/** One agent, website or API, by its public id (`operator_delete_agent`, `_client`, `_api`). */
 async function deleteOwned(
   db: SqlExecutor,
-  kind: { fn: string; type: 'agent' | 'client'; noun: string },
+  kind: { fn: string; type: 'agent' | 'client' | 'api'; noun: string },
   id: string,
 ): Promise<IncidentResult<{ deleted: string }>> {
   const [row] = await db.query<{ ok: boolean }>(`SELECT ${kind.fn}($1) AS ok`, [id]);
@@ -75,7 +75,7 @@ async function deleteOwned(
       event: 'admin.action',
       outcome: 'success',
       target: { type: kind.type, id },
-      ...(kind.type === 'agent' ? { agentId: id } : { clientId: id }),
+      ...(kind.type === 'agent' ? { agentId: id } : kind.type === 'client' ? { clientId: id } : {}),
       details: { action: 'delete' },
     },
   };
@@ -90,6 +90,9 @@ export const deleteClient = (db: SqlExecutor, clientId: string) =>
     { fn: 'operator_delete_client', type: 'client', noun: 'client (website)' },
     clientId,
   );
+
+export const deleteApi = (db: SqlExecutor, apiId: string) =>
+  deleteOwned(db, { fn: 'operator_delete_api', type: 'api', noun: 'API' }, apiId);
 
 /** Refuses a user who owns agents or websites unless `withObjects`, which deletes them too. */
 export async function deleteUser(

@@ -98,14 +98,6 @@ export function operatorApis(
   return privileged.query<ApiEntry>('SELECT * FROM operator_apis($1)', [ownerEmail ?? null]);
 }
 
-export async function operatorDeleteApi(privileged: SqlExecutor, apiId: string): Promise<boolean> {
-  const [row] = await privileged.query<{ deleted: boolean }>(
-    'SELECT operator_delete_api($1) AS deleted',
-    [apiId],
-  );
-  return row?.deleted === true;
-}
-
 export async function operatorSetApiSecret(
   privileged: SqlExecutor,
   apiId: string,
