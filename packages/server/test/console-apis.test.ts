@@ -4,20 +4,17 @@ import { basicAuth, signIn, startAuthorization, tokenRequest } from './support/f
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // The console's APIs section: an owner registers, sees and deletes its APIs (resource servers).
 let h: Harness;
 let agent: AgentFixture;
 let client: ClientFixture;
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  agent = await h.createAgent(owner.email);
-  client = await h.createClient(owner.email);
+  ({ h, agent, client } = await createSignInWorld());
 });
 afterAll(() => h.dispose());
 

@@ -5,10 +5,10 @@ import {
   type AgentFixture,
   type ApiFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // RFC 8707 resource indicators: `resource` at /authorize, /token and on refresh.
 let h: Harness;
@@ -21,11 +21,9 @@ let other: ApiFixture;
 const CALENDAR = 'https://calendar.example.com/api';
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
+  let owner: { email: string };
+  ({ h, owner, client, agent } = await createSignInWorld());
   service = await h.createClient(owner.email, { name: 'Service', clientCredentials: true });
-  agent = await h.createAgent(owner.email);
   calendar = await h.createApi(owner.email, {
     identifier: CALENDAR,
     scopes: ['calendar.read', 'calendar.write'],

@@ -7,10 +7,10 @@ import {
   type AgentFixture,
   type ApiFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 // RFC 7662 §2.1: an API introspects with its own credentials, and only tokens addressed to it.
 let h: Harness;
@@ -21,12 +21,10 @@ let orders: ApiFixture;
 let billing: ApiFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
+  let owner: { email: string };
+  ({ h, owner, client, agent } = await createSignInWorld());
   const stranger = await h.createUser();
-  client = await h.createClient(owner.email);
   service = await h.createClient(owner.email, { name: 'Service', clientCredentials: true });
-  agent = await h.createAgent(owner.email);
   orders = await h.createApi(owner.email, {
     identifier: 'https://orders.example.com',
     scopes: ['orders.read'],

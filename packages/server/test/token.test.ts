@@ -4,10 +4,10 @@ import { basicAuth, obtainTokens, signIn, tokenRequest } from './support/flow.js
 import {
   type AgentFixture,
   type ClientFixture,
-  createHarness,
   type Harness,
   REDIRECT_URI,
 } from './support/harness.js';
+import { createSignInWorld } from './support/sign-in-world.js';
 
 let h: Harness;
 let client: ClientFixture;
@@ -16,12 +16,10 @@ let publicClient: ClientFixture;
 let agent: AgentFixture;
 
 beforeAll(async () => {
-  h = await createHarness();
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
+  let owner: { email: string };
+  ({ h, owner, client, agent } = await createSignInWorld());
   otherClient = await h.createClient(owner.email, { name: 'Other Website' });
   publicClient = await h.createClient(owner.email, { public: true, name: 'Public SPA' });
-  agent = await h.createAgent(owner.email);
 });
 afterAll(() => h.dispose());
 
