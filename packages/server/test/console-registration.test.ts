@@ -24,7 +24,8 @@ describe('registration tokens and claiming in the console', () => {
     await owner.browser.get('/console/registration');
     expect(owner.browser.lastHtml).toContain('Create registration token');
     const made = await owner.browser.post('/console/registration/token', { days: '1', uses: '2' });
-    expect(made.status).toBe(200);
+    expect(made.status).toBe(303);
+    expect((await owner.browser.follow(made)).status).toBe(200);
     const token = tokenOnPage(owner.browser.lastHtml);
     expect(token).toMatch(/^aa_iat_[A-Za-z0-9_-]{43}$/);
     const stored = await privileged<{ token_hash: string; uses_left: number; mine: boolean }>(
@@ -60,7 +61,9 @@ describe('registration tokens and claiming in the console', () => {
   it('lets an owner claim a self-registered client with its registration access token', async () => {
     const owner = await signUp(h);
     await owner.browser.get('/console/registration');
-    await owner.browser.post('/console/registration/token', { days: '1', uses: '1' });
+    await owner.browser.follow(
+      await owner.browser.post('/console/registration/token', { days: '1', uses: '1' }),
+    );
     const iat = tokenOnPage(owner.browser.lastHtml);
     const { body } = await register(h, NATIVE, { authorization: `Bearer ${iat}` });
     const clientId = String(body.client_id);

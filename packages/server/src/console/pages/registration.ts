@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { field } from '../http/form.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
+import { handOverSecret, takeOverSecret } from '../http/one-time-secret.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { notice, postForm, secretValue } from '../views/components.js';
 import { doneNotice } from '../views/notices.js';
@@ -57,14 +58,35 @@ ${postForm({
   });
 }
 
+/** The one-time cookie's object for a new registration token (http/one-time-secret.ts). */
+const NEW_TOKEN = 'registration-token';
+
+interface NewToken {
+  token: string;
+  expiresAt: string;
+  uses: number;
+}
+
+function createdCard(created: NewToken): SafeHtml {
+  return html`${notice('Copy it now: it is shown only this once. A client sends it as "Authorization: Bearer" to POST /register.', 'warn')}
+${secretValue('registration-token', 'Initial access token', created.token)}
+<p class="muted">Works until ${created.expiresAt.slice(0, 16).replace('T', ' ')} UTC, for ${String(created.uses)} registration${created.uses === 1 ? '' : 's'}.</p>`;
+}
+
+/** GET /console/registration — with a token just made, once (POST-redirect-GET). */
 export function registrationView(deps: ConsoleDeps) {
-  return view((c, session) => registrationPage(c, deps, session));
+  return view((c, session) => {
+    const sealed = takeOverSecret(c, deps, session, NEW_TOKEN);
+    const created = sealed ? createdCard(JSON.parse(sealed) as NewToken) : undefined;
+    return registrationPage(c, deps, session, created ? { created } : undefined);
+  });
 }
 
 /**
  * POST /console/registration/token — an initial access token for POST /register (RFC 7591
- * §3), recorded with its creator (app_create_registration_token). Shown on this response
- * only; the database keeps its SHA-256.
+ * §3), recorded with its creator (app_create_registration_token). Shown once on the page the
+ * answer redirects to, like every new secret (http/one-time-secret.ts); the database keeps
+ * its SHA-256.
  */
 export function registrationTokenAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
@@ -90,10 +112,9 @@ export function registrationTokenAction(deps: ConsoleDeps) {
       targetType: 'registration_token',
       targetId: 'new',
     });
-    const created = html`${notice('Copy it now: it is shown only this once. A client sends it as "Authorization: Bearer" to POST /register.', 'warn')}
-${secretValue('registration-token', 'Initial access token', token)}
-<p class="muted">Works until ${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, for ${String(uses)} registration${uses === 1 ? '' : 's'}.</p>`;
-    return registrationPage(c, deps, session, { created });
+    const created: NewToken = { token, expiresAt: expiresAt.toISOString(), uses };
+    handOverSecret(c, deps, session, NEW_TOKEN, JSON.stringify(created));
+    return seeOther(c, '/console/registration');
   });
 }
 
