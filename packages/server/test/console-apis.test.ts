@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConsoleBrowser, type ConsoleUser, codeById, signUp } from './support/console.js';
+import {
+  ConsoleBrowser,
+  type ConsoleUser,
+  codeById,
+  privileged,
+  signUp,
+} from './support/console.js';
 import { basicAuth, signIn, startAuthorization, tokenRequest } from './support/flow.js';
 import {
   type AgentFixture,
@@ -151,5 +157,19 @@ describe('APIs in the console', () => {
     const started = await startAuthorization(h, client, { resource: identifier });
     const location = new URL(started.response.headers.get('location') ?? '');
     expect(location.searchParams.get('error')).toBe('invalid_target');
+    // Both changes are in the security log as the owner's actions, like a website's.
+    await h.ctx.security.flush();
+    const actions = await privileged<{ action: string; owner: boolean }>(
+      h,
+      `SELECT e.details->>'action' AS action, u.id = ANY (e.owner_ids) AS owner
+       FROM security_events e JOIN users u ON lower(u.email) = lower($2)
+       WHERE e.event = 'owner.action' AND e.target_type = 'api' AND e.target_id = $1
+       ORDER BY e.id`,
+      [created.apiId, user.email],
+    );
+    expect(actions).toEqual([
+      { action: 'api.create', owner: true },
+      { action: 'api.delete', owner: true },
+    ]);
   });
 });

@@ -70,12 +70,13 @@ export async function visibleApi(tx: SqlExecutor, id: string): Promise<ApiRecord
   return rows[0] && record(rows[0]);
 }
 
-export async function deleteVisibleApi(tx: SqlExecutor, id: string): Promise<boolean> {
-  const rows = await tx.query<{ id: string }>(
-    'DELETE FROM resource_servers WHERE id = $1 RETURNING id',
+/** The deleted API's public api_id, or undefined when no visible API has this id. */
+export async function deleteVisibleApi(tx: SqlExecutor, id: string): Promise<string | undefined> {
+  const [row] = await tx.query<{ api_id: string }>(
+    'DELETE FROM resource_servers WHERE id = $1 RETURNING api_id',
     [id],
   );
-  return rows.length > 0;
+  return row?.api_id;
 }
 
 /** An API in the operator's list, with the column names of the other lists. */

@@ -6,7 +6,7 @@ import { objectId } from './console-error.js';
 import { asSession } from './handlers.js';
 import { notVisible } from './owned.js';
 
-export type OwnedKind = 'agent' | 'client';
+export type OwnedKind = 'agent' | 'client' | 'api';
 
 /**
  * Records in the security log that the signed-in user did `action` (create, rotate_secret,
@@ -23,10 +23,10 @@ export function recordOwnerAction(
 ): void {
   deps.ctx.security.ownerAction({
     userId: session.userId,
-    action: `${kind === 'agent' ? 'agent' : 'website'}.${action}`,
+    action: `${kind === 'client' ? 'website' : kind}.${action}`,
     targetType: kind,
     targetId: publicId,
-    ...(kind === 'agent' ? { agentId: publicId } : { clientId: publicId }),
+    ...(kind === 'agent' ? { agentId: publicId } : kind === 'client' ? { clientId: publicId } : {}),
     ...(details ? { details } : {}),
   });
 }

@@ -7,6 +7,7 @@ import type { ConsoleDeps } from '../deps.js';
 import { field } from '../http/form.js';
 import { action, asSession, type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { handOverSecret } from '../http/one-time-secret.js';
+import { recordOwnerAction } from '../http/owner-action.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { notice, postForm } from '../views/components.js';
 import { page, seeOther } from '../views/shell.js';
@@ -73,10 +74,7 @@ export function createApiAction(deps: ConsoleDeps) {
       if (!isTakenIdentifier(error)) throw error;
       return newApiPage(c, session, values, 'An API with this identifier is already registered.');
     }
-    deps.ctx.logger.info(
-      { event: 'console.api_created', user_id: session.userId, api_id: apiId },
-      'API created',
-    );
+    recordOwnerAction(deps, session, 'api', apiId, 'create');
     handOverSecret(c, deps, session, id, apiSecret);
     return seeOther(c, `/console/apis/${id}`);
   });

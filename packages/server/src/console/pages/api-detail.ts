@@ -9,6 +9,7 @@ import { objectId } from '../http/console-error.js';
 import { action, asSession, csrfOf, view } from '../http/handlers.js';
 import { takeOverSecret } from '../http/one-time-secret.js';
 import { loadOwned, notVisible } from '../http/owned.js';
+import { recordOwnerAction } from '../http/owner-action.js';
 import { notice, secretValue, when } from '../views/components.js';
 import { confirmed, confirmPage, toConfirmation } from '../views/confirm.js';
 import { page, seeOther } from '../views/shell.js';
@@ -69,13 +70,12 @@ export function apiDeleteAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
     if (!confirmed(form)) return toConfirmation(c);
     const id = objectId(c.req.param('id'));
-    await asSession(deps, session, async (tx) => {
-      if (!(await deleteVisibleApi(tx, id))) await notVisible(deps, c, tx, session, 'api', id);
+    const apiId = await asSession(deps, session, async (tx) => {
+      const deleted = await deleteVisibleApi(tx, id);
+      if (!deleted) await notVisible(deps, c, tx, session, 'api', id);
+      return deleted;
     });
-    deps.ctx.logger.info(
-      { event: 'console.api_deleted', user_id: session.userId, api_ref: id },
-      'API deleted',
-    );
+    if (apiId) recordOwnerAction(deps, session, 'api', apiId, 'delete');
     return seeOther(c, '/console/apis', 'api-deleted');
   });
 }
