@@ -161,8 +161,9 @@ BEGIN
 END
 $$;
 
--- Unlock every source of a subject, for the operator (the CLI, on its privileged connection).
--- True if anything was locked.
+-- Unlock every source of a subject: for the operator (the CLI, on its privileged connection),
+-- and inside every deletion or password reset that must leave no lock behind (10-operator,
+-- 13-resource-servers, 15-accounts). True if anything was locked.
 CREATE OR REPLACE FUNCTION security_lockout_clear(p_kind text, p_public_id text)
 RETURNS boolean
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp

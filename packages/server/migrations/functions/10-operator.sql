@@ -65,7 +65,7 @@ AS $$
 BEGIN
   DELETE FROM agents WHERE agent_id = p_agent_id;
   IF NOT FOUND THEN RETURN false; END IF;
-  DELETE FROM lockouts WHERE subject_type = 'agent' AND subject_key = auth_subject_key('agent', p_agent_id);
+  PERFORM security_lockout_clear('agent', p_agent_id);
   RETURN true;
 END
 $$;
@@ -77,7 +77,7 @@ AS $$
 BEGIN
   DELETE FROM clients WHERE client_id = p_client_id;
   IF NOT FOUND THEN RETURN false; END IF;
-  DELETE FROM lockouts WHERE subject_type = 'client' AND subject_key = auth_subject_key('client', p_client_id);
+  PERFORM security_lockout_clear('client', p_client_id);
   RETURN true;
 END
 $$;
@@ -108,7 +108,7 @@ BEGIN
     RETURN;
   END IF;
   DELETE FROM users u WHERE u.id = uid;
-  DELETE FROM lockouts WHERE subject_type = 'user' AND subject_key = auth_subject_key('user', lower(p_email));
+  PERFORM security_lockout_clear('user', lower(p_email));
   RETURN QUERY SELECT true, true, n_agents, n_clients, n_apis;
 END
 $$;

@@ -132,7 +132,7 @@ AS $$
 BEGIN
   DELETE FROM resource_servers WHERE api_id = p_api_id;
   IF NOT FOUND THEN RETURN false; END IF;
-  DELETE FROM lockouts WHERE subject_type = 'api' AND subject_key = auth_subject_key('api', p_api_id);
+  PERFORM security_lockout_clear('api', p_api_id);
   RETURN true;
 END
 $$;

@@ -56,8 +56,7 @@ BEGIN
   UPDATE password_resets SET used_at = now() WHERE user_id = uid AND used_at IS NULL;
   DELETE FROM console_sessions WHERE user_id = uid;
   DELETE FROM console_login_challenges WHERE user_id = uid;
-  DELETE FROM lockouts
-  WHERE subject_type = 'user' AND subject_key = auth_subject_key('user', lower(addr));
+  PERFORM security_lockout_clear('user', lower(addr));
   RETURN uid;
 END
 $$;
@@ -272,8 +271,7 @@ BEGIN
   SELECT count(*)::integer INTO n_agents FROM agents a WHERE a.owner_id = u.id;
   SELECT count(*)::integer INTO n_clients FROM clients c WHERE c.owner_id = u.id;
   DELETE FROM users WHERE id = u.id;
-  DELETE FROM lockouts
-  WHERE subject_type = 'user' AND subject_key = auth_subject_key('user', lower(u.email));
+  PERFORM security_lockout_clear('user', lower(u.email));
   RETURN QUERY SELECT 'ok'::text, u.email, n_agents, n_clients;
 END
 $$;
