@@ -1,7 +1,11 @@
 import { isClientIdUrl } from '../clients/metadata/client-id-url.js';
 import { ClientMetadataError } from '../clients/metadata/metadata-documents.js';
 import { OAuthError, oauthError } from '../errors.js';
-import { authenticationRefused, authenticationSucceeded } from '../security/auth-events.js';
+import {
+  authenticationEvent,
+  authenticationRefused,
+  authenticationSucceeded,
+} from '../security/auth-events.js';
 import type { ServerContext } from '../server-context.js';
 import type { OperationResult, PrincipalOutcome, ProofArgs } from '../storage/principal-store.js';
 import { checkClientAssertion } from './client-assertion.js';
@@ -100,14 +104,12 @@ export function authenticatingClient(
   async function asAssertion<R extends OperationResult>(operation: (c: ProofArgs) => Promise<R>) {
     const checked = await checkClientAssertion(ctx, clientId, credentials.assertion ?? '');
     if (!checked.ok) {
-      ctx.security.record({
-        event: 'client.authentication',
-        outcome: 'failure',
-        actor: { type: 'client', id: clientId },
-        target: { type: 'client', id: clientId },
-        clientId,
-        details: { reason: 'invalid_assertion', detail: checked.reason },
-      });
+      ctx.security.record(
+        authenticationEvent('client', clientId, 'failure', {
+          reason: 'invalid_assertion',
+          detail: checked.reason,
+        }),
+      );
       throw oauthError.invalidClient('The client assertion is invalid.');
     }
     return operation({ id: clientId, proof: checked.proof, fresh: true, source: presented.source });

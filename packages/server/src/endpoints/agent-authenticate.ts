@@ -6,7 +6,11 @@ import { OAuthError, oauthError } from '../errors.js';
 import { inputOf } from '../http/request-input.js';
 import { parseParams } from '../http/validate.js';
 import { codeForRequest } from '../oauth/code-derivation.js';
-import { authenticationRefused, authenticationSucceeded } from '../security/auth-events.js';
+import {
+  authenticationEvent,
+  authenticationRefused,
+  authenticationSucceeded,
+} from '../security/auth-events.js';
 import type { ServerContext } from '../server-context.js';
 import type { SignInOutcome } from '../storage/oauth-store.js';
 import type { PrincipalOutcome } from '../storage/principal-store.js';
@@ -91,14 +95,9 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
         ctx.security.record(event);
     }
     if (result.outcome === 'website_not_allowed')
-      ctx.security.record({
-        event: 'agent.authentication',
-        outcome: 'denied',
-        actor: { type: 'agent', id: agentId },
-        target: { type: 'agent', id: agentId },
-        agentId,
-        details: { reason: 'website_not_allowed' },
-      });
+      ctx.security.record(
+        authenticationEvent('agent', agentId, 'denied', { reason: 'website_not_allowed' }),
+      );
     if (result.outcome !== 'ok') throw refusal(result.outcome, result.retryAfter);
     ctx.security.record(authenticationSucceeded('agent', agentId, { model: input.model }));
     ctx.security.record({

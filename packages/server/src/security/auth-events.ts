@@ -2,6 +2,27 @@ import type { PrincipalKind, PrincipalOutcome } from '../storage/principal-store
 import type { SecurityEventInput } from './events.js';
 
 /**
+ * One `<kind>.authentication` event: `success`, `failure` (a wrong secret) or `denied` (the
+ * right one refused: locked, disabled, not allowed here...), with its reason in `details`.
+ */
+export function authenticationEvent(
+  kind: PrincipalKind,
+  id: string,
+  outcome: 'success' | 'failure' | 'denied',
+  details: SecurityEventInput['details'] = {},
+): SecurityEventInput {
+  const actor = { type: kind, id: kind === 'user' ? undefined : id } as const;
+  return {
+    event: `${kind}.authentication`,
+    outcome,
+    actor,
+    target: { type: kind, id },
+    ...(kind === 'agent' ? { agentId: id } : kind === 'client' ? { clientId: id } : {}),
+    details,
+  };
+}
+
+/**
  * The security events of a refused authentication: `<kind>.authentication` (failure, or
  * denied while locked) and, when this failure locked the subject, `lockout.locked`.
  * `retryAfter` is the lock's length when the outcome is principal_invalid and the failure
@@ -13,9 +34,6 @@ export function authenticationRefused(
   outcome: Exclude<PrincipalOutcome, 'principal_retry'>,
   retryAfter: number,
 ): SecurityEventInput[] {
-  const ids = kind === 'agent' ? { agentId: id } : kind === 'client' ? { clientId: id } : {};
-  const actor = { type: kind, id: kind === 'user' ? undefined : id } as const;
-  const target = { type: kind, id };
   const reason =
     outcome === 'principal_locked'
       ? 'locked'
@@ -27,31 +45,22 @@ export function authenticationRefused(
             ? 'assertion_replayed'
             : 'invalid_secret';
   const wrongSecret = outcome === 'principal_invalid' || outcome === 'principal_under_attack';
-  const events: SecurityEventInput[] = [
-    {
-      event: `${kind}.authentication`,
-      outcome: wrongSecret ? 'failure' : 'denied',
-      actor,
-      target,
-      ...ids,
-      details: { reason },
-    },
-  ];
+  const refused = authenticationEvent(kind, id, wrongSecret ? 'failure' : 'denied', { reason });
   // The lock's scope: one source, or the identity for every source but its trusted ones
   // (migrations/functions/03-lockout.sql); an identity lock raises an alert (alerts.ts).
-  if (wrongSecret && retryAfter > 0)
-    events.push({
+  if (!(wrongSecret && retryAfter > 0)) return [refused];
+  return [
+    refused,
+    {
+      ...refused,
       event: 'lockout.locked',
       outcome: 'denied',
-      actor,
-      target,
-      ...ids,
       details: {
         seconds: retryAfter,
         scope: outcome === 'principal_under_attack' ? 'identity' : 'source',
       },
-    });
-  return events;
+    },
+  ];
 }
 
 /** `<kind>.authentication` succeeded. */
@@ -60,13 +69,5 @@ export function authenticationSucceeded(
   id: string,
   details: Record<string, string>,
 ): SecurityEventInput {
-  const actor = { type: kind, id } as const;
-  return {
-    event: `${kind}.authentication`,
-    outcome: 'success',
-    actor,
-    target: actor,
-    ...(kind === 'agent' ? { agentId: id } : kind === 'client' ? { clientId: id } : {}),
-    details,
-  };
+  return authenticationEvent(kind, id, 'success', details);
 }
