@@ -84,6 +84,25 @@ describe('NUL and out-of-range input', () => {
     }
   });
 
+  it.each([
+    '/console/websites/%00/delete',
+    '/console/agents/%00/delete',
+    '/console/apis/%00/delete',
+    '/console/websites/%0d%0aX:%20y/rotate',
+  ])('an unconfirmed destructive post to %s is not a server error', async (path) => {
+    await user.browser.get('/console');
+    const response = await user.browser.post(path, {});
+    expect(response.status).toBeLessThan(500);
+  });
+
+  it('a NUL or line break before a trailing slash is not a server error', async () => {
+    for (const path of ['/console/%00/', '/console/websites/%0d%0aSet-Cookie:%20x/']) {
+      const response = await user.browser.get(path);
+      expect(response.status, path).toBe(301);
+      expect(response.headers.get('location'), path).toBe(path.slice(0, -1));
+    }
+  });
+
   it('none of these reached the error log', () => {
     expect(unhandled()).toEqual([]);
   });

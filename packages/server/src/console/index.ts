@@ -74,6 +74,7 @@ import { createWebsiteAction, newWebsiteView } from './pages/website-create.js';
 import { websiteDetailView } from './pages/website-detail.js';
 import { websitesListView } from './pages/websites-list.js';
 import { type ConsoleEnv, loadSession } from './session/load-session.js';
+import { encodedPath } from './views/shell.js';
 
 const noIdentity = async () => undefined;
 
@@ -184,8 +185,9 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
   for (const [method, path, handler] of routes) app.on(method.toUpperCase(), path, handler);
   app.all('*', (c) => {
     // `/console/` and friends: one canonical URL per page.
-    if (c.req.method === 'GET' && c.req.path.length > 1 && c.req.path.endsWith('/'))
-      return c.redirect(c.req.path.replace(/\/+$/, ''), 301);
+    const path = encodedPath(c);
+    if (c.req.method === 'GET' && path.length > 1 && path.endsWith('/'))
+      return c.redirect(path.replace(/\/+$/, ''), 301);
     throw consoleError.notFound();
   });
   app.onError(consoleErrorHandler(deps));

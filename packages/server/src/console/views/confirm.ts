@@ -3,7 +3,7 @@ import { html, type SafeHtml } from '../../views/html.js';
 import type { Form } from '../http/form.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { postForm } from './components.js';
-import { page, type Section, seeOther } from './shell.js';
+import { encodedPath, page, type Section, seeOther } from './shell.js';
 
 /**
  * Destructive actions (delete, rotate a secret, revoke everything) are two steps: GET on the
@@ -17,7 +17,7 @@ export function confirmed(form: Form): boolean {
 
 /** The answer to a destructive post that was not confirmed: 303 to its confirmation page. */
 export function toConfirmation(c: Context): Response {
-  return seeOther(c, c.req.path);
+  return seeOther(c, encodedPath(c));
 }
 
 export function confirmPage(
@@ -42,7 +42,7 @@ export function confirmPage(
     body: html`<div class="narrow"><div class="card" data-confirm><h1>${input.heading}</h1>
 <p>This will:</p><ul class="consequences">${input.consequences.map((item) => html`<li>${item}</li>`)}</ul>
 ${postForm({
-  action: c.req.path,
+  action: encodedPath(c),
   csrf: input.csrf,
   body: html`<input type="hidden" name="confirm" value="yes">${input.fields ?? ''}
 <div class="actions"><button type="submit" class="danger">${input.button}</button><a href="${input.cancel}">Cancel</a></div>`,

@@ -63,6 +63,14 @@ export function page(c: Context, input: PageInput): Response {
 }
 
 /** After a successful POST: 303 to a page, with a fixed notice key (never echoed text). */
+/**
+ * The request's path as it came, still percent-encoded. `c.req.path` is decoded, and a decoded
+ * NUL or line break cannot go into a Location header (a 500) nor should it into a form action.
+ */
+export function encodedPath(c: Context): string {
+  return new URL(c.req.url).pathname;
+}
+
 export function seeOther(c: Context, path: string, notice?: string): Response {
   const target = notice ? `${path}${path.includes('?') ? '&' : '?'}done=${notice}` : path;
   return c.redirect(target, 303);
