@@ -40,8 +40,9 @@ const OPERATOR_ONLY = [
   'operator_users()',
   'operator_agents(text)',
   'operator_clients(text)',
-  'operator_delete_agent(text)',
-  'operator_delete_client(text)',
+  'operator_delete_principal(text,text)',
+  'operator_apis(text)',
+  'operator_set_api_secret(text,text)',
   'operator_delete_user(text,boolean)',
 ];
 

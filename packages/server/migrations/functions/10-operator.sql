@@ -57,27 +57,22 @@ AS $$
 $$;
 
 -- Deleting an agent or client cascades to its requests, codes, grants and tokens
--- (001_core.sql); its lockout rows go too, so an id used again starts unlocked.
-CREATE OR REPLACE FUNCTION operator_delete_agent(p_agent_id text)
+-- (001_core.sql). Deleting an API leaves its tokens signed but inactive: no registered API
+-- has their audience any more, so introspection by it and every new token for it are
+-- refused. Either way its lockout rows go too, so an id used again starts unlocked.
+-- false: no such object. An unknown kind raises CASE_NOT_FOUND.
+CREATE OR REPLACE FUNCTION operator_delete_principal(p_kind text, p_public_id text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 BEGIN
-  DELETE FROM agents WHERE agent_id = p_agent_id;
+  CASE p_kind
+    WHEN 'agent' THEN DELETE FROM agents WHERE agent_id = p_public_id;
+    WHEN 'client' THEN DELETE FROM clients WHERE client_id = p_public_id;
+    WHEN 'api' THEN DELETE FROM resource_servers WHERE api_id = p_public_id;
+  END CASE;
   IF NOT FOUND THEN RETURN false; END IF;
-  PERFORM security_lockout_clear('agent', p_agent_id);
-  RETURN true;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION operator_delete_client(p_client_id text)
-RETURNS boolean
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-BEGIN
-  DELETE FROM clients WHERE client_id = p_client_id;
-  IF NOT FOUND THEN RETURN false; END IF;
-  PERFORM security_lockout_clear('client', p_client_id);
+  PERFORM security_lockout_clear(p_kind, p_public_id);
   RETURN true;
 END
 $$;
@@ -117,6 +112,6 @@ $$;
 -- not list every account or delete anyone's objects (docs/security.md, "Database roles").
 REVOKE ALL ON FUNCTION
   operator_users(), operator_admin_count(), operator_subject_locked(text, text),
-  operator_agents(text), operator_clients(text), operator_delete_agent(text),
-  operator_delete_client(text), operator_delete_user(text, boolean)
+  operator_agents(text), operator_clients(text), operator_delete_principal(text, text),
+  operator_delete_user(text, boolean)
 FROM PUBLIC, auth_agent_app;

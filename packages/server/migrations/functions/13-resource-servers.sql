@@ -110,7 +110,7 @@ END
 $$;
 
 -- The operator's view and changes of every owner's APIs (the CLI, on its privileged
--- connection), like operator_clients and operator_delete_client (10-operator.sql).
+-- connection), like operator_clients and operator_delete_principal (10-operator.sql).
 CREATE OR REPLACE FUNCTION operator_apis(p_owner_email text)
 RETURNS TABLE (api_id text, identifier text, name text, scopes text[], owner_email text,
                disabled boolean, locked boolean, created_at timestamptz)
@@ -121,20 +121,6 @@ AS $$
   FROM resource_servers s JOIN users u ON u.id = s.owner_id
   WHERE p_owner_email IS NULL OR lower(u.email) = lower(p_owner_email)
   ORDER BY s.created_at, s.api_id
-$$;
-
--- Deleting an API leaves its tokens signed but inactive: no registered API has their
--- audience any more, so introspection by it and every new token for it are refused.
-CREATE OR REPLACE FUNCTION operator_delete_api(p_api_id text)
-RETURNS boolean
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-BEGIN
-  DELETE FROM resource_servers WHERE api_id = p_api_id;
-  IF NOT FOUND THEN RETURN false; END IF;
-  PERFORM security_lockout_clear('api', p_api_id);
-  RETURN true;
-END
 $$;
 
 CREATE OR REPLACE FUNCTION operator_set_api_secret(p_api_id text, p_secret_hash text)
@@ -152,10 +138,9 @@ REVOKE ALL ON FUNCTION
   oauth_resources_outcome(text[], text[]), oauth_scope_for_resource(text, text[], text),
   oauth_token_audience(text[], text),
   oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[]),
-  operator_apis(text), operator_delete_api(text), operator_set_api_secret(text, text)
+  operator_apis(text), operator_set_api_secret(text, text)
 FROM PUBLIC;
-REVOKE ALL ON FUNCTION operator_apis(text), operator_delete_api(text),
-  operator_set_api_secret(text, text)
+REVOKE ALL ON FUNCTION operator_apis(text), operator_set_api_secret(text, text)
 FROM auth_agent_app;
 GRANT EXECUTE ON FUNCTION
   oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[])

@@ -61,13 +61,16 @@ export async function adminCount(db: SqlExecutor): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** One agent, website or API, by its public id (`operator_delete_agent`, `_client`, `_api`). */
+/** One agent, website or API, by its public id (`operator_delete_principal`). */
 async function deleteOwned(
   db: SqlExecutor,
-  kind: { fn: string; type: 'agent' | 'client' | 'api'; noun: string },
+  kind: { type: 'agent' | 'client' | 'api'; noun: string },
   id: string,
 ): Promise<IncidentResult<{ deleted: string }>> {
-  const [row] = await db.query<{ ok: boolean }>(`SELECT ${kind.fn}($1) AS ok`, [id]);
+  const [row] = await db.query<{ ok: boolean }>('SELECT operator_delete_principal($1, $2) AS ok', [
+    kind.type,
+    id,
+  ]);
   if (!row?.ok) throw new IncidentError(`No ${kind.noun} ${id}.`);
   return {
     result: { deleted: id },
@@ -82,17 +85,13 @@ async function deleteOwned(
 }
 
 export const deleteAgent = (db: SqlExecutor, agentId: string) =>
-  deleteOwned(db, { fn: 'operator_delete_agent', type: 'agent', noun: 'agent' }, agentId);
+  deleteOwned(db, { type: 'agent', noun: 'agent' }, agentId);
 
 export const deleteClient = (db: SqlExecutor, clientId: string) =>
-  deleteOwned(
-    db,
-    { fn: 'operator_delete_client', type: 'client', noun: 'client (website)' },
-    clientId,
-  );
+  deleteOwned(db, { type: 'client', noun: 'client (website)' }, clientId);
 
 export const deleteApi = (db: SqlExecutor, apiId: string) =>
-  deleteOwned(db, { fn: 'operator_delete_api', type: 'api', noun: 'API' }, apiId);
+  deleteOwned(db, { type: 'api', noun: 'API' }, apiId);
 
 /** Refuses a user who owns agents or websites unless `withObjects`, which deletes them too. */
 export async function deleteUser(
