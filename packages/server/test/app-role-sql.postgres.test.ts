@@ -205,6 +205,38 @@ describe('arbitrary SQL as the application login role', () => {
     expect(await attack("UPDATE agents SET secret_hash = 'h' RETURNING id")).toEqual([]);
   });
 
+  it("cannot read or change the websites and APIs the victim's agent may use", async () => {
+    const [api] = await asSuperuser(
+      `INSERT INTO resource_servers (api_id, secret_hash, identifier, name, owner_id)
+       VALUES ('api_victim', $1, 'https://victim.example/api', 'Victim API', $2) RETURNING id`,
+      [HASH, victimId],
+    );
+    const [agent] = await asSuperuser(
+      `INSERT INTO agent_allowed_apis (agent_ref, api_ref)
+       SELECT id, $1 FROM agents WHERE agent_id = 'victim-agent' RETURNING agent_ref AS id`,
+      [api?.id],
+    );
+    for (const table of ['agent_allowed_apis', 'agent_allowed_clients']) {
+      await expect(attack(`SELECT * FROM ${table}`), table).rejects.toThrow(DENIED);
+      await expect(attack(`DELETE FROM ${table}`), table).rejects.toThrow(DENIED);
+    }
+    await expect(
+      attack('INSERT INTO agent_allowed_apis (agent_ref, api_ref) VALUES ($1, $2)', [
+        agent?.id,
+        api?.id,
+      ]),
+    ).rejects.toThrow(DENIED);
+    for (const [setting, value] of FORGED) {
+      const sql = `SELECT (SELECT count(*)::int FROM app_agent_apis('${agent?.id}')) AS seen,
+                          app_set_agent_apis('${agent?.id}', '{}') AS unknown`;
+      expect(await attackAs(setting, value, sql), `${setting}=${value}`).toEqual([
+        { seen: 0, unknown: null },
+      ]);
+    }
+    const [left] = await asSuperuser('SELECT count(*)::int AS n FROM agent_allowed_apis');
+    expect(left?.n).toBe(1);
+  });
+
   it('with the victim session id (a stolen cookie) sees the victim only, never more', async () => {
     const rows = await attack(
       `SELECT set_config('app.session', $1, true), (SELECT count(*)::int FROM users) AS users,

@@ -23,6 +23,8 @@ const HIDDEN_TABLES = [
   'refresh_tokens',
   'revoked_access_tokens',
   'setup_tokens',
+  'agent_allowed_clients',
+  'agent_allowed_apis',
 ];
 
 let h: Harness;
@@ -53,6 +55,20 @@ async function populate(email: string) {
   });
   if (revocation.status !== 200) throw new Error('revocation failed'); // a revoked access token
   if (!(await confirmEmail(h.ctx.db, mailedLink(h, email)))) throw new Error('not verified');
+  // The websites and APIs the agent may use (agent_allowed_clients, agent_allowed_apis).
+  const api = await h.createApi(email, { identifier: `https://api.example/${email}` });
+  await privileged(
+    h,
+    `INSERT INTO agent_allowed_clients (agent_ref, client_ref)
+     SELECT a.id, c.id FROM agents a, clients c WHERE a.agent_id = $1 AND c.client_id = $2`,
+    [agent.agent_id, client.client_id],
+  );
+  await privileged(
+    h,
+    `INSERT INTO agent_allowed_apis (agent_ref, api_ref)
+     SELECT a.id, s.id FROM agents a, resource_servers s WHERE a.agent_id = $1 AND s.api_id = $2`,
+    [agent.agent_id, api.api_id],
+  );
 }
 
 /** Runs one statement as `user` (through a session of theirs), always rolled back. */
@@ -204,6 +220,57 @@ describe("in user A's database context, nothing of user B's is visible or change
         return tx.query('UPDATE grants SET revoked_at = NULL');
       }),
     ).rejects.toThrow(/cannot be restored/);
+  });
+
+  it("cannot read, add to or replace the APIs B's agent may use", async () => {
+    const [bAgent] = await privileged<{ id: string }>(
+      h,
+      'SELECT id FROM agents WHERE owner_id = $1 LIMIT 1',
+      [b],
+    );
+    const [aApi] = await privileged<{ id: string; api_id: string }>(
+      h,
+      'SELECT id, api_id FROM resource_servers WHERE owner_id = $1',
+      [a],
+    );
+    const [bApi] = await privileged<{ api_id: string }>(
+      h,
+      'SELECT api_id FROM resource_servers WHERE owner_id = $1',
+      [b],
+    );
+    const [aAgent] = await privileged<{ id: string }>(
+      h,
+      'SELECT id FROM agents WHERE owner_id = $1 LIMIT 1',
+      [a],
+    );
+    await expect(
+      asUserRolledBack(a, (tx) =>
+        tx.query('INSERT INTO agent_allowed_apis (agent_ref, api_ref) VALUES ($1, $2)', [
+          bAgent?.id,
+          aApi?.id,
+        ]),
+      ),
+    ).rejects.toThrow(/permission denied/);
+    const through = await asUserRolledBack(a, async (tx) => ({
+      read: await tx.query('SELECT * FROM app_agent_apis($1)', [bAgent?.id]),
+      set: await tx.query('SELECT app_set_agent_apis($1, $2) AS unknown', [
+        bAgent?.id,
+        [aApi?.api_id],
+      ]),
+      foreign: await tx.query('SELECT app_set_agent_apis($1, $2) AS unknown', [
+        aAgent?.id,
+        [bApi?.api_id],
+      ]),
+    }));
+    expect(through.read).toEqual([]);
+    expect(through.set).toEqual([{ unknown: null }]);
+    expect(through.foreign).toEqual([{ unknown: [bApi?.api_id] }]);
+    const [stored] = await privileged<{ n: number }>(
+      h,
+      'SELECT count(*)::int AS n FROM agent_allowed_apis WHERE agent_ref = ANY ($1)',
+      [[bAgent?.id, aAgent?.id]],
+    );
+    expect(stored?.n).toBe(2); // the rows populate() wrote, and nothing else
   });
 
   it("lets an admin see every owner's rows through the policy itself", async () => {

@@ -109,8 +109,8 @@ $$;
 -- and gets its single code, all in one call, so two agents racing on one request cannot
 -- both win. A wrong secret also counts against the request, which is denied after
 -- p_max_attempts. outcome: 'ok', a principal_* outcome (02-principals.sql),
--- 'website_not_allowed', or the request's status ('not_found', 'expired', 'authenticated',
--- 'denied').
+-- 'website_not_allowed', 'api_not_allowed', or the request's status ('not_found', 'expired',
+-- 'authenticated', 'denied').
 CREATE OR REPLACE FUNCTION oauth_complete_request(p_agent_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[], p_request_hash text, p_model text,
   p_code_hash text, p_code_ttl_seconds integer, p_max_attempts integer)
@@ -142,6 +142,15 @@ BEGIN
     UPDATE auth_requests SET status = 'denied', completed_at = now()
     WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
     RETURN QUERY SELECT 'website_not_allowed'::text, 0;
+    RETURN;
+  END IF;
+  -- Likewise for the APIs (RFC 8707 resources) it may obtain tokens for (agent_allowed_apis,
+  -- oauth_agent_apis_outcome in 13-resource-servers.sql).
+  IF oauth_agent_apis_outcome(v.ref, (SELECT q.resources FROM auth_requests q
+                                      WHERE q.request_hash = p_request_hash)) <> 'ok' THEN
+    UPDATE auth_requests SET status = 'denied', completed_at = now()
+    WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
+    RETURN QUERY SELECT 'api_not_allowed'::text, 0;
     RETURN;
   END IF;
   UPDATE auth_requests

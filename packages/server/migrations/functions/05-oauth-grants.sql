@@ -31,6 +31,8 @@ DECLARE
   c auth_codes%ROWTYPE;
   a agents%ROWTYPE;
   target record;
+  code_resources text[];
+  code_agent uuid;
 BEGIN
   retry_after := 0;
   SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
@@ -45,9 +47,11 @@ BEGIN
   END IF;
   -- Checked before the code is spent: a resource it was not issued for is the client's
   -- mistake (invalid_target), and the code stays usable.
-  SELECT * INTO target FROM oauth_token_audience(
-    coalesce((SELECT k.resources FROM auth_codes k
-              WHERE k.code_hash = p_code_hash AND k.client_ref = v.ref), '{}'), p_resource);
+  -- So is an API its agent's owner no longer allows (api_not_allowed, 13-resource-servers.sql).
+  SELECT k.resources, k.agent_ref INTO code_resources, code_agent
+  FROM auth_codes k WHERE k.code_hash = p_code_hash AND k.client_ref = v.ref;
+  SELECT * INTO target
+  FROM oauth_agent_token_audience(code_agent, coalesce(code_resources, '{}'), p_resource);
   IF target.outcome <> 'ok' THEN
     outcome := target.outcome;
     RETURN;
@@ -147,8 +151,9 @@ BEGIN
     outcome := 'invalid_scope';
     RETURN;
   END IF;
-  -- RFC 8707 §2.2: likewise a refresh may narrow to one granted resource, never widen.
-  SELECT * INTO target FROM oauth_token_audience(g.resources, p_resource);
+  -- RFC 8707 §2.2: likewise a refresh may narrow to one granted resource, never widen; and
+  -- not to an API the agent's owner has since taken off its list (api_not_allowed).
+  SELECT * INTO target FROM oauth_agent_token_audience(g.agent_ref, g.resources, p_resource);
   IF target.outcome <> 'ok' THEN
     outcome := target.outcome;
     RETURN;

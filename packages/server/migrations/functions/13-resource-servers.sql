@@ -74,6 +74,45 @@ BEGIN
 END
 $$;
 
+-- The APIs an agent may obtain tokens for (agent_allowed_apis, 022_agent_allowed_apis.sql):
+-- when its owner lists some, every resource of p_resources must be one of them, else
+-- 'api_not_allowed'. 'ok' otherwise: always for no resources (the client's own token) and
+-- for an agent with no list (any API). Checked when the agent signs in
+-- (oauth_complete_request, 04-oauth-requests.sql) and again for every token and refresh
+-- (oauth_agent_token_audience), so that narrowing the list also stops existing grants.
+CREATE OR REPLACE FUNCTION oauth_agent_apis_outcome(p_agent_ref uuid, p_resources text[])
+RETURNS text
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+  IF coalesce(cardinality(p_resources), 0) = 0
+     OR NOT EXISTS (SELECT 1 FROM agent_allowed_apis w WHERE w.agent_ref = p_agent_ref) THEN
+    RETURN 'ok';
+  END IF;
+  RETURN CASE WHEN EXISTS (
+    SELECT 1 FROM unnest(p_resources) AS r(uri)
+    WHERE NOT EXISTS (
+      SELECT 1 FROM agent_allowed_apis w JOIN resource_servers s ON s.id = w.api_ref
+      WHERE w.agent_ref = p_agent_ref AND s.identifier = r.uri))
+    THEN 'api_not_allowed' ELSE 'ok' END;
+END
+$$;
+
+-- oauth_token_audience for a grant of agent p_agent_ref: its audience must also be among the
+-- APIs the agent may use now ('api_not_allowed' otherwise).
+CREATE OR REPLACE FUNCTION oauth_agent_token_audience(p_agent_ref uuid, p_granted text[],
+  p_resource text, OUT audience text[], OUT outcome text)
+LANGUAGE plpgsql STABLE
+AS $$
+BEGIN
+  SELECT t.audience, t.outcome INTO audience, outcome
+  FROM oauth_token_audience(p_granted, p_resource) AS t;
+  IF outcome = 'ok' THEN
+    outcome := oauth_agent_apis_outcome(p_agent_ref, audience);
+  END IF;
+END
+$$;
+
 -- RFC 7662 §2.1 for an API: authenticated with its own credentials (principal kind 'api',
 -- 02-principals.sql), it learns about an access token only when the token is addressed to
 -- it: p_audience is the `aud` of the token's verified signature, and must name the API's
@@ -136,7 +175,8 @@ $$;
 
 REVOKE ALL ON FUNCTION
   oauth_resources_outcome(text[], text[]), oauth_scope_for_resource(text, text[], text),
-  oauth_token_audience(text[], text),
+  oauth_token_audience(text[], text), oauth_agent_apis_outcome(uuid, text[]),
+  oauth_agent_token_audience(uuid, text[], text),
   oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[]),
   operator_apis(text), operator_set_api_secret(text, text)
 FROM PUBLIC;

@@ -144,13 +144,58 @@ BEGIN
 END
 $$;
 
+-- The APIs the agent's owner registered, and whether the agent may obtain tokens for each
+-- (022_agent_allowed_apis.sql; none allowed: any), for an agent the caller may see.
+CREATE OR REPLACE FUNCTION app_agent_apis(p_agent_ref uuid)
+RETURNS TABLE (api_id text, identifier text, name text, allowed boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+  SELECT s.api_id, s.identifier, s.name,
+         EXISTS (SELECT 1 FROM agent_allowed_apis w WHERE w.agent_ref = a.id AND w.api_ref = s.id)
+  FROM agents a
+  JOIN resource_servers s ON s.owner_id = a.owner_id
+  WHERE a.id = p_agent_ref AND (a.owner_id = app_current_user_id() OR app_is_admin())
+  ORDER BY s.name, s.api_id
+$$;
+
+-- Replaces the list of APIs an agent may obtain tokens for (empty: any). Only the agent's
+-- owner's own APIs, named by api_id, may be listed: answers the api_ids that name none of
+-- them (then nothing changes), or NULL when the caller may not change this agent.
+CREATE OR REPLACE FUNCTION app_set_agent_apis(p_agent_ref uuid, p_api_ids text[])
+RETURNS text[]
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
+AS $$
+DECLARE
+  agent_owner uuid;
+  unknown text[];
+BEGIN
+  SELECT a.owner_id INTO agent_owner FROM agents a WHERE a.id = p_agent_ref
+    AND (a.owner_id = app_current_user_id() OR app_is_admin());
+  IF agent_owner IS NULL THEN
+    RETURN NULL;
+  END IF;
+  SELECT coalesce(array_agg(x.id), '{}') INTO unknown
+  FROM unnest(p_api_ids) AS x(id)
+  WHERE NOT EXISTS (SELECT 1 FROM resource_servers s
+                    WHERE s.api_id = x.id AND s.owner_id = agent_owner);
+  IF cardinality(unknown) > 0 THEN RETURN unknown; END IF;
+  DELETE FROM agent_allowed_apis WHERE agent_ref = p_agent_ref;
+  INSERT INTO agent_allowed_apis (agent_ref, api_ref)
+  SELECT DISTINCT p_agent_ref, s.id FROM resource_servers s
+  WHERE s.api_id = ANY (p_api_ids) AND s.owner_id = agent_owner;
+  RETURN '{}';
+END
+$$;
+
 REVOKE ALL ON FUNCTION
   app_owns_principal(text, text), app_lock_state(text, text), app_client_agents(uuid),
   app_client_secret_params(uuid), app_rotate_client_secret(uuid, text, integer),
-  app_end_secret_overlap(uuid), app_agent_websites(uuid), app_set_agent_websites(uuid, text[])
+  app_end_secret_overlap(uuid), app_agent_websites(uuid), app_set_agent_websites(uuid, text[]),
+  app_agent_apis(uuid), app_set_agent_apis(uuid, text[])
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION
   app_lock_state(text, text), app_client_agents(uuid), app_client_secret_params(uuid),
   app_rotate_client_secret(uuid, text, integer), app_end_secret_overlap(uuid),
-  app_agent_websites(uuid), app_set_agent_websites(uuid, text[])
+  app_agent_websites(uuid), app_set_agent_websites(uuid, text[]), app_agent_apis(uuid),
+  app_set_agent_apis(uuid, text[])
 TO auth_agent_app;

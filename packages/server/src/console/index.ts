@@ -25,6 +25,7 @@ import {
   grantRevokeAction,
   grantsRevokeAllAction,
 } from './pages/agent-actions.js';
+import { agentApisAction } from './pages/agent-apis.js';
 import { agentConfirmView } from './pages/agent-confirm.js';
 import { createAgentAction, newAgentView } from './pages/agent-create.js';
 import { agentDetailView } from './pages/agent-detail.js';
@@ -127,6 +128,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/agents/:id/delete', agentDeleteAction(deps)],
     ['post', '/agents/:id/unlock', principalUnlockAction(deps, 'agent')],
     ['post', '/agents/:id/websites', agentWebsitesAction(deps)],
+    ['post', '/agents/:id/apis', agentApisAction(deps)],
     ['post', '/agents/:id/verify-email', agentVerifyEmailAction(deps)],
     ['get', '/agents/:id/grants/revoke-all', agentConfirmView(deps, 'revoke-all')],
     ['post', '/agents/:id/grants/revoke-all', grantsRevokeAllAction(deps)],

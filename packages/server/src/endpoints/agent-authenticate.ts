@@ -52,6 +52,10 @@ function refusal(outcome: Exclude<SignInOutcome['outcome'], 'ok'>, retryAfter: n
       return oauthError.accessDenied(
         "This agent's owner allows it to sign in only to certain websites, and this is not one of them.",
       );
+    case 'api_not_allowed':
+      return oauthError.accessDenied(
+        "This agent's owner allows it to obtain tokens only for certain APIs, and the website asked for another.",
+      );
     case 'expired':
       return oauthError.invalidRequest(EXPIRED);
     case 'authenticated':
@@ -94,9 +98,9 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
       for (const event of authenticationRefused('agent', agentId, outcome, result.retryAfter))
         ctx.security.record(event);
     }
-    if (result.outcome === 'website_not_allowed')
+    if (result.outcome === 'website_not_allowed' || result.outcome === 'api_not_allowed')
       ctx.security.record(
-        authenticationEvent('agent', agentId, 'denied', { reason: 'website_not_allowed' }),
+        authenticationEvent('agent', agentId, 'denied', { reason: result.outcome }),
       );
     if (result.outcome !== 'ok') throw refusal(result.outcome, result.retryAfter);
     ctx.security.record(authenticationSucceeded('agent', agentId, { model: input.model }));

@@ -27,6 +27,7 @@ const FAILURES: Record<ExchangeRefusal, string> = {
   agent_disabled: 'The agent is disabled.',
   dpop_replay: 'The DPoP proof was already used.',
   invalid_target: 'The resource was not granted with this authorization code.',
+  api_not_allowed: "The agent's owner no longer allows it to obtain tokens for this API.",
 };
 
 /** A replayed code is its own event (RFC 9700 §4.2.4: the grant it produced is revoked). */
@@ -37,7 +38,12 @@ function exchangeEvent(
 ): SecurityEventInput {
   return {
     event: outcome === 'replayed' ? 'token.code_reuse' : 'token.code_exchange',
-    outcome: outcome === 'ok' ? 'success' : outcome === 'replayed' ? 'denied' : 'failure',
+    outcome:
+      outcome === 'ok'
+        ? 'success'
+        : outcome === 'replayed' || outcome === 'api_not_allowed'
+          ? 'denied'
+          : 'failure',
     actor: { type: 'client', id: clientId },
     target: { type: 'agent', id: agentId ?? undefined },
     clientId,
@@ -73,8 +79,8 @@ export const authorizationCodeGrant: GrantHandler = {
     ctx.security.record(exchangeEvent(client.clientId, result.outcome, agentId));
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
     // RFC 8707 §2.2: a resource the code was not issued for.
-    if (result.outcome === 'invalid_target')
-      throw oauthError.invalidTarget(FAILURES.invalid_target);
+    if (result.outcome === 'invalid_target' || result.outcome === 'api_not_allowed')
+      throw oauthError.invalidTarget(FAILURES[result.outcome]);
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, refreshToken, dpop?.jkt);
   },

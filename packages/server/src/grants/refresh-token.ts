@@ -27,6 +27,8 @@ const FAILURES: Record<Exclude<RotateRefusal, OwnCode>, string> = {
   dpop_replay: 'The DPoP proof was already used.',
   // RFC 9449 §5: a public client's refresh token is bound to the key it was issued for.
   dpop_mismatch: 'This refresh token is bound to a DPoP key: send a DPoP proof made with it.',
+  // The agent's owner took the API off its list since the grant (022_agent_allowed_apis.sql).
+  api_not_allowed: "The agent's owner no longer allows it to obtain tokens for this API.",
 };
 
 const SPECIAL_EVENTS: Partial<Record<RotateRefusal, SecurityEventName>> = {
@@ -45,7 +47,12 @@ function refreshEvent(
   const event = (outcome !== 'ok' && SPECIAL_EVENTS[outcome]) || 'token.refresh';
   return {
     event,
-    outcome: outcome === 'ok' ? 'success' : outcome === 'reused' ? 'denied' : 'failure',
+    outcome:
+      outcome === 'ok'
+        ? 'success'
+        : outcome === 'reused' || outcome === 'api_not_allowed'
+          ? 'denied'
+          : 'failure',
     actor: { type: 'client', id: clientId },
     target: { type: 'refresh_token', id: agentId ?? undefined },
     clientId,
@@ -83,6 +90,8 @@ export const refreshTokenGrant: GrantHandler = {
     const agentId = result.outcome === 'ok' ? result.agentId : null;
     ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId, result.retried));
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
+    if (result.outcome === 'api_not_allowed')
+      throw oauthError.invalidTarget(FAILURES.api_not_allowed);
     if (result.outcome !== 'ok') throw oauthError.invalidGrant(FAILURES[result.outcome]);
     return tokenResponse(ctx, client.clientId, result, nextToken, dpop?.jkt);
   },

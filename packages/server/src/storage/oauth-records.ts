@@ -45,7 +45,9 @@ export type CreatedRequest =
 /** An operation's own outcome, or the principal check's (auth/principal-call.ts). */
 export type Outcome<Own extends string> = OperationResult & { outcome: Own | PrincipalOutcome };
 
-export type SignInOutcome = Outcome<'ok' | 'not_found' | 'website_not_allowed' | RequestStatus>;
+export type SignInOutcome = Outcome<
+  'ok' | 'not_found' | 'website_not_allowed' | 'api_not_allowed' | RequestStatus
+>;
 
 /** A live grant as the token endpoint needs it to mint tokens. */
 export interface IssuedGrant {
@@ -83,7 +85,8 @@ export type ExchangeRefusal =
   | 'pkce_mismatch'
   | 'agent_disabled'
   | 'dpop_replay'
-  | 'invalid_target';
+  | 'invalid_target'
+  | 'api_not_allowed';
 
 export type RotateRefusal =
   | 'invalid'
@@ -94,7 +97,8 @@ export type RotateRefusal =
   | 'expired'
   | 'agent_disabled'
   | 'dpop_replay'
-  | 'dpop_mismatch';
+  | 'dpop_mismatch'
+  | 'api_not_allowed';
 
 /** The agent fields are null for a client's own token (client_credentials). */
 export interface AccessTokenState {

@@ -3,10 +3,12 @@ import type { ConsoleDeps } from '../deps.js';
 import { type ConsoleContext, csrfOf, view } from '../http/handlers.js';
 import { loadOwned } from '../http/owned.js';
 import { type AgentRow, findAgent } from '../queries/agents.js';
+import { type AgentApi, agentApis } from '../queries/allowed-apis.js';
 import { type AllowedWebsite, allowedWebsites } from '../queries/allowed-websites.js';
 import { type ActiveGrant, activeGrantsOfAgent } from '../queries/grants.js';
 import { type SignInState, signInState } from '../queries/sign-in-state.js';
 import type { ConsoleSession } from '../session/sessions.js';
+import { allowedApisCard } from '../views/allowed-apis.js';
 import { allowedWebsitesCard } from '../views/allowed-websites.js';
 import { actionButton, notice, postForm, statusPill, when } from '../views/components.js';
 import { manageSection } from '../views/manage-section.js';
@@ -34,12 +36,13 @@ export interface AgentView {
   grants: ActiveGrant[];
   state: SignInState;
   websites: AllowedWebsite[];
+  apis: AgentApi[];
 }
 
 export function agentDetailPage(
   c: ConsoleContext,
   session: ConsoleSession,
-  { agent, grants, state, websites }: AgentView,
+  { agent, grants, state, websites, apis }: AgentView,
   error?: string,
 ) {
   const csrf = csrfOf(session);
@@ -55,6 +58,7 @@ ${notice(doneNotice(c))}${notice(error, 'bad')}
 <section class="card" aria-labelledby="grants-h"><h2 id="grants-h">Signed in to</h2>${grantsTable(agent, grants, csrf)}</section>
 ${signInStateCard({ state, unlockAction: `${base}/unlock`, csrf })}
 ${allowedWebsitesCard(base, csrf, websites)}
+${allowedApisCard(base, csrf, apis)}
 <div class="grid">
 <section class="card" aria-labelledby="profile-h"><h2 id="profile-h">Profile</h2>
 <dl><dt>agent_id</dt><dd><code>${agent.agent_id}</code></dd><dt>Created</dt><dd>${when(agent.created_at)}</dd>
@@ -95,7 +99,8 @@ export async function loadAgent(
     if (!agent) return undefined;
     const grants = await activeGrantsOfAgent(tx, id);
     const state = await signInState(tx, 'agent', agent.agent_id);
-    return { agent, grants, state, websites: await allowedWebsites(tx, id) };
+    const websites = await allowedWebsites(tx, id);
+    return { agent, grants, state, websites, apis: await agentApis(tx, id) };
   });
 }
 
