@@ -5,6 +5,7 @@ import { loadOwned } from '../http/owned.js';
 import { type AgentRow, findAgent } from '../queries/agents.js';
 import { type AllowedWebsite, allowedWebsites } from '../queries/allowed-websites.js';
 import { type ActiveGrant, activeGrantsOfAgent } from '../queries/grants.js';
+import { type NoticeSettings, noticeSettings } from '../queries/sign-in-notifications.js';
 import { type SignInState, signInState } from '../queries/sign-in-state.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { allowedWebsitesCard } from '../views/allowed-websites.js';
@@ -12,6 +13,7 @@ import { actionButton, notice, postForm, statusPill, when } from '../views/compo
 import { manageSection } from '../views/manage-section.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
+import { signInNoticesCard } from '../views/sign-in-notifications.js';
 import { signInStateCard } from '../views/sign-in-state.js';
 import { agentProfileFields } from './agent-form.js';
 
@@ -34,12 +36,13 @@ export interface AgentView {
   grants: ActiveGrant[];
   state: SignInState;
   websites: AllowedWebsite[];
+  notices: NoticeSettings;
 }
 
 export function agentDetailPage(
   c: ConsoleContext,
   session: ConsoleSession,
-  { agent, grants, state, websites }: AgentView,
+  { agent, grants, state, websites, notices }: AgentView,
   error?: string,
 ) {
   const csrf = csrfOf(session);
@@ -55,6 +58,7 @@ ${notice(doneNotice(c))}${notice(error, 'bad')}
 <section class="card" aria-labelledby="grants-h"><h2 id="grants-h">Signed in to</h2>${grantsTable(agent, grants, csrf)}</section>
 ${signInStateCard({ state, unlockAction: `${base}/unlock`, csrf })}
 ${allowedWebsitesCard(base, csrf, websites)}
+${signInNoticesCard(base, csrf, notices)}
 <div class="grid">
 <section class="card" aria-labelledby="profile-h"><h2 id="profile-h">Profile</h2>
 <dl><dt>agent_id</dt><dd><code>${agent.agent_id}</code></dd><dt>Created</dt><dd>${when(agent.created_at)}</dd>
@@ -95,7 +99,9 @@ export async function loadAgent(
     if (!agent) return undefined;
     const grants = await activeGrantsOfAgent(tx, id);
     const state = await signInState(tx, 'agent', agent.agent_id);
-    return { agent, grants, state, websites: await allowedWebsites(tx, id) };
+    const notices = await noticeSettings(tx, id);
+    if (!notices) return undefined;
+    return { agent, grants, state, websites: await allowedWebsites(tx, id), notices };
   });
 }
 
