@@ -107,8 +107,10 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
     });
     // The first sign-in of this agent here, decided in the same SQL call: its owner is told
     // detached from this request (security/sign-in-notices.ts).
-    if ('firstSignIn' in result && result.firstSignIn)
-      ctx.signInNotices.firstSignIn(result.firstSignIn, currentRequest()?.ip);
+    if ('firstSignIn' in result && result.firstSignIn) {
+      const ip = currentRequest()?.ip;
+      ctx.signInNotices.firstSignIn(result.firstSignIn, ip === 'unknown' ? undefined : ip);
+    }
     return c.json(
       {
         status: 'authenticated',
