@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privileged } from './support/console.js';
 import { authenticateAgent, checkStatus, startAuthorization } from './support/flow.js';
@@ -130,6 +131,29 @@ describe('first sign-in notifications by mail', () => {
     const events = await firstSignInEvents(owner);
     expect(events).toHaveLength(1);
     expect(events[0]?.details).toMatchObject({ client_id: shop.client_id, notified: null });
+  });
+});
+
+describe('an upgrade to first sign-in notifications', () => {
+  it('does not announce a website the agent already used before it', async () => {
+    const owner = await ownerWithAgent(h);
+    const site = await h.createClient(siteOwner.email, { name: 'Old Shop' });
+    expect((await signInFrom(h, site, owner.agent)).response.status).toBe(200);
+    // The database as before migration 023: grants and codes, no record of first sign-ins.
+    await privileged(h, 'DELETE FROM agent_first_sign_ins');
+    const migration = readFileSync(
+      new URL('../migrations/023_first_sign_in_notifications.sql', import.meta.url),
+      'utf8',
+    );
+    const backfill = /INSERT INTO agent_first_sign_ins[^;]*;/.exec(migration)?.[0] ?? '';
+    expect(backfill).toContain('FROM grants');
+    await privileged(h, backfill);
+    expect(await firstSignInRows(h, owner.agent.agent_id, site.client_id)).toHaveLength(1);
+
+    await saveNotices(owner, { notify_mail: 'on' });
+    expect((await signInFrom(h, site, owner.agent)).response.status).toBe(200);
+    await h.ctx.signInNotices.flush();
+    expect(noticeMails(h, owner.user.email)).toHaveLength(0);
   });
 });
 
