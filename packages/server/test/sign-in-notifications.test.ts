@@ -192,6 +192,8 @@ describe("an agent's notification settings", () => {
     ['another scheme', 'ftp://hooks.example.com/hook'],
     ['credentials in the URL', 'https://user:pw@hooks.example.com/hook'],
     ['not a URL', 'hooks.example.com/hook'],
+    ['a host of one letter', 'https:x'],
+    ['a URL too long to store', `https://hooks.example.com/${'a'.repeat(2100)}`],
   ])('refuse a webhook URL with %s when it is saved', async (_label, url) => {
     const owner = await ownerWithAgent(h);
     const response = await saveNotices(owner, { notify_mail: 'on', webhook_url: url });

@@ -67,20 +67,23 @@ export class SignInNotices {
     return { secret, sealed: this.box.seal(Buffer.from(secret, 'utf8'), agentRef) };
   }
 
-  /** Why `raw` may not be a webhook URL (checked when saved; delivery checks again). */
-  async urlProblem(raw: string): Promise<string | undefined> {
+  /**
+   * The webhook URL to store for what the owner typed (normalised, as it will be posted to),
+   * or why it may not be one. Checked when saved; every delivery checks again.
+   */
+  async webhookUrl(raw: string): Promise<{ url: string } | { problem: string }> {
     let url: URL;
     try {
       url = new URL(raw);
     } catch {
-      return 'The webhook URL is not a URL.';
+      return { problem: 'The webhook URL is not a URL.' };
     }
-    if (raw.length > MAX_URL_LENGTH) return 'The webhook URL is too long.';
+    if (url.href.length > MAX_URL_LENGTH) return { problem: 'The webhook URL is too long.' };
     if (url.username || url.password || url.hash)
-      return 'The webhook URL must have no user name, password or fragment.';
+      return { problem: 'The webhook URL must have no user name, password or fragment.' };
     const problem = await postTargetProblem(this.deps.policy, url);
-    if (!problem) return undefined;
-    return `The webhook URL ${PROBLEMS[problem] ?? 'could not be resolved'}.`;
+    if (!problem) return { url: url.href };
+    return { problem: `The webhook URL ${PROBLEMS[problem] ?? 'could not be resolved'}.` };
   }
 
   /** Records the first sign-in and tells the owner as they asked; never throws or waits. */

@@ -18,9 +18,10 @@ export function agentNotificationsAction(deps: ConsoleDeps) {
   return action(deps, async (c, session, form) => {
     const loaded = await loadAgent(deps, c, session, c.req.param('id'));
     const ref = loaded.agent.id;
-    const webhookUrl = (form.get('webhook_url') ?? '').trim() || null;
-    const problem = webhookUrl ? await notices.urlProblem(webhookUrl) : undefined;
-    if (problem) return agentDetailPage(c, session, loaded, problem);
+    const typed = (form.get('webhook_url') ?? '').trim();
+    const checked = typed ? await notices.webhookUrl(typed) : { url: null };
+    if ('problem' in checked) return agentDetailPage(c, session, loaded, checked.problem);
+    const webhookUrl = checked.url;
     const { secret, sealed } = notices.newSecret(ref);
     const mail = form.get('notify_mail') === 'on';
     const saved = await asSession(deps, session, async (tx) => {
