@@ -5,12 +5,18 @@ import { PrincipalCalls } from './auth/principal-call.js';
 import { ProofCache } from './auth/proof-cache.js';
 import { ClientKeys } from './clients/client-keys.js';
 import { ClientMetadataDocuments } from './clients/metadata/metadata-documents.js';
-import { fetchBudget } from './clients/outbound/fetch-budget.js';
+import { fetchBudget, hostBudget } from './clients/outbound/fetch-budget.js';
 import { type ResolveHost, systemResolver } from './clients/outbound/guarded-lookup.js';
 import { OutboundFetcher } from './clients/outbound/outbound-fetch.js';
 import type { Config } from './config/load.js';
+import { createMailer } from './console/mail/mailer.js';
 import { DPoPVerifier } from './oauth/dpop-proof.js';
 import { Security } from './security/security.js';
+import {
+  type NoticeMailer,
+  type SignInNoticeDeps,
+  SignInNotices,
+} from './security/sign-in-notices.js';
 import { AccountStore } from './storage/account-store.js';
 import type { SqlDriver } from './storage/driver.js';
 import { OAuthStore } from './storage/oauth-store.js';
@@ -48,6 +54,8 @@ export interface ServerContext {
   /** Clients whose client_id is the URL of their metadata document. */
   readonly clientDocuments: ClientMetadataDocuments;
   readonly clientKeys: ClientKeys;
+  /** Telling owners of their agents' first sign-ins (mail, webhook). */
+  readonly signInNotices: SignInNotices;
 }
 
 /**
@@ -68,20 +76,27 @@ export function createServerContext(input: {
   resolveHost?: ResolveHost;
   /** Certificates (PEM) outbound https trusts besides Node's roots; tests pass their own. */
   trustedCertificates?: string[];
+  /** The mailer of sign-in notices (default: as the console's, from SMTP_URL). */
+  mailer?: NoticeMailer;
+  /** Retries and deadlines of sign-in notices; tests shorten them. */
+  noticeDelivery?: SignInNoticeDeps['delivery'];
 }): ServerContext {
   const { config, db, logger, secrets } = input;
   const principalStore = new PrincipalStore(db, config.lockout);
   const security = new Security(config, db, logger);
   const registrations = new RegistrationStore(db);
   const settings = config.clientMetadata;
-  const fetcher = new OutboundFetcher({
+  const outbound = {
     resolve: input.resolveHost ?? systemResolver,
-    timeoutMs: settings.timeoutMs,
     allowLoopbackHttp: settings.allowLoopbackHttp,
-    budget: fetchBudget(security.limits),
     ...(input.trustedCertificates
       ? { ca: [...rootCertificates, ...input.trustedCertificates] }
       : {}),
+  };
+  const fetcher = new OutboundFetcher({
+    ...outbound,
+    timeoutMs: settings.timeoutMs,
+    budget: fetchBudget(security.limits),
   });
   const clientDocuments = new ClientMetadataDocuments({
     settings,
@@ -118,6 +133,15 @@ export function createServerContext(input: {
       store: registrations,
       documents: clientDocuments,
       fetcher,
+    }),
+    signInNotices: new SignInNotices({
+      issuer: config.issuer,
+      keyEncryptionKey: secrets.keyEncryptionKey,
+      mailer: input.mailer ?? createMailer(config, logger),
+      policy: { ...outbound, budget: hostBudget(security.limits) },
+      record: (event) => security.record(event),
+      logger,
+      ...(input.noticeDelivery ? { delivery: input.noticeDelivery } : {}),
     }),
   };
 }

@@ -71,6 +71,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
       control?.close();
       const forced = await drainServer(server as Server, drain, deadline);
       stopHousekeeping();
+      await byDeadline(ctx.signInNotices.flush(), deadline);
       await byDeadline(ctx.security.close(), deadline);
       await byDeadline(db.close(), deadline);
       logger.info({ reason, forced, ms: Date.now() - started }, 'shutdown: done');

@@ -18,6 +18,8 @@ let attacker: pg.Client;
 let adminId: string;
 let victimId: string;
 let victimSession: string;
+let victimAgentRef: string;
+let victimClientRef: string;
 
 const digest = (value: string) => createHash('sha256').update(value).digest('base64url');
 
@@ -69,6 +71,22 @@ beforeAll(async () => {
              'client_secret_basic')`,
     [HASH, victimId],
   );
+  const [refs] = await asSuperuser(
+    `SELECT a.id AS agent, c.id AS client FROM agents a, clients c
+     WHERE a.agent_id = 'victim-agent' AND c.client_id = 'victim-client'`,
+  );
+  victimAgentRef = String(refs?.agent);
+  victimClientRef = String(refs?.client);
+  await asSuperuser(
+    `INSERT INTO agent_sign_in_notifications (agent_ref, owner_id, notify_mail, webhook_url,
+                                              webhook_secret)
+     VALUES ($1, $2, true, 'https://victim.example/hook', 'sealed-victim-secret')`,
+    [victimAgentRef, victimId],
+  );
+  await asSuperuser('INSERT INTO agent_first_sign_ins (agent_ref, client_ref) VALUES ($1, $2)', [
+    victimAgentRef,
+    victimClientRef,
+  ]);
   victimSession = randomBytes(32).toString('base64url');
   await asSuperuser(
     "INSERT INTO console_sessions (id_hash, user_id, expires_at) VALUES ($1, $2, now() + interval '1 hour')",
@@ -235,6 +253,41 @@ describe('arbitrary SQL as the application login role', () => {
     }
     const [left] = await asSuperuser('SELECT count(*)::int AS n FROM agent_allowed_apis');
     expect(left?.n).toBe(1);
+  });
+
+  it("cannot read, redirect or forge an owner's first sign-in notifications", async () => {
+    const settings =
+      'SELECT notify_mail, webhook_url, webhook_secret FROM agent_sign_in_notifications';
+    const before = await asSuperuser(settings);
+    for (const [setting, value] of FORGED) {
+      const seen = await attackAs(
+        setting,
+        value,
+        'SELECT agent_ref, owner_id, webhook_url FROM agent_sign_in_notifications',
+      );
+      expect(seen, `${setting}=${value}`).toEqual([]);
+      const redirected = await attackAs(
+        setting,
+        value,
+        `SELECT * FROM app_set_sign_in_notifications('${victimAgentRef}', false,
+           'https://evil.example/hook', '${'x'.repeat(43)}', true)`,
+      );
+      expect(redirected, `${setting}=${value}`).toEqual([]);
+    }
+    for (const sql of [
+      'SELECT webhook_secret FROM agent_sign_in_notifications',
+      'SELECT * FROM agent_sign_in_notifications',
+      "UPDATE agent_sign_in_notifications SET webhook_url = 'https://evil.example/hook'",
+      'DELETE FROM agent_sign_in_notifications',
+      `INSERT INTO agent_sign_in_notifications (agent_ref, owner_id, notify_mail)
+       VALUES ('${victimAgentRef}', '${victimId}', true)`,
+      'SELECT * FROM agent_first_sign_ins',
+      'DELETE FROM agent_first_sign_ins',
+      // Marking a pair as seen would silence the owner's next first sign-in.
+      `SELECT sign_in_first_seen('${victimAgentRef}', '${victimClientRef}', '{}')`,
+    ])
+      await expect(attack(sql), sql).rejects.toThrow(DENIED);
+    expect(await asSuperuser(settings)).toEqual(before);
   });
 
   it('with the victim session id (a stolen cookie) sees the victim only, never more', async () => {

@@ -15,6 +15,7 @@ const OWNER_TABLES: Record<string, { owner: string; update?: string }> = {
   console_sessions: { owner: 'user_id' },
   email_verifications: { owner: 'user_id' },
   verified_emails: { owner: 'user_id' },
+  agent_sign_in_notifications: { owner: 'owner_id' },
 };
 /** Tables the application role must not read at all (reached only via SECURITY DEFINER). */
 const HIDDEN_TABLES = [
@@ -25,6 +26,7 @@ const HIDDEN_TABLES = [
   'setup_tokens',
   'agent_allowed_clients',
   'agent_allowed_apis',
+  'agent_first_sign_ins',
 ];
 
 let h: Harness;
@@ -43,7 +45,15 @@ async function populate(email: string) {
   await signUp(h, email); // a session and an email verification
   const agent = await h.createAgent(email);
   const client = await h.createClient(email);
-  await obtainTokens(h, client, agent); // a grant, refresh token, request and code
+  await obtainTokens(h, client, agent); // a grant, refresh token, request, code, first sign-in
+  await privileged(
+    h,
+    `INSERT INTO agent_sign_in_notifications (agent_ref, owner_id, notify_mail, webhook_url,
+                                              webhook_secret)
+     SELECT id, owner_id, true, 'https://hooks.example.com/' || agent_id, 'sealed-secret'
+     FROM agents WHERE agent_id = $1`,
+    [agent.agent_id],
+  ); // notification settings
   const revoked = await obtainTokens(h, client, agent);
   const revocation = await h.request('/revoke', {
     method: 'POST',

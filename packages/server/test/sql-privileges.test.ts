@@ -44,6 +44,7 @@ const OPERATOR_ONLY = [
   'operator_apis(text)',
   'operator_set_api_secret(text,text)',
   'operator_delete_user(text,boolean)',
+  'sign_in_first_seen(uuid,uuid,text[])',
 ];
 
 const HASH_COLUMNS = [
@@ -69,6 +70,16 @@ describe('column privileges', () => {
       HASH_COLUMNS.filter((h) => columns.some((c) => c.col === h)).sort(),
     );
     expect(columns.filter((c) => !c.readable).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("keeps an agent's webhook signing secret from the application role, sealed as it is", async () => {
+    const [row] = await superuser<{ secret: boolean; url: boolean }>(
+      `SELECT has_column_privilege('auth_agent_app', 'agent_sign_in_notifications',
+                                   'webhook_secret', 'SELECT') AS secret,
+              has_column_privilege('auth_agent_app', 'agent_sign_in_notifications',
+                                   'webhook_url', 'SELECT') AS url`,
+    );
+    expect(row).toEqual({ secret: false, url: true });
   });
 });
 

@@ -110,11 +110,13 @@ $$;
 -- both win. A wrong secret also counts against the request, which is denied after
 -- p_max_attempts. outcome: 'ok', a principal_* outcome (02-principals.sql),
 -- 'website_not_allowed', 'api_not_allowed', or the request's status ('not_found', 'expired',
--- 'authenticated', 'denied').
+-- 'authenticated', 'denied'). first_sign_in is set on the agent's first sign-in at this
+-- website (and API), decided in this same call (sign_in_first_seen,
+-- 16-sign-in-notifications.sql).
 CREATE OR REPLACE FUNCTION oauth_complete_request(p_agent_id text, p_proof text,
   p_fresh boolean, p_source text, p_policy integer[], p_request_hash text, p_model text,
   p_code_hash text, p_code_ttl_seconds integer, p_max_attempts integer)
-RETURNS TABLE (outcome text, retry_after integer)
+RETURNS TABLE (outcome text, retry_after integer, first_sign_in jsonb)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public, pg_temp
 AS $$
 DECLARE
@@ -130,7 +132,7 @@ BEGIN
     WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
   END IF;
   IF v.outcome <> 'ok' THEN
-    RETURN QUERY SELECT v.outcome, v.retry_after;
+    RETURN QUERY SELECT v.outcome, v.retry_after, NULL::jsonb;
     RETURN;
   END IF;
   -- An agent whose owner lists the websites it may sign in to (agent_allowed_clients) is
@@ -141,7 +143,7 @@ BEGIN
                      WHERE w.agent_ref = v.ref AND q.request_hash = p_request_hash) THEN
     UPDATE auth_requests SET status = 'denied', completed_at = now()
     WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
-    RETURN QUERY SELECT 'website_not_allowed'::text, 0;
+    RETURN QUERY SELECT 'website_not_allowed'::text, 0, NULL::jsonb;
     RETURN;
   END IF;
   -- Likewise for the APIs (RFC 8707 resources) it may obtain tokens for (agent_allowed_apis,
@@ -150,7 +152,7 @@ BEGIN
                                       WHERE q.request_hash = p_request_hash)) <> 'ok' THEN
     UPDATE auth_requests SET status = 'denied', completed_at = now()
     WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
-    RETURN QUERY SELECT 'api_not_allowed'::text, 0;
+    RETURN QUERY SELECT 'api_not_allowed'::text, 0, NULL::jsonb;
     RETURN;
   END IF;
   UPDATE auth_requests
@@ -160,7 +162,8 @@ BEGIN
   IF NOT FOUND THEN
     RETURN QUERY
     SELECT coalesce((SELECT oauth_request_status_of(q.status, q.expires_at)
-                     FROM auth_requests q WHERE q.request_hash = p_request_hash), 'not_found'), 0;
+                     FROM auth_requests q WHERE q.request_hash = p_request_hash), 'not_found'), 0,
+           NULL::jsonb;
     RETURN;
   END IF;
   -- Every sign-in authenticates the agent anew, so auth_time is now (OpenID Connect Core §2).
@@ -169,7 +172,7 @@ BEGIN
   VALUES (p_code_hash, p_request_hash, r.client_ref, v.ref, r.redirect_uri, r.code_challenge,
           r.scope, p_model, r.nonce, r.completed_at, r.resources,
           now() + make_interval(secs => p_code_ttl_seconds));
-  RETURN QUERY SELECT 'ok'::text, 0;
+  RETURN QUERY SELECT 'ok'::text, 0, sign_in_first_seen(v.ref, r.client_ref, r.resources);
 END
 $$;
 

@@ -29,6 +29,7 @@ import { agentApisAction } from './pages/agent-apis.js';
 import { agentConfirmView } from './pages/agent-confirm.js';
 import { createAgentAction, newAgentView } from './pages/agent-create.js';
 import { agentDetailView } from './pages/agent-detail.js';
+import { agentNotificationsAction } from './pages/agent-notifications.js';
 import { agentWebsitesAction } from './pages/agent-websites.js';
 import { agentsListView } from './pages/agents-list.js';
 import { createApiAction, newApiView } from './pages/api-create.js';
@@ -129,6 +130,7 @@ export function createConsole(ctx: ServerContext, options: ConsoleOptions = {}):
     ['post', '/agents/:id/unlock', principalUnlockAction(deps, 'agent')],
     ['post', '/agents/:id/websites', agentWebsitesAction(deps)],
     ['post', '/agents/:id/apis', agentApisAction(deps)],
+    ['post', '/agents/:id/notifications', agentNotificationsAction(deps)],
     ['post', '/agents/:id/verify-email', agentVerifyEmailAction(deps)],
     ['get', '/agents/:id/grants/revoke-all', agentConfirmView(deps, 'revoke-all')],
     ['post', '/agents/:id/grants/revoke-all', grantsRevokeAllAction(deps)],

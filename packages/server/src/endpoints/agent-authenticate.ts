@@ -6,6 +6,7 @@ import { OAuthError, oauthError } from '../errors.js';
 import { inputOf } from '../http/request-input.js';
 import { parseParams } from '../http/validate.js';
 import { codeForRequest } from '../oauth/code-derivation.js';
+import { currentRequest } from '../request-info.js';
 import {
   authenticationEvent,
   authenticationRefused,
@@ -108,6 +109,12 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
       ...authenticationSucceeded('agent', agentId, {}),
       event: 'authorization_code.issued',
     });
+    // The first sign-in of this agent here, decided in the same SQL call: its owner is told
+    // detached from this request (security/sign-in-notices.ts).
+    if ('firstSignIn' in result && result.firstSignIn) {
+      const ip = currentRequest()?.ip;
+      ctx.signInNotices.firstSignIn(result.firstSignIn, ip === 'unknown' ? undefined : ip);
+    }
     return c.json(
       {
         status: 'authenticated',

@@ -3,7 +3,6 @@ import type { Config } from '../config/load.js';
 import type { CounterStore } from './counter-store.js';
 import { eventRecord, type SecurityEvent } from './events.js';
 import type { SecurityLog } from './security-log.js';
-import type { WebhookSender } from './webhook.js';
 
 interface AlertRule {
   name: string;
@@ -70,7 +69,8 @@ export class AlertEngine {
     private readonly rules: AlertRule[],
     store: CounterStore,
     private readonly log: SecurityLog,
-    private readonly webhook: WebhookSender,
+    /** Posts a fired alert to ALERT_WEBHOOK_URL (webhook.ts), detached. */
+    private readonly deliver: (alert: unknown) => void,
     private readonly issuer: string,
   ) {
     for (const rule of rules)
@@ -121,6 +121,6 @@ export class AlertEngine {
       userId: event.userId,
       details: { rule: rule.name, threshold: rule.threshold, count, trigger: event.event },
     });
-    this.webhook.send(alert);
+    this.deliver(alert);
   }
 }

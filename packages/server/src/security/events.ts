@@ -11,6 +11,7 @@ export const SECURITY_EVENTS = [
   'user.password_reset',
   'user.second_factor',
   'authorization_code.issued',
+  'agent.first_sign_in',
   'token.code_exchange',
   'token.code_reuse',
   'token.refresh',

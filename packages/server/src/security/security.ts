@@ -38,16 +38,17 @@ export class Security {
     this.log = new SecurityLog(db, logger);
     this.metrics = new SecurityMetrics(db, this.counters, config.readinessTimeoutMs);
     this.limits = new RateLimiters(config, this.counters, this.log);
-    this.webhook = new WebhookSender(
-      config.alerts.webhookUrl,
-      config.alerts.webhookRetries,
+    this.webhook = new WebhookSender('alert webhook', {
+      retries: config.alerts.webhookRetries,
       logger,
-    );
+    });
+    const { webhookUrl } = config.alerts;
+    const userAgent = { 'user-agent': 'auth-agent-alerts' };
     this.alerts = new AlertEngine(
       alertRules(config.alerts),
       this.counters,
       this.log,
-      this.webhook,
+      (alert) => this.webhook.send(webhookUrl, JSON.stringify(alert), userAgent),
       config.issuer,
     );
     this.log.onEvent((event) => this.metrics.countEvent(event));

@@ -45,9 +45,31 @@ export type CreatedRequest =
 /** An operation's own outcome, or the principal check's (auth/principal-call.ts). */
 export type Outcome<Own extends string> = OperationResult & { outcome: Own | PrincipalOutcome };
 
+/**
+ * An agent's first successful sign-in at a website (and at the APIs in `resources`), decided
+ * in the sign-in's own call (sign_in_first_seen), and where its owner asked to be told.
+ */
+export interface FirstSignIn {
+  agentRef: string;
+  agentId: string;
+  agentName: string | null;
+  clientId: string;
+  clientName: string;
+  /** The RFC 8707 resources named for the first time with this website (none: the website). */
+  resources: string[];
+  at: Date;
+  /** The owner's verified account email, when they asked for mail. */
+  mailTo: string | null;
+  webhookUrl: string | null;
+  /** The webhook's signing secret, sealed under KEY_ENCRYPTION_KEY with agentRef as label. */
+  sealedWebhookSecret: string | null;
+}
+
 export type SignInOutcome = Outcome<
   'ok' | 'not_found' | 'website_not_allowed' | 'api_not_allowed' | RequestStatus
->;
+> & {
+  firstSignIn?: FirstSignIn | undefined;
+};
 
 /** A live grant as the token endpoint needs it to mint tokens. */
 export interface IssuedGrant {

@@ -1,4 +1,10 @@
-import type { GrantResult, IntrospectedToken, Outcome, PresentedProof } from './oauth-records.js';
+import type {
+  FirstSignIn,
+  GrantResult,
+  IntrospectedToken,
+  Outcome,
+  PresentedProof,
+} from './oauth-records.js';
 import type { OutcomeColumns } from './principal-store.js';
 
 /** The rows of the OAuth functions (migrations/functions/), turned into oauth-records.ts shapes. */
@@ -89,5 +95,23 @@ export function introspectionFrom(
             issuedAt: row.issued_at as Date,
             expiresAt: row.expires_at as Date,
           },
+  };
+}
+
+/** sign_in_first_seen's answer (migrations/functions/16-sign-in-notifications.sql). */
+export function firstSignInFrom(json: Record<string, unknown> | null): FirstSignIn | undefined {
+  if (!json) return undefined;
+  const text = (key: string) => (typeof json[key] === 'string' ? (json[key] as string) : null);
+  return {
+    agentRef: text('agent_ref') ?? '',
+    agentId: text('agent_id') ?? '',
+    agentName: text('agent_name'),
+    clientId: text('client_id') ?? '',
+    clientName: text('client_name') ?? '',
+    resources: Array.isArray(json.resources) ? json.resources.map(String) : [],
+    at: new Date(text('at') ?? Date.now()),
+    mailTo: text('mail_to'),
+    webhookUrl: text('webhook_url'),
+    sealedWebhookSecret: text('webhook_secret'),
   };
 }

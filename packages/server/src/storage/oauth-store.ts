@@ -19,6 +19,7 @@ import type {
 } from './oauth-records.js';
 import {
   type AccessStateColumns,
+  firstSignInFrom,
   type GrantColumns,
   grantFrom,
   type IntrospectionColumns,
@@ -78,20 +79,20 @@ export class OAuthStore {
       maxAttempts: number;
     },
   ): Promise<SignInOutcome> {
-    const [row] = await this.db.query<OutcomeColumns>(
-      'SELECT * FROM oauth_complete_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)',
-      [
-        ...this.principal(agent),
-        input.requestHash,
-        input.model,
-        input.codeHash,
-        input.codeTtl,
-        input.maxAttempts,
-      ],
-    );
+    const [row] = await this.db.query<
+      OutcomeColumns & { first_sign_in: Record<string, unknown> | null }
+    >('SELECT * FROM oauth_complete_request($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
+      ...this.principal(agent),
+      input.requestHash,
+      input.model,
+      input.codeHash,
+      input.codeTtl,
+      input.maxAttempts,
+    ]);
     return {
       outcome: (row?.outcome ?? 'not_found') as SignInOutcome['outcome'],
       retryAfter: row?.retry_after ?? 0,
+      firstSignIn: firstSignInFrom(row?.first_sign_in ?? null),
     };
   }
 

@@ -83,7 +83,13 @@ const GENEROUS_RATE_LIMITS = Object.keys(DEFAULT_RATE_LIMITS)
  */
 export async function createHarness(
   env: Record<string, string> = {},
-  options: { resolveHost?: ResolveHost; db?: TestDatabase; trustedCertificates?: string[] } = {},
+  options: {
+    resolveHost?: ResolveHost;
+    db?: TestDatabase;
+    trustedCertificates?: string[];
+    /** Retries and deadlines of sign-in notices (security/sign-in-notices.ts). */
+    noticeDelivery?: { retries?: number; baseDelayMs?: number; timeoutMs?: number };
+  } = {},
 ): Promise<Harness> {
   const db = options.db ?? (await openTestDatabase());
   const config = loadConfig({
@@ -111,6 +117,7 @@ export async function createHarness(
     secrets,
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     ...(options.trustedCertificates ? { trustedCertificates: options.trustedCertificates } : {}),
+    ...(options.noticeDelivery ? { noticeDelivery: options.noticeDelivery } : {}),
   });
   await ctx.keys.ready();
   const app = createApp(ctx);

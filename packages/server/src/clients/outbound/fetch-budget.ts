@@ -12,3 +12,15 @@ export function fetchBudget(limits: RateLimiters): (host: string) => Promise<voi
     await limits.perIdentity('metadata_fetch_total', 'all');
   };
 }
+
+/**
+ * The budget of posts to hosts owners named (sign-in notification webhooks): the same
+ * per-host and overall budgets as fetches, not the per-address one, since the address is
+ * the signing-in agent's and not the owner who chose the host.
+ */
+export function hostBudget(limits: RateLimiters): (host: string) => Promise<void> {
+  return async (host) => {
+    await limits.perIdentity('metadata_fetch', `host:${host}`);
+    await limits.perIdentity('metadata_fetch_total', 'all');
+  };
+}

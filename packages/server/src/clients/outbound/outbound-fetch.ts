@@ -57,6 +57,30 @@ export interface FetchedJson {
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json$/;
 
 /**
+ * Which addresses an outbound request to `url` may connect to: https to public addresses
+ * (and loopback in development), http only to loopback and only in development. Throws for
+ * any other scheme, and for an IP literal that is refused (Node connects to one without
+ * calling `lookup`). Every outbound request (this file, outbound-post.ts) starts here.
+ */
+export function addressRule(url: URL, allowLoopbackHttp: boolean): (address: string) => boolean {
+  if (url.protocol !== 'https:' && !(allowLoopbackHttp && url.protocol === 'http:'))
+    throw new OutboundFetchError('scheme');
+  // http is a development convenience for servers on this machine only.
+  const allowed =
+    url.protocol === 'http:'
+      ? isLoopback
+      : (address: string) => addressAllowed(address, allowLoopbackHttp);
+  if (isIP(ipLiteral(url)) && !allowed(ipLiteral(url)))
+    throw new OutboundFetchError('forbidden_address');
+  return allowed;
+}
+
+/** The host of `url` without the brackets of an IPv6 literal. */
+export function ipLiteral(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, '$1');
+}
+
+/**
  * GETs a small JSON document from a URL a client gave us (a client_id, a jwks_uri), hardened
  * against server-side request forgery: https only (http to loopback in development), the
  * host's addresses checked after resolution and pinned for the connection
@@ -67,17 +91,7 @@ export class OutboundFetcher {
   constructor(private readonly policy: OutboundPolicy) {}
 
   async fetchJson(url: URL, maxBytes: number): Promise<FetchedJson> {
-    const { allowLoopbackHttp } = this.policy;
-    if (url.protocol !== 'https:' && !(allowLoopbackHttp && url.protocol === 'http:'))
-      throw new OutboundFetchError('scheme');
-    // http is a development convenience for documents served on this machine only.
-    const allowed =
-      url.protocol === 'http:'
-        ? isLoopback
-        : (address: string) => addressAllowed(address, allowLoopbackHttp);
-    // Node connects to an IP literal without calling `lookup`, so it is checked here.
-    const literal = url.hostname.replace(/^\[(.*)\]$/, '$1');
-    if (isIP(literal) && !allowed(literal)) throw new OutboundFetchError('forbidden_address');
+    const allowed = addressRule(url, this.policy.allowLoopbackHttp);
     await this.policy.budget(url.hostname);
     const response = await this.get(url, allowed);
     try {
@@ -110,7 +124,8 @@ export class OutboundFetcher {
   }
 }
 
-function failure(error: Error, signal: AbortSignal): OutboundFetchError {
+/** An outbound request's error as the reason it failed (no address or content in it). */
+export function failure(error: Error, signal: AbortSignal): OutboundFetchError {
   if (error instanceof OutboundFetchError) return error;
   const causes = error instanceof AggregateError ? error.errors : [error];
   if (causes.some((cause) => cause instanceof ForbiddenAddressError))

@@ -6,6 +6,7 @@ import { type AgentRow, findAgent } from '../queries/agents.js';
 import { type AgentApi, agentApis } from '../queries/allowed-apis.js';
 import { type AllowedWebsite, allowedWebsites } from '../queries/allowed-websites.js';
 import { type ActiveGrant, activeGrantsOfAgent } from '../queries/grants.js';
+import { type NoticeSettings, noticeSettings } from '../queries/sign-in-notifications.js';
 import { type SignInState, signInState } from '../queries/sign-in-state.js';
 import type { ConsoleSession } from '../session/sessions.js';
 import { allowedApisCard } from '../views/allowed-apis.js';
@@ -14,6 +15,7 @@ import { actionButton, notice, postForm, statusPill, when } from '../views/compo
 import { manageSection } from '../views/manage-section.js';
 import { doneNotice } from '../views/notices.js';
 import { page } from '../views/shell.js';
+import { signInNoticesCard } from '../views/sign-in-notifications.js';
 import { signInStateCard } from '../views/sign-in-state.js';
 import { agentProfileFields } from './agent-form.js';
 
@@ -37,12 +39,13 @@ export interface AgentView {
   state: SignInState;
   websites: AllowedWebsite[];
   apis: AgentApi[];
+  notices: NoticeSettings;
 }
 
 export function agentDetailPage(
   c: ConsoleContext,
   session: ConsoleSession,
-  { agent, grants, state, websites, apis }: AgentView,
+  { agent, grants, state, websites, apis, notices }: AgentView,
   error?: string,
 ) {
   const csrf = csrfOf(session);
@@ -59,6 +62,7 @@ ${notice(doneNotice(c))}${notice(error, 'bad')}
 ${signInStateCard({ state, unlockAction: `${base}/unlock`, csrf })}
 ${allowedWebsitesCard(base, csrf, websites)}
 ${allowedApisCard(base, csrf, apis)}
+${signInNoticesCard(base, csrf, notices)}
 <div class="grid">
 <section class="card" aria-labelledby="profile-h"><h2 id="profile-h">Profile</h2>
 <dl><dt>agent_id</dt><dd><code>${agent.agent_id}</code></dd><dt>Created</dt><dd>${when(agent.created_at)}</dd>
@@ -99,8 +103,10 @@ export async function loadAgent(
     if (!agent) return undefined;
     const grants = await activeGrantsOfAgent(tx, id);
     const state = await signInState(tx, 'agent', agent.agent_id);
+    const notices = await noticeSettings(tx, id);
+    if (!notices) return undefined;
     const websites = await allowedWebsites(tx, id);
-    return { agent, grants, state, websites, apis: await agentApis(tx, id) };
+    return { agent, grants, state, websites, apis: await agentApis(tx, id), notices };
   });
 }
 

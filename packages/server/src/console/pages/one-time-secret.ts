@@ -12,6 +12,7 @@ import { agentSnippet, clientSnippet } from '../views/snippets.js';
 export type OneTimeSecret = { ref: string; heading: string; note: string } & (
   | { kind: 'agent'; agentId: string; agentSecret: string }
   | { kind: 'client'; clientId: string; clientSecret: string | null; redirectUri: string }
+  | { kind: 'webhook'; webhookSecret: string }
 );
 
 /**
@@ -29,6 +30,9 @@ export function showOnce(
 }
 
 function secretBody(issuer: string, s: OneTimeSecret) {
+  if (s.kind === 'webhook')
+    return html`${secretValue('webhook-secret', 'Webhook signing secret', s.webhookSecret)}
+<p><a class="button" href="/console/agents/${s.ref}">Done, go to the agent</a></p>`;
   if (s.kind === 'agent')
     return html`${secretValue('agent-id', 'agent_id', s.agentId)}
 ${secretValue('agent-secret', 'agent_secret', s.agentSecret)}
@@ -57,7 +61,7 @@ export function oneTimeSecretView(deps: ConsoleDeps) {
     return page(c, {
       title: secret.heading,
       session,
-      section: secret.kind === 'agent' ? 'agents' : 'websites',
+      section: secret.kind === 'client' ? 'websites' : 'agents',
       body: html`<div class="card" data-one-time-secret><h1>${secret.heading}</h1>
 ${notice(secret.note, secret.kind === 'client' && !secret.clientSecret ? 'info' : 'warn')}
 ${secretBody(deps.ctx.config.issuer, secret)}</div>`,
