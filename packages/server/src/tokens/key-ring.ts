@@ -2,6 +2,7 @@ import type { JWK } from 'jose';
 import type { Logger } from 'pino';
 import type { SigningAlg } from '../config/load.js';
 import { sha256 } from '../crypto/digest.js';
+import { DatabaseUnavailable } from '../storage/database-availability.js';
 import type { SigningKeyStore, StoredSigningKey } from '../storage/signing-key-store.js';
 import {
   generateSigningKey,
@@ -139,8 +140,12 @@ export class SigningKeyRing {
       // Stale while revalidating: this request uses the set it has.
       this.loadOnce().then(
         (set) => this.adopt(set),
+        // An outage is reported once, by the database's own monitor (database-availability.ts);
+        // meanwhile the set in hand keeps signing, so a failed reload then is no error.
         (error: unknown) =>
-          this.options.logger.error({ err: error }, 'signing keys: reload failed'),
+          error instanceof DatabaseUnavailable
+            ? this.options.logger.warn({ reason: error.reason }, 'signing keys: reload deferred')
+            : this.options.logger.error({ err: error }, 'signing keys: reload failed'),
       );
     }
     return cached;
