@@ -105,6 +105,13 @@ CREATE OR REPLACE FUNCTION oauth_agent_token_audience(p_agent_ref uuid, p_grante
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
+  -- The common case, a token for the client itself (nothing granted, nothing asked): no API
+  -- to check, and no nested call on every refresh and code exchange.
+  IF p_resource IS NULL AND coalesce(cardinality(p_granted), 0) = 0 THEN
+    audience := p_granted;
+    outcome := 'ok';
+    RETURN;
+  END IF;
   SELECT t.audience, t.outcome INTO audience, outcome
   FROM oauth_token_audience(p_granted, p_resource) AS t;
   IF outcome = 'ok' THEN
