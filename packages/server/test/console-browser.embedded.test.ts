@@ -234,6 +234,18 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     expect(await page.getByText('not signed in to any website').isVisible()).toBe(true);
     expect((await introspect()).body.active).toBe(false);
 
+    // 4b. Per-agent control on the same page: be told of its first sign-ins by mail; the page
+    // comes back with the choice kept (POST-redirect-GET).
+    const mailMe = page.getByLabel(/Mail me/);
+    expect(await mailMe.isChecked()).toBe(false);
+    await mailMe.check();
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.getByRole('button', { name: 'Save notifications' }).click(),
+    ]);
+    expect(await page.getByLabel(/Mail me/).isChecked()).toBe(true);
+    await shot(page, 'agent-controls');
+
     // 5. Sign out: the session is gone, protected pages send the browser to log in.
     await Promise.all([
       page.waitForURL(/\/console\/login/),
