@@ -138,11 +138,14 @@ CREATE OR REPLACE FUNCTION auth_attempt_succeeded(p_kind text, p_subject text, p
 RETURNS void
 LANGUAGE sql VOLATILE
 AS $$
+  -- The identity's row before the source's, the order auth_attempt_reserve locks them in:
+  -- the other order deadlocked concurrent first authentications of one client from one
+  -- source (test/security-lockout-concurrency.postgres.test.ts).
+  UPDATE lockouts SET failures = greatest(failures - 1, 0)
+  WHERE subject_type = p_kind AND subject_key = p_subject AND source_key = '*';
   DELETE FROM lockouts
   WHERE subject_type = p_kind AND subject_key = p_subject
     AND source_key = auth_source_key(p_source) AND NOT auth_locked(locked_until);
-  UPDATE lockouts SET failures = greatest(failures - 1, 0)
-  WHERE subject_type = p_kind AND subject_key = p_subject AND source_key = '*';
   INSERT INTO auth_trusted_sources (subject_type, subject_key, source_key)
   VALUES (p_kind, p_subject, auth_source_key(p_source))
   ON CONFLICT (subject_type, subject_key, source_key) DO UPDATE SET last_success_at = now();
