@@ -7,6 +7,7 @@ import { parseOptions } from './options.js';
 import { startPeerBench } from './peer/peer-suite.js';
 import { renderResults } from './report/results-md.js';
 import type { BackendResult, BenchResults, Measured } from './results.js';
+import { stopAllChildren } from './server/child.js';
 import { runPbkdf2Limit, runSigningCost } from './server/children.js';
 import { runBackend } from './suite.js';
 
@@ -123,7 +124,9 @@ function failedRuns(results: BenchResults): string[] {
     );
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main(process.argv.slice(2)).catch(async (error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
+  // The servers of the failed run would keep the bench (and CI) waiting forever.
+  await stopAllChildren();
+  process.exit(1);
 });

@@ -9,6 +9,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/** Every child still running, so that a failed run can stop them instead of hanging on them. */
+const running = new Set<Child>();
+
+/** Stops every child still running (after a scenario threw, before the bench exits). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all([...running].map((child) => child.stop()));
+}
+
 /** Spawns a Node script with stdout ignored (the server logs a line per request there). */
 export function spawnNode(
   script: string,
@@ -28,7 +36,7 @@ export function spawnNode(
     if (!stopping) stderr += `\n[exited unexpectedly: code ${code}, signal ${signal}]`;
   });
   let stopping = false;
-  return {
+  const handle: Child = {
     process: child,
     pid: child.pid ?? -1,
     stderr: () => stderr,
@@ -45,6 +53,9 @@ export function spawnNode(
       }
     },
   };
+  running.add(handle);
+  void exited.then(() => running.delete(handle));
+  return handle;
 }
 
 /** Polls `url` until it answers 200, or fails when the child dies or time runs out. */
