@@ -9,6 +9,9 @@
 -- So a one-expression helper is declared no less volatile than what it calls (a function
 -- declared IMMUTABLE whose body calls a STABLE one, such as convert_to, is never inlined), and
 -- a helper that needs a query of its own is plpgsql, whose plans are kept per connection.
+-- A plpgsql call still costs a few microseconds, so a helper that usually has nothing to do
+-- (no DPoP proof, no resource) is a LANGUAGE sql test that is inlined and calls its plpgsql
+-- part only when there is work (oauth_dpop_proof_fresh below).
 
 -- A principal (agent or client) can act only while it and its owner are both enabled: the
 -- arguments are its disabled_at and its owner's (users.disabled_at).
@@ -76,17 +79,16 @@ BEGIN
 END
 $$;
 
--- RFC 9449 §11.1: whether a DPoP proof is new, remembering it if so (until p_expires_at, the
--- end of its iat window). p_proof_hash is NULL when the request carried no proof. A proof
--- seen before stays refused until its row expires, whichever instance saw it.
-CREATE OR REPLACE FUNCTION oauth_dpop_proof_fresh(p_proof_hash text, p_expires_at timestamptz)
+-- RFC 9449 §11.1: remembers a DPoP proof (p_proof_hash) until p_expires_at, the end of its
+-- iat window; true when it is new. A proof seen before stays refused until its row expires,
+-- whichever instance saw it.
+CREATE OR REPLACE FUNCTION oauth_dpop_proof_record(p_proof_hash text, p_expires_at timestamptz)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 AS $$
 DECLARE
   n integer;
 BEGIN
-  IF p_proof_hash IS NULL THEN RETURN true; END IF;
   INSERT INTO dpop_proofs (proof_hash, expires_at) VALUES (p_proof_hash, p_expires_at)
   ON CONFLICT (proof_hash) DO UPDATE SET expires_at = EXCLUDED.expires_at
   WHERE dpop_proofs.expires_at <= now();
@@ -95,9 +97,18 @@ BEGIN
 END
 $$;
 
+-- Whether the request's DPoP proof is new; p_proof_hash is NULL when it carried none, which
+-- is not a replay. LANGUAGE sql so that it is inlined into the caller's expression: a request
+-- without a proof (most of them) then costs no function call (00-shared.sql, top).
+CREATE OR REPLACE FUNCTION oauth_dpop_proof_fresh(p_proof_hash text, p_expires_at timestamptz)
+RETURNS boolean
+LANGUAGE sql VOLATILE
+AS $$ SELECT p_proof_hash IS NULL OR oauth_dpop_proof_record(p_proof_hash, p_expires_at) $$;
+
 REVOKE ALL ON FUNCTION
   auth_enabled(timestamptz, timestamptz), oauth_request_status_of(text, timestamptz),
   auth_locked(timestamptz), auth_seconds_until(timestamptz),
   oauth_loopback_portless(text), oauth_redirect_uri_allowed(text[], text, boolean),
-  oauth_dpop_proof_fresh(text, timestamptz), auth_digest(text)
+  oauth_dpop_proof_record(text, timestamptz), oauth_dpop_proof_fresh(text, timestamptz),
+  auth_digest(text)
 FROM PUBLIC;

@@ -56,31 +56,52 @@ RETURNS text
 LANGUAGE sql STABLE
 AS $$ SELECT auth_digest(p_kind || ':' || p_public_id) $$;
 
--- The principal an identifier names (an agent, a client, an API or a console user): its row, its stored hash (NULL but for a client with a
--- secret), how it authenticates (a client's token_endpoint_auth_method; 'secret' for agents
--- and users) and whether it may act (enabled, and so is its owner; a client registered by
--- itself has no owner to be disabled). No row: unknown.
+-- The principal an identifier names (an agent, a client, an API or a console user): its row,
+-- its stored hash (NULL but for a client with a secret), how it authenticates (a client's
+-- token_endpoint_auth_method; 'secret' for agents, APIs and users) and whether it may act
+-- (enabled, and so is its owner; a client registered by itself has no owner to be disabled).
+-- No row: unknown. The one place that says where each kind of principal lives.
+--
+-- Call it with a literal kind ('client', not a variable): inlined into the calling query,
+-- PostgreSQL then keeps only that kind's branch. With a variable it would plan all four
+-- branches on every call (bench/ANALYSIS.md, "Fifth round"); auth_principal below is the
+-- form for a kind held in a variable.
+CREATE OR REPLACE FUNCTION auth_principal_of(p_kind text, p_public_id text)
+RETURNS TABLE (ref uuid, secret_hash text, auth_method text, usable boolean)
+LANGUAGE sql STABLE
+AS $$
+  SELECT c.id, c.secret_hash, c.token_endpoint_auth_method, auth_enabled(c.disabled_at, u.disabled_at)
+  FROM clients c LEFT JOIN users u ON u.id = c.owner_id
+  WHERE p_kind = 'client' AND c.client_id = p_public_id
+  UNION ALL
+  SELECT a.id, a.secret_hash, 'secret', auth_enabled(a.disabled_at, u.disabled_at)
+  FROM agents a JOIN users u ON u.id = a.owner_id
+  WHERE p_kind = 'agent' AND a.agent_id = p_public_id
+  UNION ALL
+  -- An API (resource server, 13-resource-servers.sql) authenticates only with its secret.
+  SELECT s.id, s.secret_hash, 'secret', auth_enabled(s.disabled_at, u.disabled_at)
+  FROM resource_servers s JOIN users u ON u.id = s.owner_id
+  WHERE p_kind = 'api' AND s.api_id = p_public_id
+  UNION ALL
+  SELECT u.id, u.password_hash, 'secret', u.disabled_at IS NULL
+  FROM users u WHERE p_kind = 'user' AND lower(u.email) = lower(p_public_id)
+$$;
+
+-- auth_principal_of for a kind held in a variable: one branch per kind, each with its kind
+-- written out, so each statement is planned once per connection for its own table.
 CREATE OR REPLACE FUNCTION auth_principal(p_kind text, p_public_id text,
   OUT ref uuid, OUT secret_hash text, OUT auth_method text, OUT usable boolean)
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
   IF p_kind = 'client' THEN
-    SELECT c.id, c.secret_hash, c.token_endpoint_auth_method, auth_enabled(c.disabled_at, u.disabled_at)
-    INTO ref, secret_hash, auth_method, usable
-    FROM clients c LEFT JOIN users u ON u.id = c.owner_id WHERE c.client_id = p_public_id;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('client', p_public_id);
   ELSIF p_kind = 'agent' THEN
-    SELECT a.id, a.secret_hash, 'secret', auth_enabled(a.disabled_at, u.disabled_at)
-    INTO ref, secret_hash, auth_method, usable
-    FROM agents a JOIN users u ON u.id = a.owner_id WHERE a.agent_id = p_public_id;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('agent', p_public_id);
   ELSIF p_kind = 'api' THEN
-    -- An API (resource server, 13-resource-servers.sql) authenticates only with its secret.
-    SELECT s.id, s.secret_hash, 'secret', auth_enabled(s.disabled_at, u.disabled_at)
-    INTO ref, secret_hash, auth_method, usable
-    FROM resource_servers s JOIN users u ON u.id = s.owner_id WHERE s.api_id = p_public_id;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('api', p_public_id);
   ELSIF p_kind = 'user' THEN
-    SELECT u.id, u.password_hash, 'secret', u.disabled_at IS NULL
-    INTO ref, secret_hash, auth_method, usable FROM users u WHERE lower(u.email) = lower(p_public_id);
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('user', p_public_id);
   END IF;
 END
 $$;
@@ -138,6 +159,41 @@ BEGIN
 END
 $$;
 
+-- The subject's lockout rows that a remembered proof must not skip past: failures counted or
+-- a lock in force, from any source. A row with neither stays behind after an identity's first
+-- success (03-lockout.sql) and does not count.
+CREATE OR REPLACE FUNCTION auth_lockouts_pending(p_kind text, p_subject text)
+RETURNS TABLE (source_key text)
+LANGUAGE sql STABLE
+AS $$
+  SELECT l.source_key FROM lockouts l
+  WHERE l.subject_type = p_kind AND l.subject_key = p_subject
+    AND (l.failures > 0 OR auth_locked(l.locked_until))
+$$;
+
+-- The common case of auth_verify in one inlined query: a remembered proof (p_fresh false)
+-- of the principal's current secret, the principal usable and authenticating by secret, and
+-- nothing counted against it. Then auth_verify would answer 'ok' and change nothing, so this
+-- answers the same row; in every other case it answers no row and the caller asks
+-- auth_verify, which decides everything (and is what a fresh proof always goes to).
+-- Call it with a literal kind (see auth_principal_of):
+--   SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
+--   IF NOT FOUND THEN SELECT * INTO v FROM auth_verify('client', ...); END IF;
+-- A plpgsql call costs about a fifth of the whole introspection on PostgreSQL, and this
+-- path is every refresh, introspection and warm sign-in (bench/ANALYSIS.md, "Fifth round").
+CREATE OR REPLACE FUNCTION auth_remembered(p_kind text, p_public_id text, p_proof text,
+  p_fresh boolean)
+RETURNS TABLE (ref uuid, outcome text, retry_after integer)
+LANGUAGE sql STABLE
+AS $$
+  SELECT p.ref, 'ok'::text, 0
+  FROM auth_principal_of(p_kind, p_public_id) p
+  -- Only a principal that authenticates by secret has a hash to match (a public or
+  -- private_key_jwt client has none: the clients_auth_method_consistent constraint).
+  WHERE NOT p_fresh AND p.usable AND auth_proof_matches(p.secret_hash, p_proof)
+    AND NOT EXISTS (SELECT 1 FROM auth_lockouts_pending(p_kind, auth_subject_key(p_kind, p_public_id)))
+$$;
+
 -- The check inside every authenticated operation. outcome: 'ok', or one of
 -- 'principal_retry' (a remembered proof no longer holds: nothing counted, derive afresh),
 -- 'principal_invalid' (counted; retry_after > 0 when this failure locked the subject),
@@ -171,12 +227,7 @@ BEGIN
       outcome := 'principal_retry';
       RETURN;
     END IF;
-    -- Only a row with failures counted or a lock in force matters here (one with neither
-    -- stays behind an identity's first success): the common case finds none and goes on.
-    IF EXISTS (SELECT 1 FROM lockouts l
-               WHERE l.subject_type = p_kind AND l.subject_key = subject
-                 AND (l.failures > 0 OR auth_locked(l.locked_until)))
-    THEN
+    IF EXISTS (SELECT 1 FROM auth_lockouts_pending(p_kind, subject)) THEN
       IF auth_source_blocked(p_kind, subject, p_source, p_policy) THEN
         outcome := 'principal_retry';
         RETURN;
@@ -204,7 +255,8 @@ $$;
 REVOKE ALL ON FUNCTION
   auth_hash_params(text), auth_proof_matches(text, text),
   auth_secret_matches(text, uuid, text, text),
-  auth_subject_key(text, text), auth_principal(text, text),
+  auth_subject_key(text, text), auth_principal_of(text, text), auth_principal(text, text),
+  auth_lockouts_pending(text, text), auth_remembered(text, text, text, boolean),
   auth_assertion_accepted(uuid, text, text),
   auth_begin(text, text, text, integer[]),
   auth_verify(text, text, text, boolean, text, integer[])

@@ -123,7 +123,10 @@ DECLARE
   v record;
   r auth_requests%ROWTYPE;
 BEGIN
-  SELECT * INTO v FROM auth_verify('agent', p_agent_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('agent', p_agent_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('agent', p_agent_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome IN ('principal_invalid', 'principal_under_attack') THEN
     UPDATE auth_requests
     SET failed_attempts = failed_attempts + 1,

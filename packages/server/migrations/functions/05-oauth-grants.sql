@@ -35,7 +35,10 @@ DECLARE
   code_agent uuid;
 BEGIN
   retry_after := 0;
-  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome <> 'ok' THEN
     outcome := v.outcome;
     retry_after := v.retry_after;
@@ -50,8 +53,7 @@ BEGIN
   -- So is an API its agent's owner no longer allows (api_not_allowed, 13-resource-servers.sql).
   SELECT k.resources, k.agent_ref INTO code_resources, code_agent
   FROM auth_codes k WHERE k.code_hash = p_code_hash AND k.client_ref = v.ref;
-  SELECT * INTO target
-  FROM oauth_agent_token_audience(code_agent, coalesce(code_resources, '{}'), p_resource);
+  target := oauth_agent_token_audience(code_agent, coalesce(code_resources, '{}'), p_resource);
   IF target.outcome <> 'ok' THEN
     outcome := target.outcome;
     RETURN;
@@ -127,7 +129,10 @@ DECLARE
   target record;
 BEGIN
   retry_after := 0;
-  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome <> 'ok' THEN
     outcome := v.outcome;
     retry_after := v.retry_after;
@@ -153,7 +158,7 @@ BEGIN
   END IF;
   -- RFC 8707 §2.2: likewise a refresh may narrow to one granted resource, never widen; and
   -- not to an API the agent's owner has since taken off its list (api_not_allowed).
-  SELECT * INTO target FROM oauth_agent_token_audience(g.agent_ref, g.resources, p_resource);
+  target := oauth_agent_token_audience(g.agent_ref, g.resources, p_resource);
   IF target.outcome <> 'ok' THEN
     outcome := target.outcome;
     RETURN;
@@ -239,7 +244,10 @@ DECLARE
   new_grant uuid;
   refusal text;
 BEGIN
-  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome <> 'ok' THEN
     RETURN QUERY SELECT v.outcome, v.retry_after, NULL::uuid;
     RETURN;

@@ -78,7 +78,10 @@ BEGIN
                         NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz;
     RETURN;
   END IF;
-  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome <> 'ok' THEN
     RETURN QUERY SELECT v.outcome, v.retry_after, NULL::text, NULL::boolean, NULL::text,
                         NULL::text, NULL::text, NULL::timestamptz, NULL::timestamptz;
@@ -117,7 +120,10 @@ DECLARE
   v record;
   target uuid;
 BEGIN
-  SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('client', p_client_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome <> 'ok' THEN
     RETURN QUERY SELECT v.outcome, v.retry_after, NULL::text;
     RETURN;

@@ -37,16 +37,13 @@ $$;
 
 -- RFC 8707 §2.2: a token for one resource p_resource of those granted carries only the scopes
 -- that concern it: that API's own, and those no granted API defines (OpenID Connect's, which
--- are the client's). Without p_resource the scope is unchanged.
-CREATE OR REPLACE FUNCTION oauth_scope_for_resource(p_scope text, p_granted text[],
+-- are the client's).
+CREATE OR REPLACE FUNCTION oauth_scope_narrowed(p_scope text, p_granted text[],
   p_resource text)
 RETURNS text
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-  IF p_resource IS NULL THEN
-    RETURN p_scope;
-  END IF;
   RETURN coalesce((
     SELECT string_agg(w.scope, ' ' ORDER BY w.n)
     FROM unnest(string_to_array(p_scope, ' ')) WITH ORDINALITY AS w(scope, n)
@@ -55,6 +52,17 @@ BEGIN
        OR NOT EXISTS (SELECT 1 FROM resource_servers s
                       WHERE s.identifier = ANY (p_granted) AND w.scope = ANY (s.scopes))), '');
 END
+$$;
+
+-- The scope of a token: narrowed to p_resource when one is asked for, else unchanged.
+-- LANGUAGE sql, inlined into the caller: a token without a resource costs no function call.
+CREATE OR REPLACE FUNCTION oauth_scope_for_resource(p_scope text, p_granted text[],
+  p_resource text)
+RETURNS text
+LANGUAGE sql STABLE
+AS $$
+  SELECT CASE WHEN p_resource IS NULL THEN p_scope
+              ELSE oauth_scope_narrowed(p_scope, p_granted, p_resource) END
 $$;
 
 -- The audience of a token from a grant of p_granted resources (RFC 8707 §2.2): the one asked
@@ -137,7 +145,10 @@ DECLARE
   v record;
   identifier text;
 BEGIN
-  SELECT * INTO v FROM auth_verify('api', p_api_id, p_proof, p_fresh, p_source, p_policy);
+  SELECT * INTO v FROM auth_remembered('api', p_api_id, p_proof, p_fresh);
+  IF NOT FOUND THEN
+    SELECT * INTO v FROM auth_verify('api', p_api_id, p_proof, p_fresh, p_source, p_policy);
+  END IF;
   IF v.outcome <> 'ok' THEN
     RETURN QUERY SELECT v.outcome, v.retry_after, NULL::text, NULL::boolean, NULL::text;
     RETURN;
@@ -181,7 +192,8 @@ AS $$
 $$;
 
 REVOKE ALL ON FUNCTION
-  oauth_resources_outcome(text[], text[]), oauth_scope_for_resource(text, text[], text),
+  oauth_resources_outcome(text[], text[]), oauth_scope_narrowed(text, text[], text),
+  oauth_scope_for_resource(text, text[], text),
   oauth_token_audience(text[], text), oauth_agent_apis_outcome(uuid, text[]),
   oauth_agent_token_audience(uuid, text[], text),
   oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[]),

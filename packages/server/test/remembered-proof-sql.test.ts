@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+import { asSuperuser } from './support/database.js';
+import type { ClientFixture } from './support/harness.js';
+
+// auth_remembered (migrations/functions/02-principals.sql) answers the common case of
+// auth_verify in one inlined query, and every operation asks it first. It must answer 'ok'
+// only where auth_verify would answer 'ok' and change nothing, and it must stay inlinable:
+// called as a plpgsql function it would cost what it saves (bench/ANALYSIS.md, "Fifth round").
+
+let h: SecurityHarness;
+let owner: { id: string; email: string };
+const SOURCE = 'ip:192.0.2.7';
+
+beforeAll(async () => {
+  h = await securityHarness({ LOCKOUT_MAX_FAILURES: '3', LOCKOUT_DURATION: '60' });
+  owner = await h.createUser();
+}, HOOK_TIMEOUT);
+afterAll(() => h.dispose());
+
+const sql = <Row>(text: string, params: unknown[] = []) =>
+  asSuperuser<Row>(h.db.driver, text, params);
+
+/** The proof the server remembers for a client: the derived value its stored hash ends with. */
+async function rememberedProof(client: ClientFixture): Promise<string> {
+  const [row] = await sql<{ proof: string }>(
+    `SELECT split_part(secret_hash, '$', 4) AS proof FROM clients WHERE client_id = $1`,
+    [client.client_id],
+  );
+  return row?.proof ?? '';
+}
+
+async function shortcut(client: ClientFixture, proof: string | null, fresh = false) {
+  const rows = await sql<{ outcome: string }>(
+    `SELECT outcome FROM auth_remembered('client', $1, $2, $3)`,
+    [client.client_id, proof, fresh],
+  );
+  return rows.map((r) => r.outcome);
+}
+
+async function fullCheck(client: ClientFixture, proof: string | null) {
+  const [row] = await sql<{ outcome: string }>(
+    `SELECT outcome FROM auth_verify('client', $1, $2, false, $3,
+       (SELECT ARRAY[3, 900, 60, 3600, 100, 2592000]))`,
+    [client.client_id, proof, SOURCE],
+  );
+  return row?.outcome;
+}
+
+describe('the remembered-proof shortcut', () => {
+  it('answers ok exactly where the full check answers ok', async () => {
+    const client = await h.createClient(owner.email);
+    const proof = await rememberedProof(client);
+    expect(await shortcut(client, proof)).toEqual(['ok']);
+    expect(await fullCheck(client, proof)).toBe('ok');
+
+    // A wrong or missing proof, or a fresh one (which must go on to record its success).
+    expect(await shortcut(client, `${proof.slice(1)}A`)).toEqual([]);
+    expect(await fullCheck(client, `${proof.slice(1)}A`)).toBe('principal_retry');
+    expect(await shortcut(client, null)).toEqual([]);
+    expect(await fullCheck(client, null)).toBe('principal_invalid');
+    expect(await shortcut(client, proof, true)).toEqual([]);
+
+    // A failure counted from this source: the full check must see it, and forgets it.
+    await sql(
+      `INSERT INTO lockouts (subject_type, subject_key, source_key, failures)
+       VALUES ('client', auth_subject_key('client', $1), auth_source_key($2), 1)`,
+      [client.client_id, SOURCE],
+    );
+    expect(await shortcut(client, proof)).toEqual([]);
+    expect(await fullCheck(client, proof)).toBe('ok');
+    expect(await shortcut(client, proof)).toEqual(['ok']);
+
+    await sql('UPDATE users SET disabled_at = now() WHERE id = $1', [owner.id]);
+    expect(await shortcut(client, proof)).toEqual([]);
+    expect(await fullCheck(client, proof)).toBe('principal_disabled');
+    await sql('UPDATE users SET disabled_at = NULL WHERE id = $1', [owner.id]);
+  });
+
+  it('is inlined into its caller, planned over its own kind of principal only', async () => {
+    for (const [kind, table] of [
+      ['client', 'clients'],
+      ['agent', 'agents'],
+      ['api', 'resource_servers'],
+    ] as const) {
+      const plan = (
+        await sql<Record<string, string>>(
+          `EXPLAIN SELECT * FROM auth_remembered('${kind}', 'some-id', 'some-proof', false)`,
+        )
+      )
+        .map((row) => Object.values(row)[0])
+        .join('\n');
+      expect(plan).toContain(` on ${table} `);
+      expect(plan).not.toContain('Function Scan');
+      for (const other of ['clients', 'agents', 'resource_servers'].filter((t) => t !== table))
+        expect(plan).not.toContain(` on ${other} `);
+    }
+  });
+
+  it('and so are the checks most requests have nothing to do for (DPoP, resource scope)', async () => {
+    for (const call of [
+      'oauth_dpop_proof_fresh(NULL::text, now())',
+      "oauth_scope_for_resource('openid email', '{}', NULL::text)",
+    ]) {
+      const plan = (await sql<Record<string, string>>(`EXPLAIN VERBOSE SELECT ${call}`))
+        .map((row) => Object.values(row)[0])
+        .join('\n');
+      expect(plan).toContain('Output:');
+      expect(plan).not.toContain(call.slice(0, call.indexOf('(')));
+    }
+  });
+});
