@@ -37,6 +37,15 @@ function run(command: string, args: string[]): void {
 }
 
 /** Every process of the cluster: the postmaster and its children (backends, workers). */
+/** A short-lived child (a backend ending its session) may be gone by the time it is signalled. */
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 function clusterPids(postmaster: number): number[] {
   const children = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
@@ -74,7 +83,19 @@ export async function ownPostgres(): Promise<OwnPostgres> {
     start: () => pgCtl('start', '-w', '-l', log, '-o', options),
     stop: () => pgCtl('stop', '-m', 'immediate', '-w'),
     signal(signal) {
-      for (const pid of clusterPids(postmaster())) process.kill(pid, signal);
+      // The postmaster first, so that it forks no backend the list below would miss (CI saw a
+      // connection opened at that moment keep serving while the rest were stopped); then
+      // its children, again until no new one appears.
+      const main = postmaster();
+      process.kill(main, signal);
+      const signalled = new Set([main]);
+      for (let fresh = clusterPids(main); fresh.some((pid) => !signalled.has(pid)); ) {
+        for (const pid of fresh.filter((p) => !signalled.has(p))) {
+          signalIfAlive(pid, signal);
+          signalled.add(pid);
+        }
+        fresh = clusterPids(main);
+      }
     },
     dispose() {
       try {
