@@ -138,25 +138,30 @@ BEGIN
     RETURN QUERY SELECT v.outcome, v.retry_after, NULL::jsonb;
     RETURN;
   END IF;
-  -- An agent whose owner lists the websites it may sign in to (agent_allowed_clients) is
-  -- refused anywhere else, and the request is denied (RFC 6749 §4.1.2.1 access_denied).
+  -- Most agents are not restricted: one statement (two index probes) says so, and the
+  -- checks below run only for an agent whose owner keeps a list.
   IF EXISTS (SELECT 1 FROM agent_allowed_clients w WHERE w.agent_ref = v.ref)
-     AND NOT EXISTS (SELECT 1 FROM agent_allowed_clients w
-                     JOIN auth_requests q ON q.client_ref = w.client_ref
-                     WHERE w.agent_ref = v.ref AND q.request_hash = p_request_hash) THEN
-    UPDATE auth_requests SET status = 'denied', completed_at = now()
-    WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
-    RETURN QUERY SELECT 'website_not_allowed'::text, 0, NULL::jsonb;
-    RETURN;
-  END IF;
-  -- Likewise for the APIs (RFC 8707 resources) it may obtain tokens for (agent_allowed_apis,
-  -- oauth_agent_apis_outcome in 13-resource-servers.sql).
-  IF oauth_agent_apis_outcome(v.ref, (SELECT q.resources FROM auth_requests q
-                                      WHERE q.request_hash = p_request_hash)) <> 'ok' THEN
-    UPDATE auth_requests SET status = 'denied', completed_at = now()
-    WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
-    RETURN QUERY SELECT 'api_not_allowed'::text, 0, NULL::jsonb;
-    RETURN;
+     OR EXISTS (SELECT 1 FROM agent_allowed_apis w WHERE w.agent_ref = v.ref) THEN
+    -- An agent whose owner lists the websites it may sign in to (agent_allowed_clients) is
+    -- refused anywhere else, and the request is denied (RFC 6749 §4.1.2.1 access_denied).
+    IF EXISTS (SELECT 1 FROM agent_allowed_clients w WHERE w.agent_ref = v.ref)
+       AND NOT EXISTS (SELECT 1 FROM agent_allowed_clients w
+                       JOIN auth_requests q ON q.client_ref = w.client_ref
+                       WHERE w.agent_ref = v.ref AND q.request_hash = p_request_hash) THEN
+      UPDATE auth_requests SET status = 'denied', completed_at = now()
+      WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
+      RETURN QUERY SELECT 'website_not_allowed'::text, 0, NULL::jsonb;
+      RETURN;
+    END IF;
+    -- Likewise for the APIs (RFC 8707 resources) it may obtain tokens for (agent_allowed_apis,
+    -- oauth_agent_apis_outcome in 13-resource-servers.sql).
+    IF oauth_agent_apis_outcome(v.ref, (SELECT q.resources FROM auth_requests q
+                                        WHERE q.request_hash = p_request_hash)) <> 'ok' THEN
+      UPDATE auth_requests SET status = 'denied', completed_at = now()
+      WHERE request_hash = p_request_hash AND status = 'pending' AND expires_at > now();
+      RETURN QUERY SELECT 'api_not_allowed'::text, 0, NULL::jsonb;
+      RETURN;
+    END IF;
   END IF;
   UPDATE auth_requests
   SET status = 'authenticated', agent_ref = v.ref, model = p_model, completed_at = now()
@@ -175,7 +180,16 @@ BEGIN
   VALUES (p_code_hash, p_request_hash, r.client_ref, v.ref, r.redirect_uri, r.code_challenge,
           r.scope, p_model, r.nonce, r.completed_at, r.resources,
           now() + make_interval(secs => p_code_ttl_seconds));
-  RETURN QUERY SELECT 'ok'::text, 0, sign_in_first_seen(v.ref, r.client_ref, r.resources);
+  -- A pair already recorded (every sign-in but an agent's first at a website) is seen by
+  -- index probes in this statement; sign_in_first_seen runs only when one may be new.
+  RETURN QUERY SELECT 'ok'::text, 0,
+    CASE WHEN NOT EXISTS (
+           SELECT 1 FROM unnest(sign_in_resource_keys(r.resources)) AS k(resource)
+           WHERE NOT EXISTS (SELECT 1 FROM agent_first_sign_ins f
+                             WHERE f.agent_ref = v.ref AND f.client_ref = r.client_ref
+                               AND f.resource = k.resource))
+         THEN NULL
+         ELSE sign_in_first_seen(v.ref, r.client_ref, r.resources) END;
 END
 $$;
 

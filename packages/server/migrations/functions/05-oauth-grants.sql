@@ -29,7 +29,7 @@ AS $$
 DECLARE
   v record;
   c auth_codes%ROWTYPE;
-  a agents%ROWTYPE;
+  a record;
   target record;
   code_resources text[];
   code_agent uuid;
@@ -77,8 +77,10 @@ BEGIN
     WHEN c.code_challenge <> p_verifier_challenge THEN 'pkce_mismatch'
   END;
   IF outcome IS NOT NULL THEN RETURN; END IF;
-  SELECT * INTO a FROM agents WHERE id = c.agent_ref;
-  IF NOT auth_enabled(a.disabled_at, (SELECT u.disabled_at FROM users u WHERE u.id = a.owner_id)) THEN
+  SELECT ag.agent_id, ag.owner_id, ag.user_email, ag.user_name, ag.email_verified INTO a
+  FROM agents ag JOIN users u ON u.id = ag.owner_id
+  WHERE ag.id = c.agent_ref AND auth_enabled(ag.disabled_at, u.disabled_at);
+  IF NOT FOUND THEN
     outcome := 'agent_disabled';
     RETURN;
   END IF;

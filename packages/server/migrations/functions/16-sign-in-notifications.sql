@@ -1,14 +1,22 @@
 -- First sign-in notifications (023_first_sign_in_notifications.sql, docs/console.md): which
 -- sign-in is an agent's first at a website (and API), and the owner's choice of how to be told.
 
+-- The keys a sign-in is recorded under: each RFC 8707 resource it named, or '' for none.
+CREATE OR REPLACE FUNCTION sign_in_resource_keys(p_resources text[])
+RETURNS text[]
+LANGUAGE sql IMMUTABLE
+AS $$
+  SELECT CASE WHEN cardinality(p_resources) = 0 THEN ARRAY[''] ELSE p_resources END
+$$;
+
 -- Called by oauth_complete_request (04-oauth-requests.sql) in the same call that issues the
 -- code: records that this agent signed in to this website, once per RFC 8707 resource named
 -- ('' for none). INSERT ... ON CONFLICT DO NOTHING decides "first" under concurrency: of two
 -- sign-ins racing for one new pair, the second waits for the first's row and inserts nothing.
--- NULL when nothing was new (the common case: one index probe); otherwise what the server
--- needs to record the event and tell the owner: the names, the new resources, and where to
--- send it (the owner's email only if verified and asked for; the webhook and its sealed
--- secret). No code, token or agent secret is in it.
+-- NULL when nothing was new (oauth_complete_request calls it only when a key may be new);
+-- otherwise what the server needs to record the event and tell the owner: the names, the new
+-- resources, and where to send it (the owner's email only if verified and asked for; the
+-- webhook and its sealed secret). No code, token or agent secret is in it.
 CREATE OR REPLACE FUNCTION sign_in_first_seen(p_agent_ref uuid, p_client_ref uuid,
   p_resources text[])
 RETURNS jsonb
@@ -21,8 +29,7 @@ BEGIN
   WITH inserted AS (
     INSERT INTO agent_first_sign_ins (agent_ref, client_ref, resource)
     SELECT p_agent_ref, p_client_ref, r.resource
-    FROM unnest(CASE WHEN cardinality(p_resources) = 0 THEN ARRAY['']
-                     ELSE p_resources END) AS r(resource)
+    FROM unnest(sign_in_resource_keys(p_resources)) AS r(resource)
     ON CONFLICT DO NOTHING
     RETURNING resource)
   SELECT array_agg(resource ORDER BY resource) INTO fresh FROM inserted;
@@ -96,7 +103,7 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION
-  sign_in_first_seen(uuid, uuid, text[]),
+  sign_in_resource_keys(text[]), sign_in_first_seen(uuid, uuid, text[]),
   app_set_sign_in_notifications(uuid, boolean, text, text, boolean)
 FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_set_sign_in_notifications(uuid, boolean, text, text, boolean)
