@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.js';
+import { fixedFieldsLogger } from '../logger.js';
 import { currentRequest } from '../request-info.js';
 import { isHttps } from './https.js';
 
@@ -10,12 +11,13 @@ import { isHttps } from './https.js';
  * codes), status and duration, plus a request id echoed in `X-Request-Id`.
  */
 export function requestLogging(logger: Logger): MiddlewareHandler {
+  const access = fixedFieldsLogger(logger);
   return async (c, next) => {
     const started = performance.now();
     // The id security/request-context.ts gave the request (and sent in X-Request-Id).
     const requestId = currentRequest()?.requestId ?? randomId('req');
     await next();
-    logger.info(
+    access.info(
       {
         request_id_header: requestId,
         method: c.req.method,

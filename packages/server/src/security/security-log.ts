@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { fixedFieldsLogger } from '../logger.js';
 import { currentRequest } from '../request-info.js';
 import { DatabaseUnavailable } from '../storage/database-availability.js';
 import type { SqlExecutor } from '../storage/driver.js';
@@ -28,11 +29,14 @@ export class SecurityLog {
   private readonly listeners: EventListener[] = [];
   private queued: SecurityEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private readonly fixedFields: Logger;
 
   constructor(
     private readonly db: SqlExecutor,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.fixedFields = fixedFieldsLogger(logger);
+  }
 
   onEvent(listener: EventListener): void {
     this.listeners.push(listener);
@@ -104,7 +108,9 @@ export class SecurityLog {
 
   private log(event: SecurityEvent): void {
     const level = event.outcome === 'success' || event.outcome === 'info' ? 'info' : 'warn';
-    this.logger[level](
+    // Only `details` is free-form: without it, every key of the line is one written here.
+    const hasDetails = event.details !== undefined && Object.keys(event.details).length > 0;
+    (hasDetails ? this.logger : this.fixedFields)[level](
       {
         security_event: event.event,
         outcome: event.outcome,
