@@ -40,6 +40,15 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
 ];
 
+/** The key names those paths end in: a key of an object one level down matches `*.name`. */
+const REDACTED_KEYS = new Set(REDACTED_PATHS.map((path) => path.slice(path.lastIndexOf('.') + 1)));
+
+/** Whether redaction could change `record`'s keys (its own, not nested deeper). */
+export function hasRedactedKey(record: Record<string, unknown>): boolean {
+  for (const key of Object.keys(record)) if (REDACTED_KEYS.has(key)) return true;
+  return false;
+}
+
 const BASE = { service: 'auth-agent' };
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -56,10 +65,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 /**
  * A logger writing to the same stream as `logger` without the redaction pass, for lines whose
- * every key the server fixes (the line per request, a security event without details): they
- * name nothing a caller sent under a key that redaction could catch, and the pass cost about
- * as much as writing the line itself (bench/ANALYSIS.md, "Sixth round"). A line with any
- * free-form part goes through `logger`.
+ * every key the server fixes (the line per request; a security event whose details have no
+ * key that a redacted path names, hasRedactedKey): redaction could not change them, and the
+ * pass cost about as much as writing the line itself (bench/ANALYSIS.md, "Sixth round").
+ * Any other line goes through `logger`.
  */
 export function fixedFieldsLogger(logger: Logger): Logger {
   const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];

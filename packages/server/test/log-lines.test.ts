@@ -3,8 +3,9 @@ import { obtainTokens } from './support/flow.js';
 import type { AgentFixture, ClientFixture, Harness } from './support/harness.js';
 import { createSignInWorld } from './support/sign-in-world.js';
 
-// The line per request and a security event without details skip pino's redaction pass
-// (logger.ts, fixedFieldsLogger); everything else keeps it. These tests pin both halves.
+// The line per request and a security event whose details name no redacted key skip pino's
+// redaction pass (logger.ts, fixedFieldsLogger); everything else keeps it. These tests pin
+// both halves.
 
 let h: Harness;
 let client: ClientFixture;
@@ -57,6 +58,19 @@ describe('log lines', () => {
     );
     expect(line?.details).toEqual({ code: '[redacted]', reason: 'invalid' });
     expect(h.logs.join('')).not.toContain('code-that-must-not-be-logged');
+  });
+
+  it('writes a security event whose details name nothing redacted, details and all', () => {
+    h.ctx.security.record({
+      event: 'client.authentication',
+      outcome: 'success',
+      actor: { type: 'client', id: client.client_id },
+      details: { method: 'client_secret_basic', note: 'plain' },
+    });
+    const line = lines().find(
+      (l) => (l.details as Record<string, unknown> | undefined)?.note === 'plain',
+    );
+    expect(line?.details).toEqual({ method: 'client_secret_basic', note: 'plain' });
   });
 
   it('writes a security event without details with the same keys as one with them', () => {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { fixedFieldsLogger } from '../logger.js';
+import { fixedFieldsLogger, hasRedactedKey } from '../logger.js';
 import { currentRequest } from '../request-info.js';
 import { DatabaseUnavailable } from '../storage/database-availability.js';
 import type { SqlExecutor } from '../storage/driver.js';
@@ -108,9 +108,10 @@ export class SecurityLog {
 
   private log(event: SecurityEvent): void {
     const level = event.outcome === 'success' || event.outcome === 'info' ? 'info' : 'warn';
-    // Only `details` is free-form: without it, every key of the line is one written here.
-    const hasDetails = event.details !== undefined && Object.keys(event.details).length > 0;
-    (hasDetails ? this.logger : this.fixedFields)[level](
+    // Every key of the line is written here but those of `details` (whose values are
+    // primitives, so nothing is nested deeper): only they could meet a redacted path.
+    const redact = event.details !== undefined && hasRedactedKey(event.details);
+    (redact ? this.logger : this.fixedFields)[level](
       {
         security_event: event.event,
         outcome: event.outcome,
