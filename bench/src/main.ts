@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { runCompare } from './compare/compare.js';
 import { runInstances } from './instances.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { parseOptions } from './options.js';
@@ -13,6 +14,7 @@ import { runBackend } from './suite.js';
 
 /** `npm run bench`: every scenario on each backend, the peer, the limits; then the report. */
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--compare')) return runCompare(argv);
   const fromJson = argv.indexOf('--render');
   if (fromJson >= 0) return renderOnly(argv[fromJson + 1], argv.slice(fromJson + 2));
   const machine = describeMachine(argv);

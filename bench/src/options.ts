@@ -69,7 +69,11 @@ const USAGE = `npm run bench [-- options]
   --seconds N           measured seconds per figure (default 10; smoke 0.8)
   --growth N            tokens seeded for the growth test (default 1,000,000; smoke 20,000)
   --signing-alg ALG     SIGNING_ALG of the server: ES256 (default), EdDSA, RS256 or HS256
-  --out FILE            where to write the report (default bench/RESULTS.md)`;
+  --out FILE            where to write the report (default bench/RESULTS.md)
+
+npm run bench -- --compare DIR [--rounds N] [--seconds N] [--scenario NAME ...] [--concurrency N]
+  This checkout against another built one (DIR), both servers up at once on PostgreSQL,
+  load windows interleaved; writes bench/results/compare.md (or --out FILE).`;
 
 /** Command line and environment (BENCH_SMOKE=1, DATABASE_URL, BENCH_PORT) to options. */
 export function parseOptions(argv: string[], cores: number): BenchOptions {

@@ -191,35 +191,38 @@ BEGIN
     END IF;
   END IF;
   -- Locked after the token is spent, so a concurrent family revocation either lands first
-  -- (seen here) or waits for this rotation to commit.
-  SELECT * INTO g FROM grants WHERE id = t.grant_id FOR UPDATE;
-  IF g.revoked_at IS NOT NULL THEN
-    outcome := 'revoked';
-    RETURN;
-  END IF;
-  IF t.expires_at <= now() OR g.expires_at <= now() THEN
-    outcome := 'expired';
-    RETURN;
-  END IF;
-  SELECT ag.agent_id, ag.user_email, ag.user_name, ag.email_verified INTO a
+  -- (seen here: the UPDATE re-checks its conditions on the row it waited for) or waits for
+  -- this rotation to commit. One statement locks the grant, checks it, its token and its
+  -- agent, and records the use; only when it matches nothing is the reason looked up, in the
+  -- order revoked, expired, agent disabled.
+  UPDATE grants gr SET last_used_at = now()
   FROM agents ag JOIN users u ON u.id = ag.owner_id
-  WHERE ag.id = g.agent_ref AND auth_enabled(ag.disabled_at, u.disabled_at);
+  WHERE gr.id = t.grant_id AND gr.revoked_at IS NULL AND gr.expires_at > now()
+    AND t.expires_at > now()
+    AND ag.id = gr.agent_ref AND auth_enabled(ag.disabled_at, u.disabled_at)
+  RETURNING gr.id, gr.expires_at, gr.scope, gr.model, gr.auth_time, gr.resources,
+            ag.agent_id, ag.user_email, ag.user_name, ag.email_verified
+  INTO a;
   IF NOT FOUND THEN
-    outcome := 'agent_disabled';
+    SELECT * INTO g FROM grants WHERE id = t.grant_id;
+    outcome := CASE
+      WHEN g.revoked_at IS NOT NULL THEN 'revoked'
+      WHEN t.expires_at <= now() OR g.expires_at <= now() THEN 'expired'
+      ELSE 'agent_disabled'
+    END;
     RETURN;
   END IF;
   IF NOT retried THEN
     INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
-    VALUES (p_new_hash, g.id, least(g.expires_at, now() + make_interval(secs => p_ttl_seconds)));
+    VALUES (p_new_hash, a.id, least(a.expires_at, now() + make_interval(secs => p_ttl_seconds)));
   END IF;
-  UPDATE grants SET last_used_at = now() WHERE id = g.id;
   outcome := 'ok';
-  grant_id := g.id;
+  grant_id := a.id;
   agent_id := a.agent_id;
-  scope := oauth_scope_for_resource(coalesce(p_scope, g.scope), g.resources, p_resource);
+  scope := oauth_scope_for_resource(coalesce(p_scope, a.scope), a.resources, p_resource);
   audience := target.audience;
-  model := g.model;
-  auth_time := g.auth_time;
+  model := a.model;
+  auth_time := a.auth_time;
   user_email := a.user_email;
   user_name := a.user_name;
   email_verified := a.email_verified;

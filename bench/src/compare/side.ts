@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type * as PostgresModule from '../db/postgres.js';
+import type * as SeedModule from '../db/seed.js';
+import type * as HttpModule from '../load/http.js';
+import type * as MeasureModule from '../measure.js';
+import type { ScenarioName } from '../options.js';
+import type * as AuthAgentModule from '../server/auth-agent.js';
+import type * as SuiteModule from '../suite.js';
+import type { CompareRequest, SideFigure } from './protocol.js';
+
+/**
+ * One side of `npm run bench -- --compare DIR` (compare.ts): a server of one checkout, set up
+ * by that checkout's own bench code (its seeding and start-up match its schema and settings),
+ * then load windows on request, one JSON line per request on stdin and per answer on stdout.
+ * Usage: node side.js CHECKOUT PORT SIGNING_ALG WORKERS
+ */
+const [checkout = '', port = '19500', signingAlg = 'HS256', workers = '2'] = process.argv.slice(2);
+const from = <T>(path: string): Promise<T> => import(join(checkout, 'bench/dist', path));
+
+const { createBenchDatabase } = await from<typeof PostgresModule>('db/postgres.js');
+const { seedAccounts } = await from<typeof SeedModule>('db/seed.js');
+const { HttpClient } = await from<typeof HttpModule>('load/http.js');
+const { measure } = await from<typeof MeasureModule>('measure.js');
+const { obtainTokens, scenarioWork } = await from<typeof SuiteModule>('suite.js');
+const authAgent = await from<typeof AuthAgentModule>('server/auth-agent.js');
+
+const adminUrl = process.env.DATABASE_URL ?? '';
+const iterations = Number(process.env.PBKDF2_ITERATIONS ?? '100000');
+const database = await createBenchDatabase(adminUrl);
+const accounts = await seedAccounts(
+  { kind: 'postgres', url: database.url },
+  { warm: 32, cold: 0, iterations },
+);
+// Checkouts from before ES256 signing took a bare JWT secret instead of the secrets/alg pair.
+const legacy = typeof authAgent.benchSecrets !== 'function';
+const server = await authAgent.startAuthAgent({
+  port: Number(port),
+  iterations,
+  nodeOptions: '--max-old-space-size=128',
+  databaseUrl: database.url,
+  workers: Number(workers),
+  ...((legacy
+    ? { jwtSecret: randomBytes(48).toString('base64url') }
+    : { secrets: authAgent.benchSecrets(), signingAlg }) as Pick<
+    AuthAgentModule.ServerOptions,
+    'secrets' | 'signingAlg'
+  >),
+});
+const http = new HttpClient([server.origin], 32);
+const tokens = await obtainTokens(http, accounts, 32);
+const target = (client: HttpModule.HttpClient) => ({
+  http: client,
+  tokenPath: '/token',
+  introspectionPath: '/introspect',
+  clientId: accounts.client.id,
+  clientSecret: accounts.client.secret,
+});
+const refreshChains = tokens.map((t) => t.refresh_token);
+const accessTokens = tokens.map((t) => t.access_token);
+const work = new Map<ScenarioName, ReturnType<typeof scenarioWork>>();
+const say = (message: SideFigure | { ready: true }) => console.log(JSON.stringify(message));
+
+say({ ready: true });
+for await (const line of createInterface({ input: process.stdin })) {
+  const request = JSON.parse(line) as CompareRequest | { quit: true };
+  if ('quit' in request) break;
+  let scenarioWorkload = work.get(request.scenario);
+  if (!scenarioWorkload) {
+    scenarioWorkload = scenarioWork(
+      request.scenario,
+      http,
+      accounts,
+      accessTokens,
+      refreshChains,
+      target,
+      signingAlg,
+    );
+    work.set(request.scenario, scenarioWorkload);
+  }
+  const m = await measure(
+    server.child.pid,
+    {
+      concurrency: request.concurrency,
+      warmupMs: 300,
+      durationMs: request.durationMs,
+      iteration: scenarioWorkload.iteration,
+    },
+    () => database.backends(),
+  );
+  say({
+    rate: m.rate,
+    errors: m.errors,
+    firstError: m.firstError,
+    serverMs: m.cpuMs?.server ?? 0,
+    postgresMs: m.cpuMs?.postgres ?? 0,
+  });
+}
+await http.close();
+await server.child.stop();
+await database.drop();
+process.exit(0);
