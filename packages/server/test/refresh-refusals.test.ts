@@ -51,37 +51,28 @@ async function refused(refreshToken: string, grantId: string, description: strin
 }
 
 describe('a refresh that is refused', () => {
-  it('says the grant was revoked', async () => {
+  it.each([
+    {
+      what: 'the grant was revoked',
+      change: "UPDATE grants SET revoked_at = now(), revoke_reason = 'test' WHERE id = $1",
+      description: 'The refresh token has been revoked.',
+    },
+    {
+      what: 'the refresh token expired',
+      change:
+        "UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE grant_id = $1",
+      description: 'The refresh token has expired.',
+    },
+    {
+      what: 'the grant expired',
+      change: "UPDATE grants SET expires_at = now() - interval '1 second' WHERE id = $1",
+      description: 'The refresh token has expired.',
+    },
+  ])('says $what', async ({ change, description }) => {
     const tokens = await obtainTokens(h, client, agent);
     const grantId = await grantOf(tokens.refresh_token);
-    await privileged(
-      h,
-      "UPDATE grants SET revoked_at = now(), revoke_reason = 'test' WHERE id = $1",
-      [grantId],
-    );
-    await refused(tokens.refresh_token, grantId, 'The refresh token has been revoked.');
-  });
-
-  it('says the refresh token expired', async () => {
-    const tokens = await obtainTokens(h, client, agent);
-    const grantId = await grantOf(tokens.refresh_token);
-    await privileged(
-      h,
-      "UPDATE refresh_tokens SET expires_at = now() - interval '1 second' WHERE grant_id = $1",
-      [grantId],
-    );
-    await refused(tokens.refresh_token, grantId, 'The refresh token has expired.');
-  });
-
-  it('says the grant expired', async () => {
-    const tokens = await obtainTokens(h, client, agent);
-    const grantId = await grantOf(tokens.refresh_token);
-    await privileged(
-      h,
-      "UPDATE grants SET expires_at = now() - interval '1 second' WHERE id = $1",
-      [grantId],
-    );
-    await refused(tokens.refresh_token, grantId, 'The refresh token has expired.');
+    await privileged(h, change, [grantId]);
+    await refused(tokens.refresh_token, grantId, description);
   });
 
   it('says the agent is disabled, and works again once it is enabled', async () => {
