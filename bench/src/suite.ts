@@ -83,13 +83,7 @@ export async function runBackend(
     });
     let session = await start();
     const tokens = await obtainTokens(session.http, accounts, Math.max(...options.concurrencies));
-    const target = (http: HttpClient): TokenEndpointTarget => ({
-      http,
-      tokenPath: '/token',
-      introspectionPath: '/introspect',
-      clientId: accounts.client.id,
-      clientSecret: accounts.client.secret,
-    });
+    const target = tokenEndpointTarget(accounts);
     const refreshChains = tokens.map((t) => t.refresh_token);
     const accessTokens = tokens.map((t) => t.access_token);
     const run = async (
@@ -232,6 +226,17 @@ export async function runBackend(
     await database?.drop();
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Where the token-endpoint scenarios send their requests, as the seeded client. */
+export function tokenEndpointTarget(accounts: SeededAccounts) {
+  return (http: HttpClient): TokenEndpointTarget => ({
+    http,
+    tokenPath: '/token',
+    introspectionPath: '/introspect',
+    clientId: accounts.client.id,
+    clientSecret: accounts.client.secret,
+  });
 }
 
 export async function obtainTokens(

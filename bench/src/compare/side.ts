@@ -8,6 +8,7 @@ import type * as MeasureModule from '../measure.js';
 import type { ScenarioName } from '../options.js';
 import type * as AuthAgentModule from '../server/auth-agent.js';
 import type * as SuiteModule from '../suite.js';
+import { tokenEndpointTarget } from '../suite.js';
 import type { CompareRequest, SideFigure } from './protocol.js';
 
 /**
@@ -50,13 +51,8 @@ const server = await authAgent.startAuthAgent({
 });
 const http = new HttpClient([server.origin], 32);
 const tokens = await obtainTokens(http, accounts, 32);
-const target = (client: HttpModule.HttpClient) => ({
-  http: client,
-  tokenPath: '/token',
-  introspectionPath: '/introspect',
-  clientId: accounts.client.id,
-  clientSecret: accounts.client.secret,
-});
+// This checkout's helper: the target is plain data, the same for any checkout's scenarios.
+const target = tokenEndpointTarget(accounts);
 const refreshChains = tokens.map((t) => t.refresh_token);
 const accessTokens = tokens.map((t) => t.access_token);
 const work = new Map<ScenarioName, ReturnType<typeof scenarioWork>>();
