@@ -266,4 +266,38 @@ describe('batched storage of security events', () => {
     expect(stored.map((e) => e.details.i)).toEqual([0, 1]);
     expect(h.logs.join('\n')).toContain('security event could not be stored');
   });
+
+  it('stores overlong fields cut to the column limits, which the append function alone enforces', async () => {
+    const marker = `long-${Date.now()}`;
+    const long = (c: string, n: number) => c.repeat(n);
+    await h.db.driver.query('SELECT security_log_append_batch($1::jsonb)', [
+      JSON.stringify([
+        {
+          event: 'admin.action',
+          outcome: 'info',
+          actor_type: long('a', 100),
+          actor_id: long('b', 1000),
+          target_type: long('c', 100),
+          target_id: long('d', 1000),
+          ip: long('1', 100),
+          user_agent: long('e', 2000),
+          request_id: long('f', 300),
+          details: { marker },
+        },
+      ]),
+    ]);
+    const [stored] = (await h.events({ event: 'admin.action' })).filter(
+      (e) => e.details.marker === marker,
+    );
+    expect(stored).toBeDefined();
+    expect([
+      stored?.actorType.length,
+      stored?.actorId?.length,
+      stored?.targetType?.length,
+      stored?.targetId?.length,
+      stored?.ip?.length,
+      stored?.userAgent?.length,
+      stored?.requestId?.length,
+    ]).toEqual([40, 320, 40, 320, 64, 512, 128]);
+  });
 });

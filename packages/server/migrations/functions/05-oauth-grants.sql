@@ -33,6 +33,7 @@ DECLARE
   target record;
   code_resources text[];
   code_agent uuid;
+  token_audience text[];
 BEGIN
   retry_after := 0;
   SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
@@ -53,10 +54,14 @@ BEGIN
   -- So is an API its agent's owner no longer allows (api_not_allowed, 13-resource-servers.sql).
   SELECT k.resources, k.agent_ref INTO code_resources, code_agent
   FROM auth_codes k WHERE k.code_hash = p_code_hash AND k.client_ref = v.ref;
-  target := oauth_agent_token_audience(code_agent, coalesce(code_resources, '{}'), p_resource);
-  IF target.outcome <> 'ok' THEN
-    outcome := target.outcome;
-    RETURN;
+  token_audience := coalesce(code_resources, '{}');
+  IF oauth_audience_to_check(token_audience, p_resource) THEN
+    target := oauth_agent_token_audience(code_agent, token_audience, p_resource);
+    IF target.outcome <> 'ok' THEN
+      outcome := target.outcome;
+      RETURN;
+    END IF;
+    token_audience := target.audience;
   END IF;
   UPDATE auth_codes SET consumed_at = now()
   WHERE code_hash = p_code_hash AND client_ref = v.ref AND consumed_at IS NULL
@@ -96,7 +101,7 @@ BEGIN
   outcome := 'ok';
   agent_id := a.agent_id;
   scope := oauth_scope_for_resource(c.scope, c.resources, p_resource);
-  audience := target.audience;
+  audience := token_audience;
   model := c.model;
   nonce := c.nonce;
   auth_time := c.auth_time;
@@ -127,8 +132,9 @@ DECLARE
   v record;
   t refresh_tokens%ROWTYPE;
   g grants%ROWTYPE;
-  a record;
   target record;
+  token_audience text[];
+  grant_expires timestamptz;
 BEGIN
   retry_after := 0;
   SELECT * INTO v FROM auth_remembered('client', p_client_id, p_proof, p_fresh);
@@ -160,10 +166,14 @@ BEGIN
   END IF;
   -- RFC 8707 §2.2: likewise a refresh may narrow to one granted resource, never widen; and
   -- not to an API the agent's owner has since taken off its list (api_not_allowed).
-  target := oauth_agent_token_audience(g.agent_ref, g.resources, p_resource);
-  IF target.outcome <> 'ok' THEN
-    outcome := target.outcome;
-    RETURN;
+  token_audience := g.resources;
+  IF oauth_audience_to_check(g.resources, p_resource) THEN
+    target := oauth_agent_token_audience(g.agent_ref, g.resources, p_resource);
+    IF target.outcome <> 'ok' THEN
+      outcome := target.outcome;
+      RETURN;
+    END IF;
+    token_audience := target.audience;
   END IF;
   IF g.dpop_jkt IS NOT NULL AND g.dpop_jkt IS DISTINCT FROM p_dpop_jkt THEN
     outcome := 'dpop_mismatch';
@@ -193,16 +203,20 @@ BEGIN
   -- Locked after the token is spent, so a concurrent family revocation either lands first
   -- (seen here: the UPDATE re-checks its conditions on the row it waited for) or waits for
   -- this rotation to commit. One statement locks the grant, checks it, its token and its
-  -- agent, and records the use; only when it matches nothing is the reason looked up, in the
-  -- order revoked, expired, agent disabled.
+  -- agent, records the use and answers; only when it matches nothing is the reason looked
+  -- up, in the order revoked, expired, agent disabled. The agent is found by the key read
+  -- above (g.agent_ref, which never changes), so the plan is two lookups by primary key
+  -- whatever the statistics say (with few agents, a join on gr.agent_ref hashed them all).
   UPDATE grants gr SET last_used_at = now()
   FROM agents ag JOIN users u ON u.id = ag.owner_id
   WHERE gr.id = t.grant_id AND gr.revoked_at IS NULL AND gr.expires_at > now()
     AND t.expires_at > now()
-    AND ag.id = gr.agent_ref AND auth_enabled(ag.disabled_at, u.disabled_at)
-  RETURNING gr.id, gr.expires_at, gr.scope, gr.model, gr.auth_time, gr.resources,
-            ag.agent_id, ag.user_email, ag.user_name, ag.email_verified
-  INTO a;
+    AND ag.id = g.agent_ref AND gr.agent_ref = ag.id AND auth_enabled(ag.disabled_at, u.disabled_at)
+  RETURNING 'ok', gr.id, ag.agent_id,
+            oauth_scope_for_resource(coalesce(p_scope, gr.scope), gr.resources, p_resource),
+            gr.model, gr.auth_time, ag.user_email, ag.user_name, ag.email_verified, gr.expires_at
+  INTO outcome, grant_id, agent_id, scope, model, auth_time, user_email, user_name,
+       email_verified, grant_expires;
   IF NOT FOUND THEN
     SELECT * INTO g FROM grants WHERE id = t.grant_id;
     outcome := CASE
@@ -214,18 +228,9 @@ BEGIN
   END IF;
   IF NOT retried THEN
     INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
-    VALUES (p_new_hash, a.id, least(a.expires_at, now() + make_interval(secs => p_ttl_seconds)));
+    VALUES (p_new_hash, grant_id, least(grant_expires, now() + make_interval(secs => p_ttl_seconds)));
   END IF;
-  outcome := 'ok';
-  grant_id := a.id;
-  agent_id := a.agent_id;
-  scope := oauth_scope_for_resource(coalesce(p_scope, a.scope), a.resources, p_resource);
-  audience := target.audience;
-  model := a.model;
-  auth_time := a.auth_time;
-  user_email := a.user_email;
-  user_name := a.user_name;
-  email_verified := a.email_verified;
+  audience := token_audience;
 END
 $$;
 

@@ -21,9 +21,10 @@ DECLARE
 BEGIN
   INSERT INTO security_events (occurred_at, event, outcome, actor_type, actor_id, target_type,
                                target_id, ip, user_agent, request_id, owner_ids, details)
-  SELECT coalesce(e.occurred_at, now()), e.event, e.outcome, e.actor_type, left(e.actor_id, 320),
-         e.target_type, left(e.target_id, 320), left(e.ip, 64), left(e.user_agent, 512),
-         left(e.request_id, 128),
+  -- The length limits of the columns are these truncations (026_security_log_write_cost.sql).
+  SELECT coalesce(e.occurred_at, now()), e.event, e.outcome, left(e.actor_type, 40),
+         left(e.actor_id, 320), left(e.target_type, 40), left(e.target_id, 320), left(e.ip, 64),
+         left(e.user_agent, 512), left(e.request_id, 128),
          -- The owners who may read the entry: of the agent, of the client, and the user it
          -- names. A subquery of this one statement, not a function called per event: it is
          -- on every authenticated request's path (bench/ANALYSIS.md, "Fourth round").

@@ -106,6 +106,15 @@ BEGIN
 END
 $$;
 
+-- Whether a token from a grant of p_granted resources, asked for p_resource, has an API
+-- audience to check. Not in the common case, a token for the client itself (nothing granted,
+-- nothing asked): its audience is p_granted as it is. LANGUAGE sql, inlined into the caller's
+-- test, so that case costs no call of oauth_agent_token_audience (00-shared.sql, top).
+CREATE OR REPLACE FUNCTION oauth_audience_to_check(p_granted text[], p_resource text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT p_resource IS NOT NULL OR coalesce(cardinality(p_granted), 0) > 0 $$;
+
 -- oauth_token_audience for a grant of agent p_agent_ref: its audience must also be among the
 -- APIs the agent may use now ('api_not_allowed' otherwise).
 CREATE OR REPLACE FUNCTION oauth_agent_token_audience(p_agent_ref uuid, p_granted text[],
@@ -113,9 +122,7 @@ CREATE OR REPLACE FUNCTION oauth_agent_token_audience(p_agent_ref uuid, p_grante
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-  -- The common case, a token for the client itself (nothing granted, nothing asked): no API
-  -- to check, and no nested call on every refresh and code exchange.
-  IF p_resource IS NULL AND coalesce(cardinality(p_granted), 0) = 0 THEN
+  IF NOT oauth_audience_to_check(p_granted, p_resource) THEN
     audience := p_granted;
     outcome := 'ok';
     RETURN;
@@ -195,7 +202,7 @@ REVOKE ALL ON FUNCTION
   oauth_resources_outcome(text[], text[]), oauth_scope_narrowed(text, text[], text),
   oauth_scope_for_resource(text, text[], text),
   oauth_token_audience(text[], text), oauth_agent_apis_outcome(uuid, text[]),
-  oauth_agent_token_audience(uuid, text[], text),
+  oauth_audience_to_check(text[], text), oauth_agent_token_audience(uuid, text[], text),
   oauth_introspect_for_api(text, text, boolean, text, integer[], text, uuid, text[]),
   operator_apis(text), operator_set_api_secret(text, text)
 FROM PUBLIC;
