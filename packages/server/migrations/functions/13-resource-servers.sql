@@ -2,19 +2,27 @@
 -- form of a resource URI is checked in TypeScript (oauth/resource-indicators.ts); what is
 -- registered, and which scopes an API defines, is decided here.
 
+-- Whether a request names a resource or a scope that is not an OpenID Connect one, that is,
+-- whether oauth_resources_outcome has anything to check. LANGUAGE sql, inlined into the
+-- caller's test (00-shared.sql, top).
+CREATE OR REPLACE FUNCTION oauth_resources_named(p_resources text[], p_resource_scopes text[])
+RETURNS boolean
+LANGUAGE sql IMMUTABLE
+AS $$ SELECT NOT (cardinality(p_resources) = 0 AND cardinality(p_resource_scopes) = 0) $$;
+
 -- RFC 8707 §2: every resource a request names must be a registered API that may act (it and
 -- its owner enabled), else 'invalid_target'; every scope that is not an OpenID Connect one
 -- (p_resource_scopes, split off by oauth/scopes.ts) must be defined by one of those APIs,
 -- else 'invalid_scope'. 'ok' otherwise, and always for no resources and no such scopes.
 -- plpgsql, not sql: it runs queries of its own on every authorization and token request,
 -- and plpgsql keeps their plans per connection (00-shared.sql). The common case, no resource
--- at all, returns before any query.
+-- and no such scope at all, needs no call: callers test oauth_resources_named first.
 CREATE OR REPLACE FUNCTION oauth_resources_outcome(p_resources text[], p_resource_scopes text[])
 RETURNS text
 LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
-  IF cardinality(p_resources) = 0 AND cardinality(p_resource_scopes) = 0 THEN
+  IF NOT oauth_resources_named(p_resources, p_resource_scopes) THEN
     RETURN 'ok';
   END IF;
   RETURN CASE
@@ -199,7 +207,8 @@ AS $$
 $$;
 
 REVOKE ALL ON FUNCTION
-  oauth_resources_outcome(text[], text[]), oauth_scope_narrowed(text, text[], text),
+  oauth_resources_named(text[], text[]), oauth_resources_outcome(text[], text[]),
+  oauth_scope_narrowed(text, text[], text),
   oauth_scope_for_resource(text, text[], text),
   oauth_token_audience(text[], text), oauth_agent_apis_outcome(uuid, text[]),
   oauth_audience_to_check(text[], text), oauth_agent_token_audience(uuid, text[], text),
