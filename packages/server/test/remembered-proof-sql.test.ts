@@ -101,6 +101,8 @@ describe('the remembered-proof shortcut', () => {
     for (const call of [
       'oauth_dpop_proof_fresh(NULL::text, now())',
       "oauth_scope_for_resource('openid email', '{}', NULL::text)",
+      "oauth_audience_to_check('{}', NULL::text)",
+      "oauth_resources_named('{}', '{}')",
     ]) {
       const plan = (await sql<Record<string, string>>(`EXPLAIN VERBOSE SELECT ${call}`))
         .map((row) => Object.values(row)[0])
@@ -108,5 +110,37 @@ describe('the remembered-proof shortcut', () => {
       expect(plan).toContain('Output:');
       expect(plan).not.toContain(call.slice(0, call.indexOf('(')));
     }
+  });
+});
+
+describe('the comparison of a proof with the stored hash', () => {
+  it('accepts the exact proof and nothing else', async () => {
+    const client = await h.createClient(owner.email);
+    const proof = await rememberedProof(client);
+    const matches = async (candidate: string | null) => {
+      const [row] = await sql<{ ok: boolean }>(
+        `SELECT auth_proof_matches(secret_hash, $2) AS ok FROM clients WHERE client_id = $1`,
+        [client.client_id, candidate],
+      );
+      return row?.ok;
+    };
+    const flip = (at: number) =>
+      `${proof.slice(0, at)}${proof[at] === 'A' ? 'B' : 'A'}${proof.slice(at + 1)}`;
+    expect(proof.length).toBeGreaterThan(40);
+    expect(await matches(proof)).toBe(true);
+    for (const wrong of [
+      flip(0),
+      flip(proof.length >> 1),
+      flip(proof.length - 1),
+      proof.slice(0, -1),
+      `${proof}A`,
+      '',
+      null,
+    ])
+      expect(await matches(wrong)).toBe(false);
+    const [publicClient] = await sql<{ ok: boolean }>(`SELECT auth_proof_matches(NULL, $1) AS ok`, [
+      proof,
+    ]);
+    expect(publicClient?.ok).toBe(false);
   });
 });
