@@ -150,8 +150,26 @@ BEGIN
 END
 $$;
 
+-- A grant is either an agent's (agent, its owner, the code it came from and the model all
+-- set) or a client's own (none of them). A trigger, created in triggers.sql for INSERT and for
+-- an UPDATE of those columns, rather than a CHECK: PostgreSQL re-plans a table's CHECK
+-- constraints for every INSERT and UPDATE statement, and every refresh updates a grant's
+-- last_used_at (bench/ANALYSIS.md, "Seventh round"). It names no table (no search_path).
+CREATE OR REPLACE FUNCTION grants_agent_or_client_own() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+  IF num_nulls(NEW.agent_ref, NEW.agent_owner_id, NEW.code_hash, NEW.model) NOT IN (0, 4) THEN
+    RAISE EXCEPTION 'a grant is either an agent''s (agent, owner, code and model) or a client''s own (none)'
+      USING ERRCODE = 'check_violation', CONSTRAINT = 'grants_agent_or_client_own',
+            TABLE = 'grants';
+  END IF;
+  RETURN NEW;
+END
+$$;
+
 REVOKE ALL ON FUNCTION
-  oauth_access_state(text, uuid), oauth_refresh_state(text),
+  grants_agent_or_client_own(), oauth_access_state(text, uuid), oauth_refresh_state(text),
   oauth_access_token_state(text, uuid, text, timestamptz),
   oauth_introspect(text, text, boolean, text, integer[], text, uuid, text),
   oauth_revoke(text, text, boolean, text, integer[], text, uuid, timestamptz, text)

@@ -3,6 +3,8 @@ import type { SqlExecutor } from './driver.js';
 
 const MIGRATIONS_DIR = new URL('../../migrations/', import.meta.url);
 const FUNCTIONS_DIR = new URL('functions/', MIGRATIONS_DIR);
+/** Triggers whose functions are defined in functions/ (applied after them, repeatably). */
+const TRIGGERS_FILE = new URL('triggers.sql', MIGRATIONS_DIR);
 
 export interface MigrationExecutor extends SqlExecutor {
   /** Runs a script of several statements (no parameters). */
@@ -38,7 +40,9 @@ async function applyFunctions(tx: MigrationExecutor, checkBodies: boolean): Prom
  * 2. each numbered migration not yet recorded in schema_migrations: tables, policies,
  *    grants, triggers and data changes, and the DROP of a function whose signature changes;
  * 3. every file of functions/: each SQL function's one live definition, re-applied with
- *    CREATE OR REPLACE on every start (the repeatable-migration pattern).
+ *    CREATE OR REPLACE on every start (the repeatable-migration pattern);
+ * 4. triggers.sql: CREATE OR REPLACE TRIGGER for triggers whose function a numbered migration
+ *    could not name yet (on an upgraded database the function exists only after step 3).
  * `rolesOnly` stops after step 1 (`auth-agent migrate --roles-only`, before a pg_restore).
  * A new database gets the functions once more before step 2, with body checks off (as
  * pg_restore does), because its first migrations' policies and triggers call them.
@@ -68,6 +72,7 @@ export async function migrate(runner: MigrationRunner, rolesOnly = false): Promi
       applied.push(name);
     }
     await applyFunctions(tx, true);
+    await tx.exec(await readFile(TRIGGERS_FILE, 'utf8'));
     return applied;
   });
 }
