@@ -53,7 +53,7 @@ DECLARE
   expiry timestamptz;
 BEGIN
   SELECT * INTO c FROM oauth_authorize_client(p_client_id, p_redirect_uri);
-  IF c.outcome = 'ok' AND oauth_resources_named(p_resources, p_resource_scopes) IS NOT FALSE THEN
+  IF c.outcome = 'ok' AND oauth_resources_named(p_resources, p_resource_scopes) THEN
     c.outcome := oauth_resources_outcome(p_resources, p_resource_scopes);
   END IF;
   IF c.outcome <> 'ok' THEN
