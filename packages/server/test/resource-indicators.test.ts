@@ -155,6 +155,46 @@ describe('resource at /authorize and /token (RFC 8707)', () => {
     const ok = await tokenRequest(h, client, { ...base, resource: calendar.identifier });
     expect(ok.status).toBe(200);
   });
+
+  it('keeps the code usable when refused resources arrive at once, each given back in turn', async () => {
+    const { code, verifier } = await signIn(h, client, agent, 'm', {
+      resource: calendar.identifier,
+    });
+    const base = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+    };
+    const refused = await Promise.all(
+      [mail, other, mail, other, mail, other].map((api) =>
+        tokenRequest(h, client, { ...base, resource: api.identifier }),
+      ),
+    );
+    for (const response of refused)
+      expect(await response.json()).toMatchObject({ error: 'invalid_target' });
+    const ok = await tokenRequest(h, client, { ...base, resource: calendar.identifier });
+    expect(ok.status).toBe(200);
+  });
+
+  it('treats a spent code presented again, whatever resource it names, as a replay', async () => {
+    const { response, body, code, verifier } = await exchange({ resource: calendar.identifier });
+    expect(response.status).toBe(200);
+    const again = await tokenRequest(h, client, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT_URI,
+      code_verifier: verifier,
+      resource: mail.identifier,
+    });
+    expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
+    // RFC 9700 §4.2.4: what the code gave is revoked.
+    const refresh = await tokenRequest(h, client, {
+      grant_type: 'refresh_token',
+      refresh_token: body.refresh_token,
+    });
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  });
 });
 
 describe('several resources, and refresh (RFC 8707 §2.2)', () => {

@@ -31,8 +31,6 @@ DECLARE
   c auth_codes%ROWTYPE;
   a record;
   target record;
-  code_resources text[];
-  code_agent uuid;
   token_audience text[];
 BEGIN
   retry_after := 0;
@@ -49,20 +47,6 @@ BEGIN
     outcome := 'dpop_replay';
     RETURN;
   END IF;
-  -- Checked before the code is spent: a resource it was not issued for is the client's
-  -- mistake (invalid_target), and the code stays usable.
-  -- So is an API its agent's owner no longer allows (api_not_allowed, 13-resource-servers.sql).
-  SELECT k.resources, k.agent_ref INTO code_resources, code_agent
-  FROM auth_codes k WHERE k.code_hash = p_code_hash AND k.client_ref = v.ref;
-  token_audience := coalesce(code_resources, '{}');
-  IF oauth_audience_to_check(token_audience, p_resource) THEN
-    target := oauth_agent_token_audience(code_agent, token_audience, p_resource);
-    IF target.outcome <> 'ok' THEN
-      outcome := target.outcome;
-      RETURN;
-    END IF;
-    token_audience := target.audience;
-  END IF;
   UPDATE auth_codes SET consumed_at = now()
   WHERE code_hash = p_code_hash AND client_ref = v.ref AND consumed_at IS NULL
   RETURNING * INTO c;
@@ -75,6 +59,21 @@ BEGIN
       outcome := 'invalid';
     END IF;
     RETURN;
+  END IF;
+  -- A resource the code was not issued for is the client's mistake (invalid_target), and so
+  -- is an API its agent's owner no longer allows (api_not_allowed, 13-resource-servers.sql):
+  -- the code stays usable. It is given back here, in the transaction that took it and still
+  -- holds its row, so no other exchange ever saw it spent (one that waited for the row finds
+  -- it unspent). Spending first saves most exchanges, which name no API, a read of the code.
+  token_audience := c.resources;
+  IF oauth_audience_to_check(token_audience, p_resource) THEN
+    target := oauth_agent_token_audience(c.agent_ref, token_audience, p_resource);
+    IF target.outcome <> 'ok' THEN
+      UPDATE auth_codes SET consumed_at = NULL WHERE code_hash = p_code_hash;
+      outcome := target.outcome;
+      RETURN;
+    END IF;
+    token_audience := target.audience;
   END IF;
   outcome := CASE
     WHEN c.expires_at <= now() THEN 'expired'
