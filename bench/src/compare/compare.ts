@@ -54,6 +54,27 @@ const median = (values: number[]) => {
     : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 };
 
+/** Two-sided 97.5% quantiles of Student's t for 1..30 degrees of freedom (then ~1.96). */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
+  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048,
+  2.045, 2.042,
+];
+
+/**
+ * The 95% interval of the geometric mean of per-round ratios: a ratio is a factor, so its
+ * logarithm is what varies symmetrically from round to round.
+ */
+function interval(ratios: number[]): [number, number] {
+  const logs = ratios.map(Math.log);
+  const n = logs.length;
+  if (n < 2) return [Number.NaN, Number.NaN];
+  const mean = logs.reduce((sum, x) => sum + x, 0) / n;
+  const sd = Math.sqrt(logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (n - 1));
+  const half = (T975[n - 2] ?? 1.96) * (sd / Math.sqrt(n));
+  return [Math.exp(mean - half), Math.exp(mean + half)];
+}
+
 export async function runCompare(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -139,13 +160,14 @@ function renderCompare(
     const ratios = a.map((f, i) => f.figure.rate / (b[i]?.figure.rate ?? Number.NaN));
     const cell = (list: typeof b) =>
       `${median(list.map((f) => f.figure.rate)).toFixed(0)}/s (${median(list.map((f) => f.figure.serverMs)).toFixed(3)} / ${median(list.map((f) => f.figure.postgresMs)).toFixed(3)})`;
-    return `| ${scenario} | ${cell(b)} | ${cell(a)} | ${median(ratios).toFixed(3)} | ${ratios.map((r) => r.toFixed(2)).join(' ')} |`;
+    const [low, high] = interval(ratios);
+    return `| ${scenario} | ${cell(b)} | ${cell(a)} | ${median(ratios).toFixed(3)} | ${low.toFixed(3)}–${high.toFixed(3)} | ${ratios.map((r) => r.toFixed(2)).join(' ')} |`;
   });
   return [
-    `Compared with ${run.other}: ${run.rounds} rounds of ${run.durationMs / 1000} s per scenario and side, ${run.concurrency} concurrent clients, WORKERS=${run.workers}, ${run.alg}, PostgreSQL. Medians over the rounds: throughput (CPU ms per operation, server / PostgreSQL); the ratio is after/before throughput within each round.`,
+    `Compared with ${run.other}: ${run.rounds} rounds of ${run.durationMs / 1000} s per scenario and side, ${run.concurrency} concurrent clients, WORKERS=${run.workers}, ${run.alg}, PostgreSQL. Medians over the rounds: throughput (CPU ms per operation, server / PostgreSQL); the ratio is after/before throughput within each round; the interval is that of the geometric mean of the rounds' ratios (Student's t). Each window starts from a vacuumed database, after a checkpoint.`,
     '',
-    '| scenario | before | after | median ratio | ratio per round |',
-    '| --- | --- | --- | --: | --- |',
+    '| scenario | before | after | median ratio | 95% interval | ratio per round |',
+    '| --- | --- | --- | --: | --: | --- |',
     ...rows,
     '',
   ].join('\n');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import pg from 'pg';
 import type * as PostgresModule from '../db/postgres.js';
 import type * as SeedModule from '../db/seed.js';
 import type * as HttpModule from '../load/http.js';
@@ -58,6 +59,30 @@ const accessTokens = tokens.map((t) => t.access_token);
 const work = new Map<ScenarioName, ReturnType<typeof scenarioWork>>();
 const say = (message: SideFigure | { ready: true }) => console.log(JSON.stringify(message));
 
+/**
+ * Before each window: VACUUM this side's database and CHECKPOINT. A PostgreSQL whose
+ * autovacuum is off (as on the machines these figures come from) otherwise piles up the dead
+ * rows of every window before it, so each side slows as the run goes on, and by how much
+ * depends on where its windows fall; a checkpoint due in the middle of one window would tax
+ * that side alone. Both sides get the same treatment, outside the measured time.
+ */
+async function settle(): Promise<void> {
+  for (const [url, statement] of [
+    [database.url, 'VACUUM'],
+    [adminUrl, 'CHECKPOINT'],
+  ] as const) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } catch {
+      // CHECKPOINT needs a superuser (or pg_checkpoint); without it the window runs as it is.
+    } finally {
+      await client.end();
+    }
+  }
+}
+
 say({ ready: true });
 for await (const line of createInterface({ input: process.stdin })) {
   const request = JSON.parse(line) as CompareRequest | { quit: true };
@@ -75,6 +100,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     );
     work.set(request.scenario, scenarioWorkload);
   }
+  await settle();
   const m = await measure(
     server.child.pid,
     {
