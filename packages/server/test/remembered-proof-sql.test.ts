@@ -115,6 +115,35 @@ describe('the remembered-proof shortcut', () => {
 
 // Each agent, client and API stores its lockout subject key (028, auth_store_subject_key), so
 // that the shortcut reads it rather than hashing the identifier on every request.
+describe('the client check of an authorization request', () => {
+  it('is inlined into its callers, and answers one row whatever the client', async () => {
+    const plan = (
+      await sql<Record<string, string>>(
+        `EXPLAIN SELECT * FROM oauth_authorize_client('some-client', 'https://x.example/cb')`,
+      )
+    )
+      .map((row) => Object.values(row)[0])
+      .join('\n');
+    expect(plan).toContain(' on clients ');
+    expect(plan).not.toContain('Function Scan');
+    const client = await h.createClient(owner.email);
+    const check = async (clientId: string, redirectUri: string) =>
+      sql<{ ref: string | null; outcome: string; client_name: string | null }>(
+        'SELECT ref, outcome, client_name FROM oauth_authorize_client($1, $2)',
+        [clientId, redirectUri],
+      );
+    const [known] = await check(client.client_id, client.redirect_uris[0] ?? '');
+    expect(known).toMatchObject({ outcome: 'ok', client_name: 'Example Website' });
+    expect(known?.ref).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await check(client.client_id, 'https://elsewhere.example/cb')).toEqual([
+      { ref: null, outcome: 'redirect_mismatch', client_name: 'Example Website' },
+    ]);
+    expect(await check('no-such-client', 'https://elsewhere.example/cb')).toEqual([
+      { ref: null, outcome: 'unknown_client', client_name: null },
+    ]);
+  });
+});
+
 describe('the stored lockout subject key', () => {
   const KINDS = [
     ['agent', 'agents', 'agent_id'],

@@ -2,29 +2,27 @@
 
 -- The client an authorization request names, and whether its redirect_uri may be used
 -- (oauth_redirect_uri_allowed: exact, or any loopback port for a public client).
--- outcome: 'ok' | 'unknown_client' (unknown, or it or its owner disabled) | 'redirect_mismatch'.
--- registration: who registered the client ('owner', 'dynamic', 'metadata_document').
-CREATE OR REPLACE FUNCTION oauth_authorize_client(p_client_id text, p_redirect_uri text,
-  OUT ref uuid, OUT client_name text, OUT registration text, OUT outcome text)
-LANGUAGE plpgsql STABLE
+-- outcome: 'ok' | 'unknown_client' (unknown, or it or its owner disabled) | 'redirect_mismatch'
+-- (ref is then NULL). registration: who registered the client ('owner', 'dynamic',
+-- 'metadata_document'). Always one row. LANGUAGE sql, one query, so that it is inlined into
+-- its callers: as a plpgsql function it cost every authorization request a nested call and
+-- statement, a fifth of oauth_create_request (bench/ANALYSIS.md, "Eighth round").
+CREATE OR REPLACE FUNCTION oauth_authorize_client(p_client_id text, p_redirect_uri text)
+RETURNS TABLE (ref uuid, client_name text, registration text, outcome text)
+LANGUAGE sql STABLE
 AS $$
-DECLARE
-  uris text[];
-  public_client boolean;
-BEGIN
-  SELECT c.id, c.name, c.registration, c.redirect_uris, c.token_endpoint_auth_method = 'none'
-  INTO ref, client_name, registration, uris, public_client
-  FROM clients c LEFT JOIN users u ON u.id = c.owner_id
-  WHERE c.client_id = p_client_id AND auth_enabled(c.disabled_at, u.disabled_at);
-  IF ref IS NULL THEN
-    outcome := 'unknown_client';
-  ELSIF oauth_redirect_uri_allowed(uris, p_redirect_uri, public_client) IS NOT TRUE THEN
-    ref := NULL;
-    outcome := 'redirect_mismatch';
-  ELSE
-    outcome := 'ok';
-  END IF;
-END
+  SELECT CASE WHEN c.allowed THEN c.id END, c.name, c.registration,
+         CASE WHEN c.id IS NULL THEN 'unknown_client'
+              WHEN c.allowed THEN 'ok'
+              ELSE 'redirect_mismatch' END
+  FROM (SELECT 1) AS one
+  LEFT JOIN (
+    SELECT c.id, c.name, c.registration,
+           oauth_redirect_uri_allowed(c.redirect_uris, p_redirect_uri,
+                                      c.token_endpoint_auth_method = 'none') AS allowed
+    FROM clients c LEFT JOIN users u ON u.id = c.owner_id
+    WHERE c.client_id = p_client_id AND auth_enabled(c.disabled_at, u.disabled_at)
+  ) AS c ON true
 $$;
 
 -- Whether errors about an authorization request may be sent to its redirect_uri
@@ -32,7 +30,7 @@ $$;
 CREATE OR REPLACE FUNCTION oauth_redirect_trusted(p_client_id text, p_redirect_uri text)
 RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-AS $$ SELECT (oauth_authorize_client(p_client_id, p_redirect_uri)).outcome $$;
+AS $$ SELECT a.outcome FROM oauth_authorize_client(p_client_id, p_redirect_uri) AS a $$;
 
 -- Stores a well-formed authorization request for a verified client and redirect URI, in the
 -- same call as the check. Nothing is stored unless outcome is 'ok'. p_nonce is the OpenID

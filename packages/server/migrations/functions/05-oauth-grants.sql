@@ -132,6 +132,7 @@ DECLARE
   t refresh_tokens%ROWTYPE;
   g grants%ROWTYPE;
   target record;
+  a record;
   token_audience text[];
   grant_expires timestamptz;
 BEGIN
@@ -199,23 +200,24 @@ BEGIN
       RETURN;
     END IF;
   END IF;
-  -- Locked after the token is spent, so a concurrent family revocation either lands first
-  -- (seen here: the UPDATE re-checks its conditions on the row it waited for) or waits for
-  -- this rotation to commit. One statement locks the grant, checks it, its token and its
-  -- agent, records the use and answers; only when it matches nothing is the reason looked
-  -- up, in the order revoked, expired, agent disabled. The agent is found by the key read
-  -- above (g.agent_ref, which never changes), so the plan is two lookups by primary key
-  -- whatever the statistics say (with few agents, a join on gr.agent_ref hashed them all).
+  -- The grant is locked after the token is spent, so a concurrent family revocation either
+  -- lands first (seen here: the UPDATE re-checks its conditions on the row it waited for) or
+  -- waits for this rotation to commit. The agent (g.agent_ref, which never changes) is read
+  -- first and the UPDATE of the grant alone records the use, checks the grant, its token and
+  -- the agent, and answers: joining agents and users into the UPDATE made PostgreSQL set up
+  -- row marks for both on every refresh and cost twice the two statements
+  -- (bench/ANALYSIS.md, "Eighth round"). Only when it matches nothing is the reason looked
+  -- up, in the order revoked, expired, agent disabled.
+  SELECT ag.agent_id, ag.user_email, ag.user_name, ag.email_verified,
+         auth_enabled(ag.disabled_at, u.disabled_at) AS usable
+  INTO a FROM agents ag JOIN users u ON u.id = ag.owner_id WHERE ag.id = g.agent_ref;
   UPDATE grants gr SET last_used_at = now()
-  FROM agents ag JOIN users u ON u.id = ag.owner_id
   WHERE gr.id = t.grant_id AND gr.revoked_at IS NULL AND gr.expires_at > now()
-    AND t.expires_at > now()
-    AND ag.id = g.agent_ref AND gr.agent_ref = ag.id AND auth_enabled(ag.disabled_at, u.disabled_at)
-  RETURNING 'ok', gr.id, ag.agent_id,
+    AND t.expires_at > now() AND a.usable
+  RETURNING 'ok', gr.id,
             oauth_scope_for_resource(coalesce(p_scope, gr.scope), gr.resources, p_resource),
-            gr.model, gr.auth_time, ag.user_email, ag.user_name, ag.email_verified, gr.expires_at
-  INTO outcome, grant_id, agent_id, scope, model, auth_time, user_email, user_name,
-       email_verified, grant_expires;
+            gr.model, gr.auth_time, gr.expires_at
+  INTO outcome, grant_id, scope, model, auth_time, grant_expires;
   IF NOT FOUND THEN
     SELECT * INTO g FROM grants WHERE id = t.grant_id;
     outcome := CASE
@@ -229,6 +231,10 @@ BEGIN
     INSERT INTO refresh_tokens (token_hash, grant_id, expires_at)
     VALUES (p_new_hash, grant_id, least(grant_expires, now() + make_interval(secs => p_ttl_seconds)));
   END IF;
+  agent_id := a.agent_id;
+  user_email := a.user_email;
+  user_name := a.user_name;
+  email_verified := a.email_verified;
   audience := token_audience;
 END
 $$;
