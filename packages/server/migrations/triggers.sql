@@ -9,19 +9,3 @@
 CREATE OR REPLACE TRIGGER grants_agent_or_client_own
   BEFORE INSERT OR UPDATE OF agent_ref, agent_owner_id, code_hash, model ON grants
   FOR EACH ROW EXECUTE FUNCTION grants_agent_or_client_own();
-
--- The lockout subject key of each agent, client and API (functions/02-principals.sql,
--- 028_principal_subject_keys.sql). Then the rows stored before there was a key: setting it
--- fires the trigger, which writes the derived key (the one place that maps table to kind).
-CREATE OR REPLACE TRIGGER agents_subject_key
-  BEFORE INSERT OR UPDATE OF agent_id, subject_key ON agents
-  FOR EACH ROW EXECUTE FUNCTION auth_store_subject_key();
-CREATE OR REPLACE TRIGGER clients_subject_key
-  BEFORE INSERT OR UPDATE OF client_id, subject_key ON clients
-  FOR EACH ROW EXECUTE FUNCTION auth_store_subject_key();
-CREATE OR REPLACE TRIGGER resource_servers_subject_key
-  BEFORE INSERT OR UPDATE OF api_id, subject_key ON resource_servers
-  FOR EACH ROW EXECUTE FUNCTION auth_store_subject_key();
-UPDATE agents SET subject_key = NULL WHERE subject_key IS NULL;
-UPDATE clients SET subject_key = NULL WHERE subject_key IS NULL;
-UPDATE resource_servers SET subject_key = NULL WHERE subject_key IS NULL;

@@ -113,8 +113,6 @@ describe('the remembered-proof shortcut', () => {
   });
 });
 
-// Each agent, client and API stores its lockout subject key (028, auth_store_subject_key), so
-// that the shortcut reads it rather than hashing the identifier on every request.
 describe('the client check of an authorization request', () => {
   it('is inlined into its callers, and answers one row whatever the client', async () => {
     const plan = (
@@ -141,96 +139,6 @@ describe('the client check of an authorization request', () => {
     expect(await check('no-such-client', 'https://elsewhere.example/cb')).toEqual([
       { ref: null, outcome: 'unknown_client', client_name: null },
     ]);
-  });
-});
-
-describe('the stored lockout subject key', () => {
-  const KINDS = [
-    ['agent', 'agents', 'agent_id'],
-    ['client', 'clients', 'client_id'],
-    ['api', 'resource_servers', 'api_id'],
-  ] as const;
-
-  async function principals() {
-    const agent = await h.createAgent(owner.email);
-    const client = await h.createClient(owner.email);
-    const api = await h.createApi(owner.email, {
-      identifier: `https://api-${client.client_id.slice(-8)}.example`,
-    });
-    return { agent: agent.agent_id, client: client.client_id, api: api.api_id };
-  }
-
-  it('is always the key auth_subject_key derives, whatever is written to it', async () => {
-    const ids = await principals();
-    for (const [kind, table, column] of KINDS) {
-      const stored = async () =>
-        (
-          await sql<{ same: boolean }>(
-            `SELECT subject_key = auth_subject_key('${kind}', ${column}) AS same
-             FROM ${table} WHERE ${column} = $1`,
-            [ids[kind]],
-          )
-        )[0]?.same;
-      expect(await stored()).toBe(true);
-      await sql(`UPDATE ${table} SET subject_key = 'forged' WHERE ${column} = $1`, [ids[kind]]);
-      expect(await stored()).toBe(true);
-      await sql(`UPDATE ${table} SET subject_key = NULL WHERE ${column} = $1`, [ids[kind]]);
-      expect(await stored()).toBe(true);
-    }
-  });
-
-  it('keeps a remembered proof out while its subject has a failure counted, for every kind', async () => {
-    const ids = await principals();
-    for (const [kind, table, column] of KINDS) {
-      const [row] = await sql<{ proof: string }>(
-        `SELECT split_part(secret_hash, '$', 4) AS proof FROM ${table} WHERE ${column} = $1`,
-        [ids[kind]],
-      );
-      const remembered = async () =>
-        (
-          await sql<{ outcome: string }>(
-            `SELECT outcome FROM auth_remembered('${kind}', $1, $2, false)`,
-            [ids[kind], row?.proof],
-          )
-        ).map((r) => r.outcome);
-      expect(await remembered()).toEqual(['ok']);
-      // Counted under the key of the identifier as a stranger presents it.
-      await sql(
-        `INSERT INTO lockouts (subject_type, subject_key, source_key, failures)
-         VALUES ($1, auth_subject_key($1, $2), auth_source_key('ip:198.51.100.9'), 1)`,
-        [kind, ids[kind]],
-      );
-      expect(await remembered()).toEqual([]);
-      // A row stored before 028 has no key: the shortcut derives it and still sees the failure.
-      await sql(`ALTER TABLE ${table} DISABLE TRIGGER ${table}_subject_key`);
-      await sql(`UPDATE ${table} SET subject_key = NULL WHERE ${column} = $1`, [ids[kind]]);
-      await sql(`ALTER TABLE ${table} ENABLE TRIGGER ${table}_subject_key`);
-      expect(await remembered()).toEqual([]);
-      await sql(
-        'DELETE FROM lockouts WHERE subject_type = $1 AND subject_key = auth_subject_key($1, $2)',
-        [kind, ids[kind]],
-      );
-      expect(await remembered()).toEqual(['ok']);
-    }
-  });
-
-  it('has the shortcut probe lockouts by the stored key, hashing only for a row without one', async () => {
-    for (const [kind, table] of KINDS) {
-      const plan = (
-        await sql<Record<string, string>>(
-          `EXPLAIN VERBOSE SELECT * FROM auth_remembered('${kind}', 'some-id', 'some-proof', false)`,
-        )
-      )
-        .map((r) => Object.values(r)[0])
-        .join('\n');
-      // COALESCE evaluates the derivation (a SHA-256) only when the stored key is NULL, and
-      // the lockout probe uses what it answers.
-      expect(plan).toMatch(/COALESCE\(\w+\.subject_key, /);
-      const probe = plan.split('\n').find((line) => line.includes('(l.subject_key = '));
-      expect(probe).toBeDefined();
-      expect(probe).not.toContain('sha256');
-      expect(plan).toContain(` on public.${table} `);
-    }
   });
 });
 

@@ -62,38 +62,10 @@ RETURNS text
 LANGUAGE sql STABLE
 AS $$ SELECT auth_digest(p_kind || ':' || p_public_id) $$;
 
--- An agent, client or API keeps its own subject key (subject_key, 028), so that the check of a
--- remembered proof, on every refresh, introspection and sign-in, finds its lockout rows by
--- the key read with the principal instead of hashing the identifier once more (a SHA-256 in
--- SQL costs tens of microseconds: bench/ANALYSIS.md, "Eighth round"). Their identifiers are
--- matched exactly, so the stored key is the key of the identifier as presented. This trigger
--- (triggers.sql) writes it on every INSERT and on any UPDATE of the identifier or the key, so
--- it is always auth_subject_key's and nothing else. A console user's email is matched
--- without case, so a user's key is still derived from the email as presented.
--- SECURITY DEFINER: the console inserts agents and APIs as the application role, which may
--- not call auth_subject_key itself.
-CREATE OR REPLACE FUNCTION auth_store_subject_key()
-RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp
-AS $$
-BEGIN
-  IF TG_TABLE_NAME = 'agents' THEN
-    NEW.subject_key := auth_subject_key('agent', NEW.agent_id);
-  ELSIF TG_TABLE_NAME = 'clients' THEN
-    NEW.subject_key := auth_subject_key('client', NEW.client_id);
-  ELSE
-    NEW.subject_key := auth_subject_key('api', NEW.api_id);
-  END IF;
-  RETURN NEW;
-END
-$$;
-
 -- The principal an identifier names (an agent, a client, an API or a console user): its row,
 -- its stored hash (NULL but for a client with a secret), how it authenticates (a client's
--- token_endpoint_auth_method; 'secret' for agents, APIs and users), whether it may act
--- (enabled, and so is its owner; a client registered by itself has no owner to be disabled)
--- and its lockout subject key (auth_store_subject_key above; derived here for a row stored
--- before 028 whose key triggers.sql could not fill in, so the answer never depends on it).
+-- token_endpoint_auth_method; 'secret' for agents, APIs and users) and whether it may act
+-- (enabled, and so is its owner; a client registered by itself has no owner to be disabled).
 -- No row: unknown. The one place that says where each kind of principal lives.
 --
 -- Call it with a literal kind ('client', not a variable): inlined into the calling query,
@@ -101,27 +73,23 @@ $$;
 -- branches on every call (bench/ANALYSIS.md, "Fifth round"); auth_principal below is the
 -- form for a kind held in a variable.
 CREATE OR REPLACE FUNCTION auth_principal_of(p_kind text, p_public_id text)
-RETURNS TABLE (ref uuid, secret_hash text, auth_method text, usable boolean, subject_key text)
+RETURNS TABLE (ref uuid, secret_hash text, auth_method text, usable boolean)
 LANGUAGE sql STABLE
 AS $$
-  SELECT c.id, c.secret_hash, c.token_endpoint_auth_method,
-         auth_enabled(c.disabled_at, u.disabled_at),
-         coalesce(c.subject_key, auth_subject_key('client', p_public_id))
+  SELECT c.id, c.secret_hash, c.token_endpoint_auth_method, auth_enabled(c.disabled_at, u.disabled_at)
   FROM clients c LEFT JOIN users u ON u.id = c.owner_id
   WHERE p_kind = 'client' AND c.client_id = p_public_id
   UNION ALL
-  SELECT a.id, a.secret_hash, 'secret', auth_enabled(a.disabled_at, u.disabled_at),
-         coalesce(a.subject_key, auth_subject_key('agent', p_public_id))
+  SELECT a.id, a.secret_hash, 'secret', auth_enabled(a.disabled_at, u.disabled_at)
   FROM agents a JOIN users u ON u.id = a.owner_id
   WHERE p_kind = 'agent' AND a.agent_id = p_public_id
   UNION ALL
   -- An API (resource server, 13-resource-servers.sql) authenticates only with its secret.
-  SELECT s.id, s.secret_hash, 'secret', auth_enabled(s.disabled_at, u.disabled_at),
-         coalesce(s.subject_key, auth_subject_key('api', p_public_id))
+  SELECT s.id, s.secret_hash, 'secret', auth_enabled(s.disabled_at, u.disabled_at)
   FROM resource_servers s JOIN users u ON u.id = s.owner_id
   WHERE p_kind = 'api' AND s.api_id = p_public_id
   UNION ALL
-  SELECT u.id, u.password_hash, 'secret', u.disabled_at IS NULL, auth_subject_key('user', p_public_id)
+  SELECT u.id, u.password_hash, 'secret', u.disabled_at IS NULL
   FROM users u WHERE p_kind = 'user' AND lower(u.email) = lower(p_public_id)
 $$;
 
@@ -133,17 +101,13 @@ LANGUAGE plpgsql STABLE
 AS $$
 BEGIN
   IF p_kind = 'client' THEN
-    SELECT p.ref, p.secret_hash, p.auth_method, p.usable INTO ref, secret_hash, auth_method, usable
-    FROM auth_principal_of('client', p_public_id) p;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('client', p_public_id);
   ELSIF p_kind = 'agent' THEN
-    SELECT p.ref, p.secret_hash, p.auth_method, p.usable INTO ref, secret_hash, auth_method, usable
-    FROM auth_principal_of('agent', p_public_id) p;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('agent', p_public_id);
   ELSIF p_kind = 'api' THEN
-    SELECT p.ref, p.secret_hash, p.auth_method, p.usable INTO ref, secret_hash, auth_method, usable
-    FROM auth_principal_of('api', p_public_id) p;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('api', p_public_id);
   ELSIF p_kind = 'user' THEN
-    SELECT p.ref, p.secret_hash, p.auth_method, p.usable INTO ref, secret_hash, auth_method, usable
-    FROM auth_principal_of('user', p_public_id) p;
+    SELECT * INTO ref, secret_hash, auth_method, usable FROM auth_principal_of('user', p_public_id);
   END IF;
 END
 $$;
@@ -233,7 +197,7 @@ AS $$
   -- Only a principal that authenticates by secret has a hash to match (a public or
   -- private_key_jwt client has none: the clients_auth_method_consistent constraint).
   WHERE NOT p_fresh AND p.usable AND auth_proof_matches(p.secret_hash, p_proof)
-    AND NOT EXISTS (SELECT 1 FROM auth_lockouts_pending(p_kind, p.subject_key))
+    AND NOT EXISTS (SELECT 1 FROM auth_lockouts_pending(p_kind, auth_subject_key(p_kind, p_public_id)))
 $$;
 
 -- The check inside every authenticated operation. outcome: 'ok', or one of
@@ -297,8 +261,7 @@ $$;
 REVOKE ALL ON FUNCTION
   auth_hash_params(text), auth_proof_matches(text, text),
   auth_secret_matches(text, uuid, text, text),
-  auth_subject_key(text, text), auth_store_subject_key(),
-  auth_principal_of(text, text), auth_principal(text, text),
+  auth_subject_key(text, text), auth_principal_of(text, text), auth_principal(text, text),
   auth_lockouts_pending(text, text), auth_remembered(text, text, text, boolean),
   auth_assertion_accepted(uuid, text, text),
   auth_begin(text, text, text, integer[]),
