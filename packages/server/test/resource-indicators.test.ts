@@ -43,6 +43,19 @@ interface TokenBody {
   error?: string;
 }
 
+/** The token request for a code issued for the calendar API, without a resource yet. */
+async function calendarCodeRequest() {
+  const { code, verifier } = await signIn(h, client, agent, 'm', {
+    resource: calendar.identifier,
+  });
+  return {
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT_URI,
+    code_verifier: verifier,
+  };
+}
+
 async function exchange(
   authorize: Record<string, string | string[]>,
   token: Record<string, string> = {},
@@ -138,15 +151,7 @@ describe('resource at /authorize and /token (RFC 8707)', () => {
   });
 
   it('refuses at /token a resource the code was not issued for, and the code stays usable', async () => {
-    const { code, verifier } = await signIn(h, client, agent, 'm', {
-      resource: calendar.identifier,
-    });
-    const base = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    };
+    const base = await calendarCodeRequest();
     const refused = await tokenRequest(h, client, { ...base, resource: mail.identifier });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: 'invalid_target' });
@@ -157,15 +162,7 @@ describe('resource at /authorize and /token (RFC 8707)', () => {
   });
 
   it('keeps the code usable when refused resources arrive at once, each given back in turn', async () => {
-    const { code, verifier } = await signIn(h, client, agent, 'm', {
-      resource: calendar.identifier,
-    });
-    const base = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    };
+    const base = await calendarCodeRequest();
     const refused = await Promise.all(
       [mail, other, mail, other, mail, other].map((api) =>
         tokenRequest(h, client, { ...base, resource: api.identifier }),

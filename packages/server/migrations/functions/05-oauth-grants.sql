@@ -201,13 +201,10 @@ BEGIN
     END IF;
   END IF;
   -- The grant is locked after the token is spent, so a concurrent family revocation either
-  -- lands first (seen here: the UPDATE re-checks its conditions on the row it waited for) or
-  -- waits for this rotation to commit. The agent (g.agent_ref, which never changes) is read
-  -- first and the UPDATE of the grant alone records the use, checks the grant, its token and
-  -- the agent, and answers: joining agents and users into the UPDATE made PostgreSQL set up
-  -- row marks for both on every refresh and cost twice the two statements
-  -- (bench/ANALYSIS.md, "Eighth round"). Only when it matches nothing is the reason looked
-  -- up, in the order revoked, expired, agent disabled.
+  -- lands first (the UPDATE re-checks its conditions on the row it waited for) or waits for
+  -- this rotation to commit. The agent is read first: joined into the UPDATE it cost twice the
+  -- two statements (bench/ANALYSIS.md, "Eighth round"). Only when the UPDATE matches nothing
+  -- is the reason looked up, in the order revoked, expired, agent disabled.
   SELECT ag.agent_id, ag.user_email, ag.user_name, ag.email_verified,
          auth_enabled(ag.disabled_at, u.disabled_at) AS usable
   INTO a FROM agents ag JOIN users u ON u.id = ag.owner_id WHERE ag.id = g.agent_ref;
