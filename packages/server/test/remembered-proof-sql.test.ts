@@ -142,6 +142,23 @@ describe('the client check of an authorization request', () => {
   });
 });
 
+describe('the agent a token request reads', () => {
+  it('is one inlined query (oauth_agent_of), with no row for no agent', async () => {
+    const plan = (
+      await sql<Record<string, string>>(
+        `EXPLAIN SELECT * FROM oauth_agent_of('00000000-0000-0000-0000-000000000000')`,
+      )
+    )
+      .map((row) => Object.values(row)[0])
+      .join('\n');
+    expect(plan).toContain(' on agents ');
+    expect(plan).not.toContain('Function Scan');
+    expect(
+      await sql('SELECT * FROM oauth_agent_of($1)', ['00000000-0000-0000-0000-000000000000']),
+    ).toEqual([]);
+  });
+});
+
 describe('the comparison of a proof with the stored hash', () => {
   it('accepts the exact proof and nothing else', async () => {
     const client = await h.createClient(owner.email);

@@ -43,11 +43,9 @@ interface TokenBody {
   error?: string;
 }
 
-/** The token request for a code issued for the calendar API, without a resource yet. */
-async function calendarCodeRequest() {
-  const { code, verifier } = await signIn(h, client, agent, 'm', {
-    resource: calendar.identifier,
-  });
+/** The token request for a new code issued under `authorize`, without a resource yet. */
+async function codeRequest(authorize: Record<string, string | string[]>) {
+  const { code, verifier } = await signIn(h, client, agent, 'm', authorize);
   return {
     grant_type: 'authorization_code',
     code,
@@ -60,15 +58,9 @@ async function exchange(
   authorize: Record<string, string | string[]>,
   token: Record<string, string> = {},
 ) {
-  const { code, verifier } = await signIn(h, client, agent, 'm', authorize);
-  const response = await tokenRequest(h, client, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-    ...token,
-  });
-  return { response, body: (await response.json()) as TokenBody, code, verifier };
+  const request = await codeRequest(authorize);
+  const response = await tokenRequest(h, client, { ...request, ...token });
+  return { response, body: (await response.json()) as TokenBody, request };
 }
 
 function refresh(refreshToken: string, extra: Record<string, string> = {}) {
@@ -151,7 +143,7 @@ describe('resource at /authorize and /token (RFC 8707)', () => {
   });
 
   it('refuses at /token a resource the code was not issued for, and the code stays usable', async () => {
-    const base = await calendarCodeRequest();
+    const base = await codeRequest({ resource: calendar.identifier });
     const refused = await tokenRequest(h, client, { ...base, resource: mail.identifier });
     expect(refused.status).toBe(400);
     expect(await refused.json()).toMatchObject({ error: 'invalid_target' });
@@ -162,7 +154,7 @@ describe('resource at /authorize and /token (RFC 8707)', () => {
   });
 
   it('keeps the code usable when refused resources arrive at once, each given back in turn', async () => {
-    const base = await calendarCodeRequest();
+    const base = await codeRequest({ resource: calendar.identifier });
     const refused = await Promise.all(
       [mail, other, mail, other, mail, other].map((api) =>
         tokenRequest(h, client, { ...base, resource: api.identifier }),
@@ -175,15 +167,9 @@ describe('resource at /authorize and /token (RFC 8707)', () => {
   });
 
   it('treats a spent code presented again, whatever resource it names, as a replay', async () => {
-    const { response, body, code, verifier } = await exchange({ resource: calendar.identifier });
+    const { response, body, request } = await exchange({ resource: calendar.identifier });
     expect(response.status).toBe(200);
-    const again = await tokenRequest(h, client, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-      resource: mail.identifier,
-    });
+    const again = await tokenRequest(h, client, { ...request, resource: mail.identifier });
     expect(await again.json()).toMatchObject({ error: 'invalid_grant' });
     // RFC 9700 §4.2.4: what the code gave is revoked.
     const refresh = await tokenRequest(h, client, {

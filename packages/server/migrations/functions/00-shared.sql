@@ -105,10 +105,24 @@ RETURNS boolean
 LANGUAGE sql VOLATILE
 AS $$ SELECT p_proof_hash IS NULL OR oauth_dpop_proof_record(p_proof_hash, p_expires_at) $$;
 
+-- The agent of a code or grant, with what its tokens say of the person it acts for, and
+-- whether it may act (it and its owner enabled); no row when there is none. Read by the code
+-- exchange and the refresh alike. LANGUAGE sql, one query, inlined into the caller.
+CREATE OR REPLACE FUNCTION oauth_agent_of(p_agent_ref uuid)
+RETURNS TABLE (agent_id text, owner_id uuid, user_email text, user_name text,
+               email_verified boolean, usable boolean)
+LANGUAGE sql STABLE
+AS $$
+  SELECT a.agent_id, a.owner_id, a.user_email, a.user_name, a.email_verified,
+         auth_enabled(a.disabled_at, u.disabled_at)
+  FROM agents a JOIN users u ON u.id = a.owner_id
+  WHERE a.id = p_agent_ref
+$$;
+
 REVOKE ALL ON FUNCTION
   auth_enabled(timestamptz, timestamptz), oauth_request_status_of(text, timestamptz),
   auth_locked(timestamptz), auth_seconds_until(timestamptz),
   oauth_loopback_portless(text), oauth_redirect_uri_allowed(text[], text, boolean),
   oauth_dpop_proof_record(text, timestamptz), oauth_dpop_proof_fresh(text, timestamptz),
-  auth_digest(text)
+  auth_digest(text), oauth_agent_of(uuid)
 FROM PUBLIC;

@@ -81,10 +81,8 @@ BEGIN
     WHEN c.code_challenge <> p_verifier_challenge THEN 'pkce_mismatch'
   END;
   IF outcome IS NOT NULL THEN RETURN; END IF;
-  SELECT ag.agent_id, ag.owner_id, ag.user_email, ag.user_name, ag.email_verified INTO a
-  FROM agents ag JOIN users u ON u.id = ag.owner_id
-  WHERE ag.id = c.agent_ref AND auth_enabled(ag.disabled_at, u.disabled_at);
-  IF NOT FOUND THEN
+  SELECT * INTO a FROM oauth_agent_of(c.agent_ref);
+  IF a.usable IS NOT TRUE THEN
     outcome := 'agent_disabled';
     RETURN;
   END IF;
@@ -205,9 +203,7 @@ BEGIN
   -- this rotation to commit. The agent is read first: joined into the UPDATE it cost twice the
   -- two statements (bench/ANALYSIS.md, "Eighth round"). Only when the UPDATE matches nothing
   -- is the reason looked up, in the order revoked, expired, agent disabled.
-  SELECT ag.agent_id, ag.user_email, ag.user_name, ag.email_verified,
-         auth_enabled(ag.disabled_at, u.disabled_at) AS usable
-  INTO a FROM agents ag JOIN users u ON u.id = ag.owner_id WHERE ag.id = g.agent_ref;
+  SELECT * INTO a FROM oauth_agent_of(g.agent_ref);
   UPDATE grants gr SET last_used_at = now()
   WHERE gr.id = t.grant_id AND gr.revoked_at IS NULL AND gr.expires_at > now()
     AND t.expires_at > now() AND a.usable
