@@ -10,7 +10,7 @@ import type { ScenarioName } from '../options.js';
 import type * as AuthAgentModule from '../server/auth-agent.js';
 import type * as SuiteModule from '../suite.js';
 import { tokenEndpointTarget } from '../suite.js';
-import type { CompareRequest, SideFigure } from './protocol.js';
+import { type CompareRequest, type SideFigure, WINDOW_WARMUP_MS } from './protocol.js';
 
 /**
  * One side of `npm run bench -- --compare DIR` (compare.ts): a server of one checkout, set up
@@ -101,11 +101,16 @@ for await (const line of createInterface({ input: process.stdin })) {
     work.set(request.scenario, scenarioWorkload);
   }
   await settle();
+  // The VACUUM in settle() changes every table's statistics, which invalidates every plan each
+  // pooled connection has cached; the first second or so of a window then re-plans every
+  // statement of every SQL function in every connection, a cost a server pays after an
+  // (auto)vacuum or ANALYZE, not every few seconds. The same warm-up as `npm run bench` keeps
+  // that out of the measured time (bench/ANALYSIS.md, "Ninth round").
   const m = await measure(
     server.child.pid,
     {
       concurrency: request.concurrency,
-      warmupMs: 300,
+      warmupMs: WINDOW_WARMUP_MS,
       durationMs: request.durationMs,
       iteration: scenarioWorkload.iteration,
     },
