@@ -56,6 +56,9 @@ export interface BenchOptions {
  */
 export const DEFAULT_SERVER_NODE_OPTIONS = '--max-old-space-size=128';
 
+/** Load before each figure's measured time (and each `--compare` window's), outside smoke runs. */
+export const WARMUP_MS = 2_000;
+
 const USAGE = `npm run bench [-- options]
   --smoke               a few seconds per scenario (CI); writes bench/results/smoke.md
   --backend NAME        pglite or postgres (default: pglite, plus postgres when DATABASE_URL is set)
@@ -123,7 +126,7 @@ export function parseOptions(argv: string[], cores: number): BenchOptions {
     signingAlg,
     // The smoke run only proves every path still works; c=32 adds little to that.
     concurrencies: smoke ? [1, 8] : [1, 8, 32],
-    warmupMs: smoke ? 200 : 2_000,
+    warmupMs: smoke ? 200 : WARMUP_MS,
     durationMs: values.seconds ? Number(values.seconds) * 1000 : smoke ? 800 : 10_000,
     growthTokens: values.growth ? Number(values.growth) : smoke ? 20_000 : 1_000_000,
     coldAgents: smoke ? 300 : 4_000,

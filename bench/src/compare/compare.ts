@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SCENARIOS, type ScenarioName } from '../options.js';
-import { type CompareRequest, type SideFigure, WINDOW_WARMUP_MS } from './protocol.js';
+import { SCENARIOS, type ScenarioName, WARMUP_MS } from '../options.js';
+import type { CompareRequest, SideFigure } from './protocol.js';
 
 /**
  * `npm run bench -- --compare DIR`: this checkout against another one (built, with its
@@ -164,7 +164,7 @@ function renderCompare(
     return `| ${scenario} | ${cell(b)} | ${cell(a)} | ${median(ratios).toFixed(3)} | ${low.toFixed(3)}–${high.toFixed(3)} | ${ratios.map((r) => r.toFixed(2)).join(' ')} |`;
   });
   return [
-    `Compared with ${run.other}: ${run.rounds} rounds of ${run.durationMs / 1000} s per scenario and side, ${run.concurrency} concurrent clients, WORKERS=${run.workers}, ${run.alg}, PostgreSQL. Medians over the rounds: throughput (CPU ms per operation, server / PostgreSQL); the ratio is after/before throughput within each round; the interval is that of the geometric mean of the rounds' ratios (Student's t). Each window starts from a vacuumed database, after a checkpoint and ${WINDOW_WARMUP_MS / 1000} s of warm-up load.`,
+    `Compared with ${run.other}: ${run.rounds} rounds of ${run.durationMs / 1000} s per scenario and side, ${run.concurrency} concurrent clients, WORKERS=${run.workers}, ${run.alg}, PostgreSQL. Medians over the rounds: throughput (CPU ms per operation, server / PostgreSQL); the ratio is after/before throughput within each round; the interval is that of the geometric mean of the rounds' ratios (Student's t). Each window starts from a vacuumed database, after a checkpoint and ${WARMUP_MS / 1000} s of warm-up load.`,
     '',
     '| scenario | before | after | median ratio | 95% interval | ratio per round |',
     '| --- | --- | --- | --: | --: | --- |',

@@ -1,8 +1,5 @@
 import type { ScenarioName } from '../options.js';
 
-/** Load before each window's measured time, as `npm run bench` gives every figure (side.ts). */
-export const WINDOW_WARMUP_MS = 2_000;
-
 /** What compare.ts asks a side (side.ts) for: one load window. */
 export interface CompareRequest {
   scenario: ScenarioName;

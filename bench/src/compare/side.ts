@@ -6,11 +6,11 @@ import type * as PostgresModule from '../db/postgres.js';
 import type * as SeedModule from '../db/seed.js';
 import type * as HttpModule from '../load/http.js';
 import type * as MeasureModule from '../measure.js';
-import type { ScenarioName } from '../options.js';
+import { type ScenarioName, WARMUP_MS } from '../options.js';
 import type * as AuthAgentModule from '../server/auth-agent.js';
 import type * as SuiteModule from '../suite.js';
 import { tokenEndpointTarget } from '../suite.js';
-import { type CompareRequest, type SideFigure, WINDOW_WARMUP_MS } from './protocol.js';
+import type { CompareRequest, SideFigure } from './protocol.js';
 
 /**
  * One side of `npm run bench -- --compare DIR` (compare.ts): a server of one checkout, set up
@@ -110,7 +110,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     server.child.pid,
     {
       concurrency: request.concurrency,
-      warmupMs: WINDOW_WARMUP_MS,
+      warmupMs: WARMUP_MS,
       durationMs: request.durationMs,
       iteration: scenarioWorkload.iteration,
     },

@@ -58,7 +58,7 @@ function migrationsDigest(): string {
     for (const file of files.filter((f) => f.endsWith('.sql')))
       hash.update(`${file}\n`).update(readFileSync(join(dir, file)));
   }
-  return hash.digest('hex').slice(0, 24);
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**

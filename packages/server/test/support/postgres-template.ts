@@ -20,7 +20,7 @@ export async function templateDatabase(
   digest: string,
   build: (url: string) => Promise<void>,
 ): Promise<string> {
-  const name = `auth_agent_test_template_${schema}_${digest.slice(0, 16)}`;
+  const name = `auth_agent_test_template_${schema}_${digest}`;
   await admin.query('SELECT pg_advisory_lock($1)', [TEMPLATE_LOCK]);
   try {
     const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
