@@ -1,15 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
 import { DEFAULT_RATE_LIMITS } from '../src/config/rate-limits.js';
-import { createLogger } from '../src/logger.js';
-import { type RunningServer, startServer } from '../src/start-server.js';
+import { browserSignIn } from './support/browser-sign-in.js';
+import {
+  CHROMIUM,
+  type ConsoleServer,
+  launchChromium,
+  shot,
+  startConsoleServer,
+} from './support/chromium.js';
 import { strongPassword } from './support/console.js';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
@@ -22,24 +23,21 @@ const PORT = 18220;
 const CALLBACK_PORT = 18221;
 const ISSUER = `http://127.0.0.1:${PORT}`;
 const REDIRECT_URI = `http://127.0.0.1:${CALLBACK_PORT}/callback`;
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('../../../docs/screenshots/', import.meta.url);
 const VIEWPORTS = {
   desktop: { width: 1280, height: 800 },
   phone: { width: 390, height: 844 },
 } as const;
 
-let server: RunningServer;
+let server: ConsoleServer;
 let website: Server;
 let browser: Browser;
-let dataDir: string;
+let logs: string[] = [];
 const callbacks: URL[] = [];
-const logs: string[] = [];
 const admin = { email: 'admin@example.com', password: strongPassword() };
-
-async function shot(page: Page, name: string, fullPage = true) {
-  await page.screenshot({ path: new URL(`console-${name}.png`, SHOTS).pathname, fullPage });
-}
+const { json, basic, introspect, openSignIn, authenticate, signIn } = browserSignIn(
+  ISSUER,
+  REDIRECT_URI,
+);
 
 /** Clicks and waits for the page the click leads to (after any redirect). */
 async function go(page: Page, click: () => Promise<void>) {
@@ -57,122 +55,24 @@ async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-async function json(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${ISSUER}${path}`, init);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
-
-function basic(clientId: string, secret: string) {
-  return `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`;
-}
-
-async function introspect(clientId: string, secret: string, token: string) {
-  return (
-    await json('/introspect', {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: basic(clientId, secret),
-      },
-      body: new URLSearchParams({ token }).toString(),
-    })
-  ).status;
-}
-
-/** A sign-in request opened in a browser page, as a website would send it; its PKCE verifier. */
-async function openSignIn(context: BrowserContext, clientId: string) {
-  const verifier = randomBytes(32).toString('base64url');
-  const authorize = new URL(`${ISSUER}/authorize`);
-  for (const [k, v] of Object.entries({
-    response_type: 'code',
-    client_id: clientId,
-    redirect_uri: REDIRECT_URI,
-    state: randomBytes(16).toString('base64url'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  }))
-    authorize.searchParams.set(k, v);
-  const page = await context.newPage();
-  await page.goto(authorize.href);
-  const requestId =
-    (await page.locator('meta[name="auth-agent-request-id"]').getAttribute('content')) ?? '';
-  return { page, verifier, requestId };
-}
-
-function authenticate(requestId: string, agentId: string, agentSecret: string) {
-  return json('/api/agent/authenticate', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      request_id: requestId,
-      agent_id: agentId,
-      agent_secret: agentSecret,
-      model: 'owner-test-model',
-    }),
-  });
-}
-
-/** A complete sign-in of the agent at the website; its access token. */
-async function signIn(
-  context: BrowserContext,
-  site: { clientId: string; secret: string },
-  agent: { agentId: string; agentSecret: string },
-) {
-  const { page, verifier, requestId } = await openSignIn(context, site.clientId);
-  expect((await authenticate(requestId, agent.agentId, agent.agentSecret)).status).toBe(200);
-  await page.waitForURL(/\/callback/, { timeout: 30_000 });
-  const code = new URL(page.url()).searchParams.get('code') ?? '';
-  await page.close();
-  const tokens = await json('/token', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: basic(site.clientId, site.secret),
-    },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: REDIRECT_URI,
-      code_verifier: verifier,
-    }).toString(),
-  });
-  expect(tokens.status).toBe(200);
-  return String(tokens.body.access_token);
-}
-
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
-  dataDir = mkdtempSync(join(tmpdir(), 'auth-agent-owner-'));
-  const config = loadConfig({
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    ISSUER,
-    AUTH_AGENT_DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
+  server = await startConsoleServer(PORT, 'info', {
     LOCKOUT_MAX_FAILURES: '2',
     RATE_LIMITS: Object.keys(DEFAULT_RATE_LIMITS)
       .map((name) => `${name}=100000/100000`)
       .join(','),
   });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  server = await startServer(config, createLogger('info', sink));
+  logs = server.logs;
   website = createServer((req, res) => {
     callbacks.push(new URL(req.url ?? '/', `http://127.0.0.1:${CALLBACK_PORT}`));
     res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in to the shop</h1>');
   });
   await new Promise<void>((resolve) => website.listen(CALLBACK_PORT, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  browser = await launchChromium();
   // The administrator, from the first-run setup link.
   const page = await browser.newPage();
-  await page.goto(server.setupLink ?? '');
+  await page.goto(server.server.setupLink ?? '');
   await page.getByLabel('Email').fill(admin.email);
   await page.getByLabel('Password at least 12 characters, not a common one').fill(admin.password);
   await button(page, 'Create administrator');
@@ -183,7 +83,6 @@ afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => website?.close(resolve));
   await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe.skipIf(!existsSync(CHROMIUM))('an owner in the console, in Chromium', () => {

@@ -26,7 +26,7 @@ let client: ClientFixture;
  * On PostgreSQL the real `auth-agent` binary runs against the server's database while the
  * server keeps running. This harness's embedded database lives in memory, so there the same
  * command parsing and steps run in-process on it (the real binary reaching a running
- * embedded server through its control socket is cli-commands.test.ts).
+ * embedded server through its control socket is cli-commands-*.test.ts).
  */
 async function cli(...args: string[]): Promise<Record<string, unknown>> {
   if (backend === 'postgres') {
