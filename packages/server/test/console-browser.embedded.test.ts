@@ -1,14 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../src/config/load.js';
-import { createLogger } from '../src/logger.js';
-import { type RunningServer, startServer } from '../src/start-server.js';
+import {
+  CHROMIUM,
+  type ConsoleServer,
+  launchChromium,
+  shot,
+  startConsoleServer,
+} from './support/chromium.js';
 import { strongPassword } from './support/console.js';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
@@ -18,19 +19,11 @@ const PORT = 18210;
 const CALLBACK_PORT = 18211;
 const ISSUER = `http://127.0.0.1:${PORT}`;
 const REDIRECT_URI = `http://127.0.0.1:${CALLBACK_PORT}/callback`;
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = new URL('../../../docs/screenshots/', import.meta.url);
 
-let server: RunningServer;
+let running: ConsoleServer;
 let website: Server;
 let browser: Browser;
-let dataDir: string;
 const callbacks: URL[] = [];
-const logs: string[] = [];
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: new URL(`console-${name}.png`, SHOTS).pathname, fullPage: true });
-}
 
 async function form(page: Page, fields: Record<string, string>, submit: string) {
   for (const [label, value] of Object.entries(fields)) await page.getByLabel(label).fill(value);
@@ -47,47 +40,20 @@ async function api(path: string, init: RequestInit = {}) {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) return;
-  mkdirSync(SHOTS, { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'auth-agent-console-'));
-  const config = loadConfig({
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    ISSUER,
-    AUTH_AGENT_DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
-  });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
-  server = await startServer(config, createLogger('info', sink));
+  running = await startConsoleServer(PORT, 'info', {});
   // The website: its callback only records what the browser brings back.
   website = createServer((req, res) => {
     callbacks.push(new URL(req.url ?? '/', `http://127.0.0.1:${CALLBACK_PORT}`));
     res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in to the shop</h1>');
   });
   await new Promise<void>((resolve) => website.listen(CALLBACK_PORT, '127.0.0.1', resolve));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await new Promise((resolve) => website?.close(resolve));
-  await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await running?.close();
 });
 
 describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () => {
@@ -101,8 +67,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     });
 
     // 0. First run: the one-time setup link creates the administrator.
-    expect(server.setupLink).toMatch(/\/console\/setup\?token=/);
-    await page.goto(server.setupLink ?? '');
+    expect(running.server.setupLink).toMatch(/\/console\/setup\?token=/);
+    await page.goto(running.server.setupLink ?? '');
     await shot(page, 'setup');
     const adminPassword = strongPassword();
     await form(
@@ -254,8 +220,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     await shot(page, 'login');
     await page.goto(`${ISSUER}/console/agents`);
     expect(new URL(page.url()).pathname).toBe('/console/login');
-    expect(logs.join('\n')).not.toContain(agentSecret);
-    expect(logs.join('\n')).not.toContain(adminPassword);
+    expect(running.logs.join('\n')).not.toContain(agentSecret);
+    expect(running.logs.join('\n')).not.toContain(adminPassword);
 
     // The administrator sees every owner's agents and websites.
     await form(page, { Email: 'admin@example.com', Password: adminPassword }, 'Log in');
@@ -265,7 +231,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     );
     expect(await page.getByRole('link', { name: 'Example Shop' }).isVisible()).toBe(true);
     await shot(page, 'admin');
-    expect(logs.join('\n')).not.toContain(clientSecret);
+    expect(running.logs.join('\n')).not.toContain(clientSecret);
     await context.close();
   });
 });

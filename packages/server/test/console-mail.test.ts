@@ -3,14 +3,12 @@ import { signUp } from './support/console.js';
 import { createHarness, type Harness } from './support/harness.js';
 import { type SmtpReceiver, startSmtpReceiver } from './support/smtp-receiver.js';
 
-// Each backend project gets its own port so the two runs never collide.
-const SMTP_PORT = process.env.AUTH_AGENT_TEST_BACKEND === 'postgres' ? 18221 : 18220;
 let smtp: SmtpReceiver;
 let received: string[];
 let h: Harness;
 
 beforeAll(async () => {
-  smtp = await startSmtpReceiver(SMTP_PORT);
+  smtp = await startSmtpReceiver();
   received = smtp.messages;
   h = await createHarness({
     SMTP_URL: smtp.url,

@@ -11,12 +11,11 @@ import { linkInMail, type SmtpReceiver, startSmtpReceiver } from './support/smtp
 
 // "Forgot password?" by mail (docs/console.md): a one-time link, 30 minutes, stored hashed,
 // the same answer for every address, and no pretending when no mail can be sent.
-const SMTP_PORT = process.env.AUTH_AGENT_TEST_BACKEND === 'postgres' ? 18223 : 18222;
 let smtp: SmtpReceiver;
 let h: Harness;
 
 beforeAll(async () => {
-  smtp = await startSmtpReceiver(SMTP_PORT);
+  smtp = await startSmtpReceiver();
   h = await createHarness({ SMTP_URL: smtp.url });
 });
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { createLogger } from '../../src/logger.js';
 import { type RunningServer, startServer } from '../../src/start-server.js';
 
-// For the console-*-browser.embedded.test.ts files: Debian's Chromium, a server for it on a
+// For the console browser tests (console-*browser*.embedded.test.ts): Debian's Chromium, a server for it on a
 // port of the console suite's range (18200-18299), and the docs' screenshots.
 export const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = new URL('../../../../docs/screenshots/', import.meta.url);
@@ -20,7 +20,15 @@ export async function shot(page: Page, name: string, fullPage = true) {
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

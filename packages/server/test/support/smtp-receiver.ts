@@ -10,7 +10,8 @@ export interface SmtpReceiver {
   close(): Promise<void>;
 }
 
-export async function startSmtpReceiver(port: number): Promise<SmtpReceiver> {
+/** `port` 0 (the default): a free port the system picks, so parallel test files never collide. */
+export async function startSmtpReceiver(port = 0): Promise<SmtpReceiver> {
   const messages: string[] = [];
   const server: Server = createServer((socket) => {
     let data = false;
@@ -35,8 +36,10 @@ export async function startSmtpReceiver(port: number): Promise<SmtpReceiver> {
     });
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const address = server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${bound}`,
     messages,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -39,7 +39,7 @@ table.log{table-layout:fixed}table.log td{overflow-wrap:anywhere;font-size:.85re
 table.log tr{padding:.6rem 0;border-bottom:1px solid rgba(127,127,127,.35)}table.log td{display:grid;grid-template-columns:5.5rem minmax(0,1fr);gap:.5rem;border:0;padding:.15rem 0}
 table.log td::before{content:attr(data-label);color:var(--muted);font-size:.8rem}table.log td:has(> div:empty){display:none}}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-code.id{white-space:nowrap}.actions a.button{margin-top:0}a.button.small{margin:0;padding:.3rem .7rem;font-size:.85rem}a.button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
+code.id{white-space:nowrap}.actions a.button{margin-top:0}.actions a.button+a{margin-left:0}a.button.small{margin:0;padding:.3rem .7rem;font-size:.85rem}a.button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
 @media (max-width:40rem){table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 table.stack,table.stack tbody{display:block}table.stack tr{display:block;padding:.5rem 0;border-bottom:1px solid rgba(127,127,127,.35)}
 table.stack td{display:flex;gap:.75rem;padding:.2rem 0;border:0}table.stack td>*{min-width:0}table.stack td>.actions{flex:1 1 0}
