@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { browserSignIn } from './support/browser-sign-in.js';
 import {
   CHROMIUM,
   type ConsoleServer,
@@ -19,6 +19,7 @@ const PORT = 18210;
 const CALLBACK_PORT = 18211;
 const ISSUER = `http://127.0.0.1:${PORT}`;
 const REDIRECT_URI = `http://127.0.0.1:${CALLBACK_PORT}/callback`;
+const sites = browserSignIn(ISSUER, REDIRECT_URI, 'browser-test-model');
 
 let running: ConsoleServer;
 let website: Server;
@@ -31,11 +32,6 @@ async function form(page: Page, fields: Record<string, string>, submit: string) 
     page.waitForLoadState('load'),
     page.getByRole('button', { name: submit }).click(),
   ]);
-}
-
-async function api(path: string, init: RequestInit = {}) {
-  const response = await fetch(`${ISSUER}${path}`, init);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 beforeAll(async () => {
@@ -136,39 +132,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     expect(cspErrors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
 
     // 3. A real sign-in: the shop sends a browser to /authorize, the agent answers.
-    const verifier = randomBytes(32).toString('base64url');
-    const challenge = createHash('sha256').update(verifier).digest('base64url');
-    const state = randomBytes(16).toString('base64url');
-    const authorize = new URL(`${ISSUER}/authorize`);
-    for (const [k, v] of Object.entries({
-      response_type: 'code',
-      client_id: clientId,
-      redirect_uri: REDIRECT_URI,
-      state,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    }))
-      authorize.searchParams.set(k, v);
-    const signin = await context.newPage();
-    await signin.goto(authorize.href);
-    const requestId =
-      (await signin.locator('meta[name="auth-agent-request-id"]').getAttribute('content')) ?? '';
-    const auth = await api('/api/agent/authenticate', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        request_id: requestId,
-        agent_id: agentId,
-        agent_secret: agentSecret,
-        model: 'browser-test-model',
-      }),
-    });
+    const { page: signin, verifier, state, requestId } = await sites.openSignIn(context, clientId);
+    const auth = await sites.authenticate(requestId, agentId, agentSecret);
     expect(auth.status).toBe(200);
     await signin.waitForURL(/127\.0\.0\.1:18211\/callback/, { timeout: 30_000 });
     const callback = callbacks.filter((u) => u.pathname === '/callback').at(-1); // not /favicon.ico
     expect(callback?.searchParams.get('state')).toBe(state);
-    const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-    const tokens = await api('/token', {
+    const basic = sites.basic(clientId, clientSecret);
+    const tokens = await sites.json('/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
       body: new URLSearchParams({
@@ -181,7 +152,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the console in headless Chromium', () =>
     expect(tokens.status).toBe(200);
     const accessToken = String(tokens.body.access_token);
     const introspect = () =>
-      api('/introspect', {
+      sites.json('/introspect', {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
         body: new URLSearchParams({ token: accessToken }).toString(),

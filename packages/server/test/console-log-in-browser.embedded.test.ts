@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hotp, totpStep } from '../src/crypto/totp.js';
 import { accountsConsole, fitsWidth, logOut, SIZES, submit } from './support/accounts-browser.js';
+import { fromBase32 } from './support/base32.js';
 import { CHROMIUM, shot } from './support/chromium.js';
 import { strongPassword } from './support/console.js';
 import { linkInMail } from './support/smtp-receiver.js';
@@ -121,19 +122,3 @@ describe.skipIf(!existsSync(CHROMIUM))('console accounts in headless Chromium', 
     });
   }
 });
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function fromBase32(text: string): Buffer {
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of text) {
-    value = (value << 5) | ALPHABET.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hotp, totpStep } from '../src/crypto/totp.js';
+import { fromBase32 } from './support/base32.js';
 import {
   ConsoleBrowser,
   type ConsoleUser,
@@ -15,22 +16,6 @@ beforeAll(async () => {
   h = await createHarness({ LOCKOUT_MAX_FAILURES: '4', LOCKOUT_DURATION: '60' });
 });
 afterAll(() => h.dispose());
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-function fromBase32(text: string): Buffer {
-  let bits = 0;
-  let value = 0;
-  const out: number[] = [];
-  for (const ch of text.replace(/\s/g, '')) {
-    value = (value << 5) | ALPHABET.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 255);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
 
 /** The step the enrolment's code was for: codes are taken relative to it, so a step that
  * ends mid-test changes nothing (codes of one step either side stay valid). */

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
  * An agent's sign-in at a website whose callback is `redirectUri`, the sign-in page opened in
  * a Chromium page and the rest over HTTP, against a server at `issuer` (a real listener).
  */
-export function browserSignIn(issuer: string, redirectUri: string) {
+export function browserSignIn(issuer: string, redirectUri: string, model = 'owner-test-model') {
   async function json(path: string, init: RequestInit = {}) {
     const response = await fetch(`${issuer}${path}`, init);
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -29,15 +29,16 @@ export function browserSignIn(issuer: string, redirectUri: string) {
     ).status;
   }
 
-  /** A sign-in request opened in a browser page, as a website would send it; its PKCE verifier. */
+  /** A sign-in request opened in a browser page, as a website would send it; its PKCE verifier and state. */
   async function openSignIn(context: BrowserContext, clientId: string) {
     const verifier = randomBytes(32).toString('base64url');
+    const state = randomBytes(16).toString('base64url');
     const authorize = new URL(`${issuer}/authorize`);
     for (const [k, v] of Object.entries({
       response_type: 'code',
       client_id: clientId,
       redirect_uri: redirectUri,
-      state: randomBytes(16).toString('base64url'),
+      state,
       code_challenge: createHash('sha256').update(verifier).digest('base64url'),
       code_challenge_method: 'S256',
     }))
@@ -46,7 +47,7 @@ export function browserSignIn(issuer: string, redirectUri: string) {
     await page.goto(authorize.href);
     const requestId =
       (await page.locator('meta[name="auth-agent-request-id"]').getAttribute('content')) ?? '';
-    return { page, verifier, requestId };
+    return { page, verifier, state, requestId };
   }
 
   function authenticate(requestId: string, agentId: string, agentSecret: string) {
@@ -57,7 +58,7 @@ export function browserSignIn(issuer: string, redirectUri: string) {
         request_id: requestId,
         agent_id: agentId,
         agent_secret: agentSecret,
-        model: 'owner-test-model',
+        model,
       }),
     });
   }
