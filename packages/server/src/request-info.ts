@@ -1,8 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
- * Who is asking, for the security log and lockout: set once per request by the HTTP layer
- * (http/request-context.ts) and readable anywhere below it without passing it around.
+ * Who is asking, for the security log, lockout and rate limits: made once per request by
+ * the HTTP layer (http/request-context.ts) and passed down explicitly to what needs it. It
+ * used to be reachable anywhere through AsyncLocalStorage, but on Node 20 that puts a hook
+ * on every promise the process makes, which cost about a tenth of the server's CPU per
+ * request (bench/ANALYSIS.md, "Eleventh round").
  */
 export interface RequestInfo {
   readonly requestId: string;
@@ -12,24 +13,13 @@ export interface RequestInfo {
   authenticated?: boolean;
 }
 
-const storage = new AsyncLocalStorage<RequestInfo>();
+/**
+ * The request an event or check belongs to; undefined for what the server does on its own
+ * (the CLI, database outage notices), which then carries no address or request id.
+ */
+export type RequestOrigin = RequestInfo | undefined;
 
-/** The current request, anywhere below the HTTP layer (grants, stores, the security log). */
-export function currentRequest(): RequestInfo | undefined {
-  return storage.getStore();
-}
-
-export function runWithRequest<T>(info: RequestInfo, work: () => T): T {
-  return storage.run(info, work);
-}
-
-/** The current request proved an agent, client or account (rate limits count failures only). */
-export function markAuthenticated(): void {
-  const info = storage.getStore();
-  if (info) info.authenticated = true;
-}
-
-/** Runs `work` as no request's (what the server notices on its own, not what a caller did). */
-export function outsideRequest<T>(work: () => T): T {
-  return storage.exit(work);
+/** The request proved an agent, client or account (rate limits count failures only). */
+export function markAuthenticated(request: RequestOrigin): void {
+  if (request) request.authenticated = true;
 }

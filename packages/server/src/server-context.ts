@@ -102,7 +102,7 @@ export function createServerContext(input: {
     settings,
     fetcher,
     store: registrations,
-    record: (event) => security.record(event),
+    record: (event, request) => security.record(event, request),
   });
   const keys = createKeyRing(db, config, secrets, logger);
   return {
@@ -139,7 +139,7 @@ export function createServerContext(input: {
       keyEncryptionKey: secrets.keyEncryptionKey,
       mailer: input.mailer ?? createMailer(config, logger),
       policy: { ...outbound, budget: hostBudget(security.limits) },
-      record: (event) => security.record(event),
+      record: (event, request) => security.record(event, request),
       logger,
       ...(input.noticeDelivery ? { delivery: input.noticeDelivery } : {}),
     }),

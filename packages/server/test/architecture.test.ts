@@ -74,6 +74,15 @@ describe('imports go one way', () => {
   });
 });
 
+describe('who is asking is passed down, not kept in an async context', () => {
+  it('no module uses async_hooks or Hono context storage (request-info.ts says why)', () => {
+    const hooked = files(SRC, '.ts').filter((path) =>
+      /from '(node:)?async_hooks'|from 'hono\/context-storage'/.test(readFileSync(path, 'utf8')),
+    );
+    expect(hooked.map((path) => relative(SRC, path))).toEqual([]);
+  });
+});
+
 describe('each SQL function has one live definition', () => {
   const defined = (path: string) =>
     [

@@ -45,12 +45,15 @@ describe('log lines', () => {
   });
 
   it('still redacts a secret-named key in a security event with details', () => {
-    h.ctx.security.record({
-      event: 'token.refresh',
-      outcome: 'failure',
-      actor: { type: 'client', id: client.client_id },
-      details: { code: 'code-that-must-not-be-logged', reason: 'invalid' },
-    });
+    h.ctx.security.record(
+      {
+        event: 'token.refresh',
+        outcome: 'failure',
+        actor: { type: 'client', id: client.client_id },
+        details: { code: 'code-that-must-not-be-logged', reason: 'invalid' },
+      },
+      undefined,
+    );
     const line = lines().find(
       (l) =>
         l.security_event === 'token.refresh' &&
@@ -61,12 +64,15 @@ describe('log lines', () => {
   });
 
   it('writes a security event whose details name nothing redacted, details and all', () => {
-    h.ctx.security.record({
-      event: 'client.authentication',
-      outcome: 'success',
-      actor: { type: 'client', id: client.client_id },
-      details: { method: 'client_secret_basic', note: 'plain' },
-    });
+    h.ctx.security.record(
+      {
+        event: 'client.authentication',
+        outcome: 'success',
+        actor: { type: 'client', id: client.client_id },
+        details: { method: 'client_secret_basic', note: 'plain' },
+      },
+      undefined,
+    );
     const line = lines().find(
       (l) => (l.details as Record<string, unknown> | undefined)?.note === 'plain',
     );
@@ -74,12 +80,15 @@ describe('log lines', () => {
   });
 
   it('writes a security event without details with the same keys as one with them', () => {
-    h.ctx.security.record({
-      event: 'token.refresh',
-      outcome: 'success',
-      actor: { type: 'client', id: client.client_id },
-      target: { type: 'refresh_token', id: agent.agent_id },
-    });
+    h.ctx.security.record(
+      {
+        event: 'token.refresh',
+        outcome: 'success',
+        actor: { type: 'client', id: client.client_id },
+        target: { type: 'refresh_token', id: agent.agent_id },
+      },
+      undefined,
+    );
     const line = lines().find(
       (l) => l.security_event === 'token.refresh' && l.outcome === 'success' && !l.details,
     );

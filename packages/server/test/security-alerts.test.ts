@@ -124,7 +124,10 @@ describe('alerts', () => {
   });
 
   it('fire on an RLS violation reported by the console', async () => {
-    h.ctx.security.rlsViolation({ userId: h.adminId, targetType: 'agent', targetId: 'agent_x' });
+    h.ctx.security.rlsViolation(
+      { userId: h.adminId, targetType: 'agent', targetId: 'agent_x' },
+      undefined,
+    );
     await h.ctx.security.flush();
     const [delivery] = alertsNamed('rls_violation');
     expect(delivery?.body).toMatchObject({ trigger: { event: 'rls.violation_attempt' } });

@@ -77,6 +77,7 @@ describe('agent lockout', () => {
         await sessionFor(h.db.driver, stranger.id),
         'agent',
         agent.agent_id,
+        undefined,
       ),
     ).toBe('not_found');
     expect((await signInAttempt(agent.agent_id, agent.agent_secret)).status).toBe(403);
@@ -84,9 +85,11 @@ describe('agent lockout', () => {
     expect(violations.at(-1)).toMatchObject({ actorId: stranger.id, targetId: agent.agent_id });
 
     const session = await sessionFor(h.db.driver, owner.id);
-    expect(await unlockAsUser(h.ctx, session, 'agent', agent.agent_id)).toBe('unlocked');
+    expect(await unlockAsUser(h.ctx, session, 'agent', agent.agent_id, undefined)).toBe('unlocked');
     expect((await signInAttempt(agent.agent_id, agent.agent_secret)).status).toBe(200);
-    expect(await unlockAsUser(h.ctx, session, 'agent', agent.agent_id)).toBe('not_locked');
+    expect(await unlockAsUser(h.ctx, session, 'agent', agent.agent_id, undefined)).toBe(
+      'not_locked',
+    );
     const unlocked = await h.events({ event: 'admin.unlocked' });
     expect(unlocked.at(-1)).toMatchObject({ actorType: 'user', actorId: owner.id });
   });
@@ -124,7 +127,9 @@ describe('client lockout', () => {
       error_description: expect.stringMatching(/temporarily locked/),
     });
     const session = await sessionFor(h.db.driver, owner.id);
-    expect(await unlockAsUser(h.ctx, session, 'client', client.client_id)).toBe('unlocked');
+    expect(await unlockAsUser(h.ctx, session, 'client', client.client_id, undefined)).toBe(
+      'unlocked',
+    );
     // Unlocked: the right secret gets past client authentication to the (bad) grant.
     const after = await exchange(client.client_secret ?? '');
     expect(after.status).toBe(400);

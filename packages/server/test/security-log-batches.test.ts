@@ -13,7 +13,10 @@ describe('batched storage of security events', () => {
   it('stores many events with one statement, in order, with the time each happened', async () => {
     const marker = `batch-${Date.now()}`;
     for (let i = 0; i < 5; i++)
-      h.ctx.security.record({ event: 'admin.action', outcome: 'info', details: { marker, i } });
+      h.ctx.security.record(
+        { event: 'admin.action', outcome: 'info', details: { marker, i } },
+        undefined,
+      );
     const stored = (await h.events({ event: 'admin.action' })).filter(
       (e) => e.details.marker === marker,
     );
@@ -23,10 +26,19 @@ describe('batched storage of security events', () => {
 
   it('keeps the good events of a batch that one bad event makes fail, and logs the bad one', async () => {
     const marker = `bad-batch-${Date.now()}`;
-    h.ctx.security.record({ event: 'admin.action', outcome: 'info', details: { marker, i: 0 } });
+    h.ctx.security.record(
+      { event: 'admin.action', outcome: 'info', details: { marker, i: 0 } },
+      undefined,
+    );
     // Breaks the table's CHECK on event names, so the batch statement fails as a whole.
-    h.ctx.security.record({ event: 'Not A Valid Name!' as 'admin.action', outcome: 'info' });
-    h.ctx.security.record({ event: 'admin.action', outcome: 'info', details: { marker, i: 1 } });
+    h.ctx.security.record(
+      { event: 'Not A Valid Name!' as 'admin.action', outcome: 'info' },
+      undefined,
+    );
+    h.ctx.security.record(
+      { event: 'admin.action', outcome: 'info', details: { marker, i: 1 } },
+      undefined,
+    );
     const stored = (await h.events({ event: 'admin.action' })).filter(
       (e) => e.details.marker === marker,
     );

@@ -2,6 +2,7 @@ import { createLocalJWKSet, errors, type JSONWebKeySet, jwtVerify } from 'jose';
 import { ASSERTION_SIGNING_ALGS } from '../clients/metadata/jwks.js';
 import { OutboundFetchError } from '../clients/outbound/outbound-fetch.js';
 import { sha256 } from '../crypto/digest.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { ServerContext } from '../server-context.js';
 
 /** RFC 7523 §2.2 client_assertion_type. */
@@ -41,10 +42,11 @@ export async function checkClientAssertion(
   ctx: ServerContext,
   clientId: string,
   assertion: string,
+  request: RequestOrigin,
 ): Promise<AssertionCheck> {
   const issuer = ctx.config.issuer;
   try {
-    let keys = await ctx.clientKeys.keySet(clientId);
+    let keys = await ctx.clientKeys.keySet(clientId, request);
     if (!keys) return { ok: false, reason: 'no_keys' };
     let verified: Awaited<ReturnType<typeof verifyWith>>;
     try {
@@ -52,7 +54,7 @@ export async function checkClientAssertion(
     } catch (error) {
       // A key the cached set lacks: the client may have rotated; fetch its set once more.
       if (!(error instanceof errors.JWKSNoMatchingKey)) throw error;
-      keys = await ctx.clientKeys.keySet(clientId, true);
+      keys = await ctx.clientKeys.keySet(clientId, request, true);
       if (!keys) return { ok: false, reason: 'no_keys' };
       verified = await verifyWith(keys, assertion, clientId, issuer);
     }

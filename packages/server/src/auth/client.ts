@@ -1,6 +1,7 @@
 import { isClientIdUrl } from '../clients/metadata/client-id-url.js';
 import { ClientMetadataError } from '../clients/metadata/metadata-documents.js';
 import { OAuthError, oauthError } from '../errors.js';
+import type { RequestOrigin } from '../request-info.js';
 import {
   authenticationEvent,
   authenticationRefused,
@@ -9,7 +10,7 @@ import {
 import type { ServerContext } from '../server-context.js';
 import type { OperationResult, PrincipalOutcome, ProofArgs } from '../storage/principal-store.js';
 import { checkClientAssertion } from './client-assertion.js';
-import { currentSource } from './source.js';
+import { sourceOfRequest } from './source.js';
 
 export type ClientAuthMethod =
   | 'client_secret_basic'
@@ -33,6 +34,8 @@ type Accepted<R extends OperationResult> = R & { outcome: Exclude<R['outcome'], 
 export interface AuthenticatingClient {
   clientId: string;
   method: ClientAuthMethod;
+  /** The request it authenticates in, for the security events of what it then does. */
+  request: RequestOrigin;
   /**
    * Runs a database operation as this client (it checks the credentials in the same call).
    * Throws invalid_client (401, with Retry-After while locked) or 503 while the source has
@@ -69,10 +72,14 @@ function refused(credentials: ClientCredentials, outcome: PrincipalOutcome, retr
  * A client_id that is a URL is known through its metadata document: it is fetched again
  * when the cached copy is stale, so a changed or withdrawn document takes effect here too.
  */
-async function refreshDocument(ctx: ServerContext, clientId: string): Promise<void> {
+async function refreshDocument(
+  ctx: ServerContext,
+  clientId: string,
+  request: RequestOrigin,
+): Promise<void> {
   if (!isClientIdUrl(clientId)) return;
   try {
-    await ctx.clientDocuments.resolve(clientId);
+    await ctx.clientDocuments.resolve(clientId, request);
   } catch (error) {
     if (error instanceof ClientMetadataError) throw oauthError.invalidClient(error.message);
     throw error;
@@ -86,6 +93,7 @@ async function refreshDocument(ctx: ServerContext, clientId: string): Promise<vo
 export function authenticatingClient(
   ctx: ServerContext,
   credentials: ClientCredentials,
+  request: RequestOrigin,
   kind: 'client' | 'api' = 'client',
 ): AuthenticatingClient {
   const { clientId, method } = credentials;
@@ -93,22 +101,24 @@ export function authenticatingClient(
     kind,
     id: clientId,
     secret: credentials.secret,
-    source: currentSource(),
+    source: sourceOfRequest(request),
+    request,
   };
   const refuse = (outcome: Exclude<PrincipalOutcome, 'principal_retry'>, retryAfter: number) => {
     for (const event of authenticationRefused(kind, clientId, outcome, retryAfter))
-      ctx.security.record(event);
+      ctx.security.record(event, request);
     return refused(credentials, outcome, retryAfter);
   };
   /** private_key_jwt: the signature is checked here; the database checks the rest. */
   async function asAssertion<R extends OperationResult>(operation: (c: ProofArgs) => Promise<R>) {
-    const checked = await checkClientAssertion(ctx, clientId, credentials.assertion ?? '');
+    const checked = await checkClientAssertion(ctx, clientId, credentials.assertion ?? '', request);
     if (!checked.ok) {
       ctx.security.record(
         authenticationEvent('client', clientId, 'failure', {
           reason: 'invalid_assertion',
           detail: checked.reason,
         }),
+        request,
       );
       throw oauthError.invalidClient('The client assertion is invalid.');
     }
@@ -117,8 +127,9 @@ export function authenticatingClient(
   return {
     clientId,
     method,
+    request,
     async run<R extends OperationResult>(operation: (client: ProofArgs) => Promise<R>) {
-      if (kind === 'client') await refreshDocument(ctx, clientId);
+      if (kind === 'client') await refreshDocument(ctx, clientId, request);
       const result =
         method === 'private_key_jwt' && kind === 'client'
           ? await asAssertion(operation)
@@ -130,7 +141,7 @@ export function authenticatingClient(
       const outcome = result.outcome as PrincipalOutcome | string;
       if (outcome.startsWith('principal_'))
         throw refuse(outcome as Exclude<PrincipalOutcome, 'principal_retry'>, result.retryAfter);
-      ctx.security.record(authenticationSucceeded(kind, clientId, { method }));
+      ctx.security.record(authenticationSucceeded(kind, clientId, { method }), request);
       return result as Accepted<R>;
     },
   };

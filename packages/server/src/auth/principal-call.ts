@@ -1,6 +1,6 @@
 import { decoyParams, deriveProof } from '../crypto/pbkdf2.js';
 import { QueueFull } from '../crypto/semaphore.js';
-import { markAuthenticated } from '../request-info.js';
+import { markAuthenticated, type RequestOrigin } from '../request-info.js';
 import type {
   BeginResult,
   OperationResult,
@@ -24,6 +24,8 @@ export interface PresentedPrincipal {
   secret: string | undefined;
   /** Where the attempt comes from, for lockout (auth/source.ts). */
   source: string;
+  /** The request it is presented in: marked authenticated once the database accepts it. */
+  request: RequestOrigin;
 }
 
 /**
@@ -56,7 +58,7 @@ export class PrincipalCalls {
       const result = await operation(args);
       // The database accepted the principal: for the rate limits this request is no
       // failure, whatever the operation then answered (http/rate-limit.ts).
-      if (!result.outcome.startsWith('principal_')) markAuthenticated();
+      if (!result.outcome.startsWith('principal_')) markAuthenticated(presented.request);
       return result;
     };
     const { kind, id, secret, source } = presented;

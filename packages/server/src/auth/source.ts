@@ -1,5 +1,5 @@
 import { isIPv6 } from 'node:net';
-import { currentRequest } from '../request-info.js';
+import type { RequestOrigin } from '../request-info.js';
 
 /**
  * The source an authentication attempt is counted against (lockout, per identity AND source:
@@ -25,7 +25,7 @@ function expandIPv6(ip: string): string[] {
   );
 }
 
-/** The current request's source. */
-export function currentSource(): string {
-  return sourceOf(currentRequest()?.ip);
+/** The request's source. */
+export function sourceOfRequest(request: RequestOrigin): string {
+  return sourceOf(request?.ip);
 }

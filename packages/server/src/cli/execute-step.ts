@@ -35,7 +35,7 @@ export async function executeStep(
   // (storage/driver.ts); the security event goes through the application's log as usual.
   const { result, event, notice } = await command.step({ ...host, db: asOperator(host.db) }, input);
   if (event) {
-    host.log.record({ ...event, actor: { type: 'cli', id: actor } });
+    host.log.record({ ...event, actor: { type: 'cli', id: actor } }, undefined);
     await host.log.flush();
   }
   return { result, notice };

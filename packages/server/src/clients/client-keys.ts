@@ -1,5 +1,6 @@
 import type { JSONWebKeySet } from 'jose';
 import type { ClientMetadataSettings } from '../config/client-settings.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { RegistrationStore } from '../storage/registration-store.js';
 import { isClientIdUrl } from './metadata/client-id-url.js';
 import { publicKeySet } from './metadata/jwks.js';
@@ -33,26 +34,34 @@ export class ClientKeys {
    * The key set, or undefined when the client is unknown or does not use private_key_jwt.
    * `fresh` re-fetches a jwks_uri (the client may have rotated its keys).
    */
-  async keySet(clientId: string, fresh = false): Promise<JSONWebKeySet | undefined> {
-    const registered = await this.registered(clientId);
+  async keySet(
+    clientId: string,
+    request: RequestOrigin,
+    fresh = false,
+  ): Promise<JSONWebKeySet | undefined> {
+    const registered = await this.registered(clientId, request);
     if (!registered) return undefined;
     if (registered.jwks) {
       const set = publicKeySet(registered.jwks);
       return typeof set === 'string' ? undefined : set;
     }
-    return registered.jwksUri ? this.fetched(registered.jwksUri, fresh) : undefined;
+    return registered.jwksUri ? this.fetched(registered.jwksUri, fresh, request) : undefined;
   }
 
-  private async registered(clientId: string) {
+  private async registered(clientId: string, request: RequestOrigin) {
     if (!isClientIdUrl(clientId)) return this.deps.store.clientKeys(clientId);
-    const document = await this.deps.documents.resolve(clientId);
+    const document = await this.deps.documents.resolve(clientId, request);
     return document.authMethod === 'private_key_jwt' ? document : undefined;
   }
 
-  private async fetched(uri: string, fresh: boolean): Promise<JSONWebKeySet | undefined> {
+  private async fetched(
+    uri: string,
+    fresh: boolean,
+    request: RequestOrigin,
+  ): Promise<JSONWebKeySet | undefined> {
     const cached = fresh ? undefined : this.remote.get(uri);
     if (cached) return cached;
-    const fetched = await this.deps.fetcher.fetchJson(new URL(uri), MAX_JWKS_BYTES);
+    const fetched = await this.deps.fetcher.fetchJson(new URL(uri), MAX_JWKS_BYTES, request);
     const set = publicKeySet(fetched.value);
     if (typeof set === 'string') return undefined;
     const { cacheMinSeconds, cacheMaxSeconds } = this.deps.settings;

@@ -1,12 +1,12 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { currentSource } from '../auth/source.js';
+import { sourceOfRequest } from '../auth/source.js';
 import { sha256 } from '../crypto/digest.js';
 import { OAuthError, oauthError } from '../errors.js';
+import { requestOf } from '../http/request-context.js';
 import { inputOf } from '../http/request-input.js';
 import { parseParams } from '../http/validate.js';
 import { codeForRequest } from '../oauth/code-derivation.js';
-import { currentRequest } from '../request-info.js';
 import {
   authenticationEvent,
   authenticationRefused,
@@ -80,10 +80,11 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
   return async (c: Context): Promise<Response> => {
     const input = parseParams(authenticateSchema, await inputOf(c).params());
     const requestHash = sha256(input.request_id);
-    const source = currentSource();
+    const request = requestOf(c);
+    const source = sourceOfRequest(request);
     const agentId = input.agent_id;
     const result = await ctx.principals.call(
-      { kind: 'agent', id: agentId, secret: input.agent_secret, source },
+      { kind: 'agent', id: agentId, secret: input.agent_secret, source, request },
       () => ctx.store.signInBegin(requestHash, agentId, source),
       (agent) =>
         ctx.store.completeSignIn(agent, {
@@ -97,24 +98,23 @@ export function agentAuthenticateEndpoint(ctx: ServerContext) {
     if (result.outcome.startsWith('principal_')) {
       const outcome = result.outcome as Exclude<PrincipalOutcome, 'principal_retry'>;
       for (const event of authenticationRefused('agent', agentId, outcome, result.retryAfter))
-        ctx.security.record(event);
+        ctx.security.record(event, request);
     }
     if (result.outcome === 'website_not_allowed' || result.outcome === 'api_not_allowed')
       ctx.security.record(
         authenticationEvent('agent', agentId, 'denied', { reason: result.outcome }),
+        request,
       );
     if (result.outcome !== 'ok') throw refusal(result.outcome, result.retryAfter);
-    ctx.security.record(authenticationSucceeded('agent', agentId, { model: input.model }));
-    ctx.security.record({
-      ...authenticationSucceeded('agent', agentId, {}),
-      event: 'authorization_code.issued',
-    });
+    ctx.security.record(authenticationSucceeded('agent', agentId, { model: input.model }), request);
+    ctx.security.record(
+      { ...authenticationSucceeded('agent', agentId, {}), event: 'authorization_code.issued' },
+      request,
+    );
     // The first sign-in of this agent here, decided in the same SQL call: its owner is told
     // detached from this request (security/sign-in-notices.ts).
-    if ('firstSignIn' in result && result.firstSignIn) {
-      const ip = currentRequest()?.ip;
-      ctx.signInNotices.firstSignIn(result.firstSignIn, ip === 'unknown' ? undefined : ip);
-    }
+    if ('firstSignIn' in result && result.firstSignIn)
+      ctx.signInNotices.firstSignIn(result.firstSignIn, request);
     return c.json(
       {
         status: 'authenticated',

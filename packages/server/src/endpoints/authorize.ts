@@ -7,8 +7,10 @@ import { OAuthError, oauthError } from '../errors.js';
 import { browserBindingFor, setBrowserBinding } from '../http/browser-binding.js';
 import { cspNonce, pageCsp } from '../http/nonce.js';
 import { type Params, queryParams } from '../http/params.js';
+import { requestOf } from '../http/request-context.js';
 import { redirectWith } from '../oauth/redirect-uri.js';
 import { resourceScopesOf } from '../oauth/scopes.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { ServerContext } from '../server-context.js';
 import type { ClientCheck } from '../storage/oauth-store.js';
 import { errorPageResponse } from '../views/authorize-error-page.js';
@@ -28,12 +30,15 @@ function untrusted(
 ) {
   if (check === 'unknown_client')
     return renderError(c, 'invalid_client', 'The website (client_id) is not registered.');
-  ctx.security.record({
-    event: 'authorize.invalid_redirect_uri',
-    outcome: 'denied',
-    target: { type: 'client', id: clientId },
-    clientId,
-  });
+  ctx.security.record(
+    {
+      event: 'authorize.invalid_redirect_uri',
+      outcome: 'denied',
+      target: { type: 'client', id: clientId },
+      clientId,
+    },
+    requestOf(c),
+  );
   return renderError(c, 'invalid_request', 'The redirect_uri is not registered for this website.');
 }
 
@@ -123,9 +128,9 @@ async function signIn(
  * that fails the request is aborted on our own page (CIMD draft §"Metadata Discovery
  * Errors"): nothing is known that could make a redirect URI trustworthy.
  */
-async function documentProblem(ctx: ServerContext, clientId: string) {
+async function documentProblem(ctx: ServerContext, clientId: string, request: RequestOrigin) {
   try {
-    await ctx.clientDocuments.resolve(clientId);
+    await ctx.clientDocuments.resolve(clientId, request);
     return undefined;
   } catch (error) {
     if (error instanceof ClientMetadataError) return error.message;
@@ -155,7 +160,7 @@ export function authorizeEndpoint(ctx: ServerContext) {
     if (clientId.length > (isUrl ? 512 : 128)) return untrusted(c, ctx, 'unknown_client', clientId);
     if (!redirectUri)
       return renderError(c, 'invalid_request', 'The redirect_uri parameter is missing.');
-    const problem = isUrl ? await documentProblem(ctx, clientId) : undefined;
+    const problem = isUrl ? await documentProblem(ctx, clientId, requestOf(c)) : undefined;
     if (problem) return renderError(c, 'invalid_client', problem);
     const target = { clientId, redirectUri };
     let request: AuthorizeRequest;

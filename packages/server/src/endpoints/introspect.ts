@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { isApiId } from '../accounts/generated.js';
 import { type AuthenticatingClient, authenticatingClient } from '../auth/client.js';
 import { required } from '../http/params.js';
+import { requestOf } from '../http/request-context.js';
 import { inputOf } from '../http/request-input.js';
 import { recordStaleUse, tokenReference } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
@@ -62,7 +63,7 @@ function answer(
  */
 async function answerApi(c: Context, ctx: ServerContext, api: AuthenticatingClient) {
   const token = required(await inputOf(c).params(), 'token');
-  const { reference, claims } = await tokenReference(ctx, token);
+  const { reference, claims } = await tokenReference(ctx, token, api.request);
   const access = reference.access &&
     claims && { ...reference.access, audience: audienceList(claims.aud) };
   const result = await api.run((proof) =>
@@ -70,7 +71,10 @@ async function answerApi(c: Context, ctx: ServerContext, api: AuthenticatingClie
   );
   const found = result.token;
   if (found && !found.active && claims)
-    recordStaleUse(ctx, 'token.revoked_use', token, { ...found, clientId: claims.client_id });
+    recordStaleUse(ctx, 'token.revoked_use', token, api.request, {
+      ...found,
+      clientId: claims.client_id,
+    });
   return c.json(answer(ctx, claims?.client_id ?? '', found, claims), 200, HEADERS);
 }
 
@@ -85,15 +89,19 @@ export function introspectEndpoint(ctx: ServerContext) {
     const input = inputOf(c);
     const params = await input.params();
     const credentials = await input.client();
+    const request = requestOf(c);
     if (isApiId(credentials.clientId))
-      return answerApi(c, ctx, authenticatingClient(ctx, credentials, 'api'));
-    const client = authenticatingClient(ctx, credentials);
+      return answerApi(c, ctx, authenticatingClient(ctx, credentials, request, 'api'));
+    const client = authenticatingClient(ctx, credentials, request);
     const token = required(params, 'token');
-    const { reference, claims } = await tokenReference(ctx, token);
+    const { reference, claims } = await tokenReference(ctx, token, request);
     const result = await client.run((proof) => ctx.store.introspect(proof, reference));
     const found = result.token;
     if (found?.tokenType === 'access_token' && !found.active)
-      recordStaleUse(ctx, 'token.revoked_use', token, { ...found, clientId: client.clientId });
+      recordStaleUse(ctx, 'token.revoked_use', token, request, {
+        ...found,
+        clientId: client.clientId,
+      });
     return c.json(answer(ctx, client.clientId, found, claims), 200, HEADERS);
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { constantTimeEqual } from '../crypto/digest.js';
-import { currentRequest } from '../request-info.js';
+import { requestOf } from '../http/request-context.js';
 import type { SecurityMetrics } from '../security/metrics.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -12,7 +12,7 @@ function allowed(c: Context, token: string | undefined): boolean {
   }
   // Behind a proxy on the same host every request comes from loopback: those carry
   // X-Forwarded-For and are refused.
-  const ip = currentRequest()?.ip;
+  const ip = requestOf(c)?.ip;
   return ip !== undefined && LOOPBACK.has(ip) && !c.req.header('x-forwarded-for');
 }
 

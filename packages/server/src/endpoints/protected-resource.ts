@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
 import { bodyParams } from '../http/params.js';
+import { requestOf } from '../http/request-context.js';
 import { DPOP_ALGORITHMS, type VerifiedProof } from '../oauth/dpop-proof.js';
 import { recordStaleUse } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
@@ -65,7 +66,7 @@ export async function checkedToken(
   const { scheme, token } = presented;
   const checked = token ? await ctx.accessTokens.check(token) : undefined;
   if (checked?.ok === false && checked.reason === 'expired')
-    recordStaleUse(ctx, 'token.expired_use', token);
+    recordStaleUse(ctx, 'token.expired_use', token, requestOf(c));
   const invalid = (description: string) =>
     unauthorized(ctx, description, { scheme, error: 'invalid_token' });
   if (!checked?.ok) throw invalid('The access token is invalid or expired.');

@@ -7,6 +7,7 @@ import { randomToken } from '../crypto/random.js';
 import { oauthError } from '../errors.js';
 import { bearerToken } from '../http/bearer.js';
 import { jsonObjectBody } from '../http/json-body.js';
+import { requestOf } from '../http/request-context.js';
 import type { ServerContext } from '../server-context.js';
 import { NO_STORE, registrationResponse, storedClient } from './registration-response.js';
 
@@ -56,14 +57,20 @@ export function registerEndpoint(ctx: ServerContext) {
         issuer,
         true,
       );
-    ctx.security.record({
-      event: 'client.registered',
-      outcome: 'success',
-      actor: { type: 'anonymous' },
-      target: { type: 'client', id: clientId },
-      clientId,
-      details: { method: registration.authMethod, grant_types: registration.grantTypes.join(' ') },
-    });
+    ctx.security.record(
+      {
+        event: 'client.registered',
+        outcome: 'success',
+        actor: { type: 'anonymous' },
+        target: { type: 'client', id: clientId },
+        clientId,
+        details: {
+          method: registration.authMethod,
+          grant_types: registration.grantTypes.join(' '),
+        },
+      },
+      requestOf(c),
+    );
     return c.json(
       {
         ...registrationResponse(issuer, result.registration),

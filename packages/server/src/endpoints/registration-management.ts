@@ -5,6 +5,8 @@ import { oauthError } from '../errors.js';
 import { bearerToken } from '../http/bearer.js';
 import { clientIdShaped } from '../http/client-credentials.js';
 import { jsonObjectBody } from '../http/json-body.js';
+import { requestOf } from '../http/request-context.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { SecurityEventName } from '../security/events.js';
 import type { ServerContext } from '../server-context.js';
 import { NO_STORE, registrationResponse, storedClient } from './registration-response.js';
@@ -18,14 +20,17 @@ export function registrationManagementEndpoint(ctx: ServerContext) {
   const { issuer } = ctx.config;
   const refused = (sent: boolean) =>
     oauthError.invalidToken('The registration access token is invalid.', issuer, sent);
-  const record = (event: SecurityEventName, clientId: string) =>
-    ctx.security.record({
-      event,
-      outcome: 'success',
-      actor: { type: 'client', id: clientId },
-      target: { type: 'client', id: clientId },
-      clientId,
-    });
+  const record = (event: SecurityEventName, clientId: string, request: RequestOrigin) =>
+    ctx.security.record(
+      {
+        event,
+        outcome: 'success',
+        actor: { type: 'client', id: clientId },
+        target: { type: 'client', id: clientId },
+        clientId,
+      },
+      request,
+    );
 
   return async (c: Context): Promise<Response> => {
     const token = bearerToken(c);
@@ -41,7 +46,7 @@ export function registrationManagementEndpoint(ctx: ServerContext) {
     }
     if (c.req.method === 'DELETE') {
       if (!(await ctx.registrations.delete(clientId, tokenHash))) throw refused(true);
-      record('client.registration_deleted', clientId);
+      record('client.registration_deleted', clientId, requestOf(c));
       return c.body(null, 204, NO_STORE);
     }
     const body = await jsonObjectBody(c);
@@ -64,7 +69,7 @@ export function registrationManagementEndpoint(ctx: ServerContext) {
     if (updated.outcome === 'method_changed')
       throw oauthError.invalidClientMetadata('token_endpoint_auth_method cannot change.');
     if (updated.outcome !== 'ok') throw refused(true);
-    record('client.registration_updated', clientId);
+    record('client.registration_updated', clientId, requestOf(c));
     return c.json(registrationResponse(issuer, updated.registration), 200, NO_STORE);
   };
 }

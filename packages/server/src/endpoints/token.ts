@@ -3,6 +3,7 @@ import { authenticatingClient } from '../auth/client.js';
 import { oauthError } from '../errors.js';
 import { grantRegistry } from '../grants/registry.js';
 import { required } from '../http/params.js';
+import { requestOf } from '../http/request-context.js';
 import { inputOf } from '../http/request-input.js';
 import type { ServerContext } from '../server-context.js';
 
@@ -21,7 +22,7 @@ export function tokenEndpoint(ctx: ServerContext) {
       throw oauthError.unsupportedGrantType(
         `Supported grant types: ${[...grantRegistry.keys()].join(', ')}.`,
       );
-    const client = authenticatingClient(ctx, await input.client());
+    const client = authenticatingClient(ctx, await input.client(), requestOf(c));
     const header = c.req.header('dpop');
     const proof =
       header === undefined

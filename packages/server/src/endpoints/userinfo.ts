@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { OAuthError } from '../errors.js';
+import { requestOf } from '../http/request-context.js';
 import { recordStaleUse } from '../oauth/token-lookup.js';
 import type { ServerContext } from '../server-context.js';
 import { scopedUserClaims } from '../tokens/id-token.js';
@@ -18,7 +19,8 @@ export function userinfoEndpoint(ctx: ServerContext) {
     const { claims, proof } = await checkedToken(c, ctx, presented, '/userinfo');
     const failed = { scheme: presented.scheme, error: 'invalid_token' } as const;
     const state = await ctx.store.accessTokenState(claims.jti, claims.gid, proof);
-    if (state && !state.active) recordStaleUse(ctx, 'token.revoked_use', presented.token, state);
+    if (state && !state.active)
+      recordStaleUse(ctx, 'token.revoked_use', presented.token, requestOf(c), state);
     if (!state?.active) throw unauthorized(ctx, 'The access token has been revoked.', failed);
     if (!state.dpopFresh)
       throw unauthorized(ctx, 'The DPoP proof was already used.', {

@@ -76,7 +76,7 @@ export const authorizationCodeGrant: GrantHandler = {
       }),
     );
     const agentId = result.outcome === 'ok' ? result.agentId : null;
-    ctx.security.record(exchangeEvent(client.clientId, result.outcome, agentId));
+    ctx.security.record(exchangeEvent(client.clientId, result.outcome, agentId), client.request);
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
     // RFC 8707 §2.2: a resource the code was not issued for.
     if (result.outcome === 'invalid_target' || result.outcome === 'api_not_allowed')

@@ -28,14 +28,17 @@ export const clientCredentialsGrant: GrantHandler = {
         resourceScopes: resourceScopesOf(scope),
       }),
     );
-    ctx.security.record({
-      event: 'token.client_credentials',
-      outcome: result.outcome === 'ok' ? 'success' : 'denied',
-      actor: { type: 'client', id: client.clientId },
-      target: { type: 'client', id: client.clientId },
-      clientId: client.clientId,
-      details: result.outcome === 'ok' ? {} : { reason: result.outcome },
-    });
+    ctx.security.record(
+      {
+        event: 'token.client_credentials',
+        outcome: result.outcome === 'ok' ? 'success' : 'denied',
+        actor: { type: 'client', id: client.clientId },
+        target: { type: 'client', id: client.clientId },
+        clientId: client.clientId,
+        details: result.outcome === 'ok' ? {} : { reason: result.outcome },
+      },
+      client.request,
+    );
     if (result.outcome === 'invalid_target')
       throw oauthError.invalidTarget('The resource is not a registered API.');
     if (result.outcome === 'invalid_scope')

@@ -88,7 +88,10 @@ export const refreshTokenGrant: GrantHandler = {
     if (result.outcome === 'invalid_target')
       throw oauthError.invalidTarget('The resource is not among those granted.');
     const agentId = result.outcome === 'ok' ? result.agentId : null;
-    ctx.security.record(refreshEvent(client.clientId, result.outcome, agentId, result.retried));
+    ctx.security.record(
+      refreshEvent(client.clientId, result.outcome, agentId, result.retried),
+      client.request,
+    );
     if (result.outcome === 'dpop_replay') throw oauthError.invalidDPoPProof(FAILURES.dpop_replay);
     if (result.outcome === 'api_not_allowed')
       throw oauthError.invalidTarget(FAILURES.api_not_allowed);

@@ -3,8 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from 'pino';
 import { randomId } from '../crypto/random.js';
 import { fixedFieldsLogger } from '../logger.js';
-import { currentRequest } from '../request-info.js';
 import { isHttps } from './https.js';
+import { requestOf } from './request-context.js';
 
 /**
  * One log line per request: method, path (never the query string, which carries state and
@@ -14,8 +14,8 @@ export function requestLogging(logger: Logger): MiddlewareHandler {
   const access = fixedFieldsLogger(logger);
   return async (c, next) => {
     const started = performance.now();
-    // The id security/request-context.ts gave the request (and sent in X-Request-Id).
-    const requestId = currentRequest()?.requestId ?? randomId('req');
+    // The id http/request-context.ts gave the request (and sent in X-Request-Id).
+    const requestId = requestOf(c)?.requestId ?? randomId('req');
     await next();
     access.info(
       {

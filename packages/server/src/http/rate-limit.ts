@@ -1,8 +1,8 @@
 import type { MiddlewareHandler } from 'hono';
 import type { RateLimitName } from '../config/rate-limits.js';
-import { currentRequest } from '../request-info.js';
 import type { RateLimiters } from '../security/rate-limit.js';
 import type { IdentityOf } from './rate-limit-identities.js';
+import { requestOf } from './request-context.js';
 
 /**
  * Rate limit for an anonymous route (security/rate-limit.ts counts): every request counts,
@@ -14,9 +14,10 @@ export function rateLimit(
   identityOf?: IdentityOf,
 ): MiddlewareHandler {
   return async (c, next) => {
-    await limits.perIp(name);
+    const request = requestOf(c);
+    await limits.perIp(name, request);
     const identity = identityOf ? await identityOf(c) : undefined;
-    if (identity) await limits.perIdentity(name, identity);
+    if (identity) await limits.perIdentity(name, identity, request);
     await next();
   };
 }
@@ -42,11 +43,12 @@ export function failureRateLimit(
   identityOf: IdentityOf,
 ): MiddlewareHandler {
   return async (c, next) => {
-    await limits.ipSpent(name);
+    const request = requestOf(c);
+    await limits.ipSpent(name, request);
     await next();
-    if (currentRequest()?.authenticated || !failed(c.res.status)) return;
-    await limits.ipFailed(name);
+    if (request?.authenticated || !failed(c.res.status)) return;
+    await limits.ipFailed(name, request);
     const identity = await identityOf(c);
-    if (identity) await limits.perIdentity(name, identity);
+    if (identity) await limits.perIdentity(name, identity, request);
   };
 }

@@ -1,7 +1,13 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, MiddlewareHandler } from 'hono';
 import { randomId } from '../crypto/random.js';
-import { type RequestInfo, runWithRequest } from '../request-info.js';
+import type { RequestInfo } from '../request-info.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    requestInfo: RequestInfo;
+  }
+}
 
 function socketAddress(c: Context): string | undefined {
   try {
@@ -29,19 +35,25 @@ const UPSTREAM_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
 /**
  * Gives each request an id (echoed in X-Request-Id, written on every log line and security
- * event it causes) and makes the caller's address and user agent reachable without passing
- * the Hono context around. A trusted proxy's own X-Request-Id is kept so logs join up.
+ * event it causes) and keeps it with the caller's address and user agent on the Hono
+ * context (requestOf), from where handlers pass it down. A trusted proxy's own X-Request-Id
+ * is kept so logs join up.
  */
 export function requestContext(trustProxy: boolean): MiddlewareHandler {
   return async (c, next) => {
     const upstream = trustProxy ? c.req.header('x-request-id') : undefined;
     const requestId = upstream && UPSTREAM_ID.test(upstream) ? upstream : randomId('req');
     c.header('X-Request-Id', requestId);
-    const info: RequestInfo = {
+    c.set('requestInfo', {
       requestId,
       ip: clientIp(c, trustProxy),
       userAgent: c.req.header('user-agent')?.slice(0, 512),
-    };
-    await runWithRequest(info, next);
+    });
+    await next();
   };
+}
+
+/** The request requestContext() described; undefined only on an app built without it. */
+export function requestOf(c: Context): RequestInfo | undefined {
+  return c.get('requestInfo');
 }

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { sha256 } from '../crypto/digest.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { ServerContext } from '../server-context.js';
 import type { TokenReference } from '../storage/oauth-store.js';
 import type { AccessTokenClaims } from '../tokens/access-token.js';
@@ -15,6 +16,7 @@ export const looksLikeJwt = (token: string) => token.split('.').length === 3;
 export async function tokenReference(
   ctx: ServerContext,
   token: string,
+  request: RequestOrigin,
 ): Promise<{ reference: TokenReference; claims?: AccessTokenClaims }> {
   if (token.length > 4096) return { reference: {} };
   if (looksLikeJwt(token)) {
@@ -24,7 +26,7 @@ export async function tokenReference(
       const expiresAt = new Date(claims.exp * 1000);
       return { reference: { access: { jti: claims.jti, grantId: claims.gid, expiresAt } }, claims };
     }
-    if (checked.reason === 'expired') recordStaleUse(ctx, 'token.expired_use', token);
+    if (checked.reason === 'expired') recordStaleUse(ctx, 'token.expired_use', token, request);
   }
   return { reference: { refreshHash: sha256(token) } };
 }
@@ -38,6 +40,7 @@ export function recordStaleUse(
   ctx: ServerContext,
   event: 'token.expired_use' | 'token.revoked_use',
   token: string,
+  request: RequestOrigin,
   known?: { clientId: string; agentId: string | null },
 ): void {
   const claims = decodeJwt(token);
@@ -45,11 +48,14 @@ export function recordStaleUse(
     known?.clientId ?? (typeof claims.client_id === 'string' ? claims.client_id : undefined);
   // A client's own token (client_credentials) names no agent.
   const agentId = known ? (known.agentId ?? undefined) : claims.sub;
-  ctx.security.record({
-    event,
-    outcome: 'denied',
-    target: { type: 'access_token', id: typeof claims.jti === 'string' ? claims.jti : undefined },
-    clientId,
-    agentId,
-  });
+  ctx.security.record(
+    {
+      event,
+      outcome: 'denied',
+      target: { type: 'access_token', id: typeof claims.jti === 'string' ? claims.jti : undefined },
+      clientId,
+      agentId,
+    },
+    request,
+  );
 }

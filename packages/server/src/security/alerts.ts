@@ -1,5 +1,6 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../config/load.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { CounterStore } from './counter-store.js';
 import { eventRecord, type SecurityEvent } from './events.js';
 import type { SecurityLog } from './security-log.js';
@@ -111,16 +112,25 @@ export class AlertEngine {
       fired_at: new Date().toISOString(),
       trigger: eventRecord(event),
     };
-    this.log.record({
-      event: 'alert.fired',
-      outcome: 'alert',
-      actor: { type: 'system' },
-      target: { type: 'alert_rule', id: rule.name },
-      agentId: event.agentId,
-      clientId: event.clientId,
-      userId: event.userId,
-      details: { rule: rule.name, threshold: rule.threshold, count, trigger: event.event },
-    });
+    this.log.record(
+      {
+        event: 'alert.fired',
+        outcome: 'alert',
+        actor: { type: 'system' },
+        target: { type: 'alert_rule', id: rule.name },
+        agentId: event.agentId,
+        clientId: event.clientId,
+        userId: event.userId,
+        details: { rule: rule.name, threshold: rule.threshold, count, trigger: event.event },
+      },
+      requestOfEvent(event),
+    );
     this.deliver(alert);
   }
+}
+
+/** The request an event was recorded in: an alert it fires is logged as part of it. */
+function requestOfEvent(event: SecurityEvent): RequestOrigin {
+  if (event.requestId === undefined) return undefined;
+  return { requestId: event.requestId, ip: event.ip ?? 'unknown', userAgent: event.userAgent };
 }

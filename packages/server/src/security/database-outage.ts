@@ -1,4 +1,3 @@
-import { outsideRequest } from '../request-info.js';
 import type { DatabaseAvailability } from '../storage/database-availability.js';
 import type { SecurityEventInput } from './events.js';
 
@@ -13,25 +12,23 @@ export function reportDatabaseOutages(
   record: (event: SecurityEventInput) => void,
 ): void {
   availability.onChange((change) =>
-    // The request that noticed is not the event's actor.
-    outsideRequest(() =>
-      record(
-        change.available
-          ? {
-              event: 'database.available',
-              outcome: 'info',
-              actor: { type: 'system' },
-              target: { type: 'database' },
-              details: { unavailable_for_ms: change.unavailableForMs },
-            }
-          : {
-              event: 'database.unavailable',
-              outcome: 'failure',
-              actor: { type: 'system' },
-              target: { type: 'database' },
-              details: { reason: change.reason },
-            },
-      ),
+    // The request that noticed is not the event's actor: record() gets no request.
+    record(
+      change.available
+        ? {
+            event: 'database.available',
+            outcome: 'info',
+            actor: { type: 'system' },
+            target: { type: 'database' },
+            details: { unavailable_for_ms: change.unavailableForMs },
+          }
+        : {
+            event: 'database.unavailable',
+            outcome: 'failure',
+            actor: { type: 'system' },
+            target: { type: 'database' },
+            details: { reason: change.reason },
+          },
     ),
   );
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config/load.js';
 import type { RateLimitName } from '../config/rate-limits.js';
 import { sha256 } from '../crypto/digest.js';
 import { OAuthError } from '../errors.js';
-import { currentRequest } from '../request-info.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { CounterStore } from './counter-store.js';
 import type { SecurityLog } from './security-log.js';
 
@@ -38,33 +38,33 @@ export class RateLimiters {
     private readonly log: SecurityLog,
   ) {}
 
-  /** Counts one request from the current address; throws 429 past its budget. */
-  async perIp(name: RateLimitName): Promise<void> {
+  /** Counts one request from the request's address; throws 429 past its budget. */
+  async perIp(name: RateLimitName, request: RequestOrigin): Promise<void> {
     const limiter = this.limiter(`rl:${name}:ip`, this.config.rateLimits[name].perIp);
-    await this.consume(limiter, currentRequest()?.ip ?? 'unknown', name, 'ip');
+    await this.consume(limiter, request?.ip ?? 'unknown', name, 'ip', request);
   }
 
   /** Counts one request naming this identity (hashed first); throws 429 past its budget. */
-  async perIdentity(name: RateLimitName, identity: string): Promise<void> {
+  async perIdentity(name: RateLimitName, identity: string, request: RequestOrigin): Promise<void> {
     const limiter = this.limiter(`rl:${name}:id`, this.config.rateLimits[name].perIdentity);
-    await this.consume(limiter, sha256(identity), name, 'identity');
+    await this.consume(limiter, sha256(identity), name, 'identity', request);
   }
 
   /**
-   * Throws 429 when the current address has already spent this limit's budget, counting the
-   * refused request too; otherwise counts nothing (failures are counted after the answer).
+   * Throws 429 when the request's address has already spent this limit's budget, counting
+   * the refused request too; otherwise counts nothing (failures are counted after the answer).
    */
-  async ipSpent(name: RateLimitName): Promise<void> {
+  async ipSpent(name: RateLimitName, request: RequestOrigin): Promise<void> {
     const limiter = this.limiter(`rl:${name}:ip`, this.config.rateLimits[name].perIp);
-    const key = currentRequest()?.ip ?? 'unknown';
+    const key = request?.ip ?? 'unknown';
     const state = await limiter.get(key).catch(() => null);
     if (state && state.consumedPoints >= limiter.points)
-      await this.consume(limiter, key, name, 'ip');
+      await this.consume(limiter, key, name, 'ip', request);
   }
 
-  /** Counts one failed authentication from the current address (never throws). */
-  async ipFailed(name: RateLimitName): Promise<void> {
-    await this.perIp(name).catch(() => {});
+  /** Counts one failed authentication from the request's address (never throws). */
+  async ipFailed(name: RateLimitName, request: RequestOrigin): Promise<void> {
+    await this.perIp(name, request).catch(() => {});
   }
 
   private limiter(key: string, points: number): RateLimiterAbstract {
@@ -81,6 +81,7 @@ export class RateLimiters {
     key: string,
     name: RateLimitName,
     scope: 'ip' | 'identity',
+    request: RequestOrigin,
   ): Promise<void> {
     try {
       await limiter.consume(key);
@@ -88,12 +89,15 @@ export class RateLimiters {
       // A store error (no insurance left) must not lock everyone out: let the request through.
       if (!isLimiterRes(rejection)) return;
       if (rejection.consumedPoints === limiter.points + 1) {
-        this.log.record({
-          event: 'rate_limit.exceeded',
-          outcome: 'denied',
-          target: { type: 'endpoint', id: name },
-          details: { limit: name, scope, points: limiter.points },
-        });
+        this.log.record(
+          {
+            event: 'rate_limit.exceeded',
+            outcome: 'denied',
+            target: { type: 'endpoint', id: name },
+            details: { limit: name, scope, points: limiter.points },
+          },
+          request,
+        );
       }
       throw tooManyRequests(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)));
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { fixedFieldsLogger, hasRedactedKey } from '../logger.js';
-import { currentRequest } from '../request-info.js';
+import type { RequestOrigin } from '../request-info.js';
 import { DatabaseUnavailable } from '../storage/database-availability.js';
 import type { SqlExecutor } from '../storage/driver.js';
 import { eventRecord, type SecurityEvent, type SecurityEventInput } from './events.js';
@@ -42,8 +42,8 @@ export class SecurityLog {
     this.listeners.push(listener);
   }
 
-  record(input: SecurityEventInput): void {
-    const request = currentRequest();
+  /** `request`: the request the event belongs to (its address, user agent and id). */
+  record(input: SecurityEventInput, request: RequestOrigin): void {
     const event: SecurityEvent = {
       ...input,
       occurredAt: new Date(),

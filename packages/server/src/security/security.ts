@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/load.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { SqlDriver } from '../storage/driver.js';
 import { AlertEngine, alertRules } from './alerts.js';
 import { CounterStore } from './counter-store.js';
@@ -53,32 +54,38 @@ export class Security {
     );
     this.log.onEvent((event) => this.metrics.countEvent(event));
     this.log.onEvent((event) => this.alerts.observe(event));
-    reportDatabaseOutages(db.availability, (event) => this.record(event));
+    reportDatabaseOutages(db.availability, (event) => this.record(event, undefined));
   }
 
   /** Records a security event (never blocks; see SecurityLog). */
-  record(event: SecurityEventInput): void {
-    this.log.record(event);
+  record(event: SecurityEventInput, request: RequestOrigin): void {
+    this.log.record(event, request);
   }
 
   /**
    * For the console: a signed-in user tried to read or change an object that row-level
    * security hid from them. Records `rls.violation_attempt`, which alerts by default.
    */
-  rlsViolation(input: { userId: string; targetType: string; targetId: string; action?: string }) {
-    this.record({
-      event: 'rls.violation_attempt',
-      outcome: 'denied',
-      actor: { type: 'user', id: input.userId },
-      target: { type: input.targetType, id: input.targetId },
-      userId: input.userId,
-      details: { action: input.action ?? null },
-    });
+  rlsViolation(
+    input: { userId: string; targetType: string; targetId: string; action?: string },
+    request: RequestOrigin,
+  ) {
+    this.record(
+      {
+        event: 'rls.violation_attempt',
+        outcome: 'denied',
+        actor: { type: 'user', id: input.userId },
+        target: { type: input.targetType, id: input.targetId },
+        userId: input.userId,
+        details: { action: input.action ?? null },
+      },
+      request,
+    );
   }
 
   /** For the console: an admin changed something (disable, delete, role change...). */
-  adminAction(input: ConsoleActionInput) {
-    this.consoleAction('admin.action', input);
+  adminAction(input: ConsoleActionInput, request: RequestOrigin) {
+    this.consoleAction('admin.action', input, request);
   }
 
   /**
@@ -86,21 +93,28 @@ export class Security {
    * disabled, deleted or revoked one of their agents or websites. Whoever did it is the
    * actor; the owner of the object and the actor both see the entry.
    */
-  ownerAction(input: ConsoleActionInput) {
-    this.consoleAction('owner.action', input);
+  ownerAction(input: ConsoleActionInput, request: RequestOrigin) {
+    this.consoleAction('owner.action', input, request);
   }
 
-  private consoleAction(event: 'admin.action' | 'owner.action', input: ConsoleActionInput) {
-    this.record({
-      event,
-      outcome: 'success',
-      actor: { type: 'user', id: input.userId },
-      target: { type: input.targetType, id: input.targetId },
-      userId: input.userId,
-      agentId: input.agentId,
-      clientId: input.clientId,
-      details: { action: input.action, ...input.details },
-    });
+  private consoleAction(
+    event: 'admin.action' | 'owner.action',
+    input: ConsoleActionInput,
+    request: RequestOrigin,
+  ) {
+    this.record(
+      {
+        event,
+        outcome: 'success',
+        actor: { type: 'user', id: input.userId },
+        target: { type: input.targetType, id: input.targetId },
+        userId: input.userId,
+        agentId: input.agentId,
+        clientId: input.clientId,
+        details: { action: input.action, ...input.details },
+      },
+      request,
+    );
   }
 
   /** Waits for pending log writes, alert counting and webhook deliveries. */

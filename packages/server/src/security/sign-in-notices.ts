@@ -8,6 +8,7 @@ import {
 } from '../clients/outbound/outbound-post.js';
 import { randomToken } from '../crypto/random.js';
 import { SealedBox } from '../crypto/sealed-box.js';
+import type { RequestOrigin } from '../request-info.js';
 import type { FirstSignIn } from '../storage/oauth-records.js';
 import type { SecurityEventInput } from './events.js';
 import {
@@ -29,7 +30,7 @@ export interface SignInNoticeDeps {
   mailer: NoticeMailer;
   /** The outbound rules webhooks are posted under (SSRF guard, budget, test resolver). */
   policy: PostPolicy;
-  record: (event: SecurityEventInput) => void;
+  record: (event: SecurityEventInput, request: RequestOrigin) => void;
   logger: Logger;
   /** Retries, backoff and the deadline of each attempt (tests shorten them). */
   delivery?: Partial<DeliveryOptions>;
@@ -86,11 +87,15 @@ export class SignInNotices {
     return { problem: `The webhook URL ${PROBLEMS[problem] ?? 'could not be resolved'}.` };
   }
 
-  /** Records the first sign-in and tells the owner as they asked; never throws or waits. */
-  firstSignIn(first: FirstSignIn, ip: string | undefined): void {
+  /**
+   * Records the first sign-in, made in `request`, and tells the owner as they asked (with
+   * the agent's address when known); never throws or waits.
+   */
+  firstSignIn(first: FirstSignIn, request: RequestOrigin): void {
+    const ip = request?.ip === 'unknown' ? undefined : request?.ip;
     const facts = { id: randomUUID(), issuer: this.deps.issuer, first, ip };
     const notified = [first.mailTo ? 'mail' : '', first.webhookUrl ? 'webhook' : ''];
-    this.deps.record(firstSignInEvent(first, notified.filter(Boolean)));
+    this.deps.record(firstSignInEvent(first, notified.filter(Boolean)), request);
     const { mailTo } = first;
     if (mailTo) {
       const message = noticeMail(facts, mailTo);

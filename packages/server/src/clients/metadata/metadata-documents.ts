@@ -1,5 +1,6 @@
 import type { ClientMetadataSettings } from '../../config/client-settings.js';
 import { OAuthError } from '../../errors.js';
+import type { RequestOrigin } from '../../request-info.js';
 import type { SecurityEventInput } from '../../security/events.js';
 import type { RegistrationStore } from '../../storage/registration-store.js';
 import { cacheLifetimeSeconds } from '../outbound/cache-lifetime.js';
@@ -27,7 +28,7 @@ export interface DocumentDeps {
   settings: ClientMetadataSettings;
   fetcher: OutboundFetcher;
   store: RegistrationStore;
-  record: (event: SecurityEventInput) => void;
+  record: (event: SecurityEventInput, request: RequestOrigin) => void;
 }
 
 /**
@@ -46,7 +47,7 @@ export class ClientMetadataDocuments {
   constructor(private readonly deps: DocumentDeps) {}
 
   /** The client the URL names, fresh enough; throws ClientMetadataError, or 429. */
-  async resolve(clientId: string): Promise<ClientRegistration> {
+  async resolve(clientId: string, request: RequestOrigin): Promise<ClientRegistration> {
     const { settings } = this.deps;
     if (!settings.enabled)
       throw new ClientMetadataError('disabled', 'This server does not accept URLs as client_id.');
@@ -56,23 +57,26 @@ export class ClientMetadataDocuments {
     if (cached) return cached;
     let pending = this.inFlight.get(clientId);
     if (!pending) {
-      pending = this.fetchAndStore(clientId).finally(() => this.inFlight.delete(clientId));
+      pending = this.fetchAndStore(clientId, request).finally(() => this.inFlight.delete(clientId));
       this.inFlight.set(clientId, pending);
     }
     return pending;
   }
 
-  private async fetchAndStore(clientId: string): Promise<ClientRegistration> {
+  private async fetchAndStore(
+    clientId: string,
+    request: RequestOrigin,
+  ): Promise<ClientRegistration> {
     const url = new URL(clientId);
     try {
-      const fetched = await this.deps.fetcher.fetchJson(url, MAX_DOCUMENT_BYTES);
-      const registration = this.validate(clientId, url, fetched.value);
+      const fetched = await this.deps.fetcher.fetchJson(url, MAX_DOCUMENT_BYTES, request);
+      const registration = this.validate(clientId, url, fetched.value, request);
       const stored = await this.deps.store.upsertFromDocument({
         clientId,
         secretHash: null,
         ...registration,
       });
-      if (stored !== 'ok') throw this.refuse(clientId, 'conflict', 'names another client');
+      if (stored !== 'ok') throw this.refuse(clientId, 'conflict', 'names another client', request);
       this.cache.set(
         clientId,
         registration,
@@ -84,19 +88,29 @@ export class ClientMetadataDocuments {
       return registration;
     } catch (error) {
       if (error instanceof OutboundFetchError)
-        throw this.refuse(clientId, error.reason, error.message);
+        throw this.refuse(clientId, error.reason, error.message, request);
       throw error;
     }
   }
 
-  private validate(clientId: string, url: URL, value: unknown): ClientRegistration {
+  private validate(
+    clientId: string,
+    url: URL,
+    value: unknown,
+    request: RequestOrigin,
+  ): ClientRegistration {
     const named =
       typeof value === 'object' && value !== null
         ? (value as { client_id?: unknown }).client_id
         : undefined;
     // Simple string comparison (draft §"Client ID Metadata Document"), no normalisation.
     if (named !== clientId)
-      throw this.refuse(clientId, 'client_id_mismatch', 'does not name this URL as its client_id');
+      throw this.refuse(
+        clientId,
+        'client_id_mismatch',
+        'does not name this URL as its client_id',
+        request,
+      );
     try {
       return parseClientMetadata(value, {
         source: 'document',
@@ -106,17 +120,25 @@ export class ClientMetadataDocuments {
       });
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;
-      throw this.refuse(clientId, 'invalid_metadata', `is invalid: ${error.description}`);
+      throw this.refuse(clientId, 'invalid_metadata', `is invalid: ${error.description}`, request);
     }
   }
 
-  private refuse(clientId: string, reason: string, what: string): ClientMetadataError {
-    this.deps.record({
-      event: 'client.metadata_rejected',
-      outcome: 'denied',
-      target: { type: 'client', id: clientId },
-      details: { reason },
-    });
+  private refuse(
+    clientId: string,
+    reason: string,
+    what: string,
+    request: RequestOrigin,
+  ): ClientMetadataError {
+    this.deps.record(
+      {
+        event: 'client.metadata_rejected',
+        outcome: 'denied',
+        target: { type: 'client', id: clientId },
+        details: { reason },
+      },
+      request,
+    );
     return new ClientMetadataError(reason, `The client's metadata document ${what}.`);
   }
 }

@@ -1,3 +1,4 @@
+import type { RequestOrigin } from '../../request-info.js';
 import type { RateLimiters } from '../../security/rate-limit.js';
 
 /**
@@ -5,11 +6,13 @@ import type { RateLimiters } from '../../security/rate-limit.js';
  * host fetched from, and all fetches together, so neither one caller nor many can turn the
  * server into a crawler of someone's host. Throws 429 (rate_limited) when spent.
  */
-export function fetchBudget(limits: RateLimiters): (host: string) => Promise<void> {
-  return async (host) => {
-    await limits.perIp('metadata_fetch');
-    await limits.perIdentity('metadata_fetch', `host:${host}`);
-    await limits.perIdentity('metadata_fetch_total', 'all');
+export function fetchBudget(
+  limits: RateLimiters,
+): (host: string, request: RequestOrigin) => Promise<void> {
+  return async (host, request) => {
+    await limits.perIp('metadata_fetch', request);
+    await limits.perIdentity('metadata_fetch', `host:${host}`, request);
+    await limits.perIdentity('metadata_fetch_total', 'all', request);
   };
 }
 
@@ -20,7 +23,7 @@ export function fetchBudget(limits: RateLimiters): (host: string) => Promise<voi
  */
 export function hostBudget(limits: RateLimiters): (host: string) => Promise<void> {
   return async (host) => {
-    await limits.perIdentity('metadata_fetch', `host:${host}`);
-    await limits.perIdentity('metadata_fetch_total', 'all');
+    await limits.perIdentity('metadata_fetch', `host:${host}`, undefined);
+    await limits.perIdentity('metadata_fetch_total', 'all', undefined);
   };
 }

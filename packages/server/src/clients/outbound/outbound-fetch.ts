@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import type { RequestOrigin } from '../../request-info.js';
 import {
   addressAllowed,
   ForbiddenAddressError,
@@ -43,8 +44,11 @@ export interface OutboundPolicy {
   timeoutMs: number;
   /** Development only: http, and loopback addresses, are allowed. */
   allowLoopbackHttp: boolean;
-  /** Spends the rate-limit budget for a fetch from `host`; throws when it is spent. */
-  budget: (host: string) => Promise<void>;
+  /**
+   * Spends the rate-limit budget for a fetch from `host` on behalf of `request` (undefined:
+   * the server's own); throws when it is spent.
+   */
+  budget: (host: string, request: RequestOrigin) => Promise<void>;
   /** The certificates https trusts, replacing Node's roots; tests add their own. */
   ca?: string[];
 }
@@ -90,9 +94,10 @@ export function ipLiteral(url: URL): string {
 export class OutboundFetcher {
   constructor(private readonly policy: OutboundPolicy) {}
 
-  async fetchJson(url: URL, maxBytes: number): Promise<FetchedJson> {
+  /** `request`: the request that needs the document, charged for the fetch. */
+  async fetchJson(url: URL, maxBytes: number, request: RequestOrigin): Promise<FetchedJson> {
     const allowed = addressRule(url, this.policy.allowLoopbackHttp);
-    await this.policy.budget(url.hostname);
+    await this.policy.budget(url.hostname, request);
     const response = await this.get(url, allowed);
     try {
       return await readJson(response, maxBytes);

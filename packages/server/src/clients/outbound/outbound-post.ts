@@ -30,7 +30,7 @@ export function guardedPost(policy: PostPolicy) {
   ): Promise<number> => {
     const target = new URL(url);
     const allowed = addressRule(target, policy.allowLoopbackHttp);
-    await policy.budget(target.hostname);
+    await policy.budget(target.hostname, undefined);
     const signal = AbortSignal.timeout(timeoutMs);
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {

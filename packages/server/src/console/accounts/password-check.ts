@@ -1,4 +1,5 @@
-import { currentSource } from '../../auth/source.js';
+import { sourceOfRequest } from '../../auth/source.js';
+import type { RequestOrigin } from '../../request-info.js';
 import type { ServerContext } from '../../server-context.js';
 import type { Outcome } from '../../storage/oauth-records.js';
 import type { ProofArgs, Refused } from '../../storage/principal-store.js';
@@ -12,11 +13,12 @@ export function withPassword<R extends Outcome<string>>(
   ctx: ServerContext,
   email: string,
   password: string,
+  request: RequestOrigin,
   operation: (user: ProofArgs) => Promise<R>,
 ): Promise<R | Refused> {
-  const source = currentSource();
+  const source = sourceOfRequest(request);
   return ctx.principals.call(
-    { kind: 'user', id: email, secret: password, source },
+    { kind: 'user', id: email, secret: password, source, request },
     () => ctx.principalStore.begin('user', email, source),
     operation,
     { remember: false },

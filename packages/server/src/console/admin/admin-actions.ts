@@ -1,3 +1,4 @@
+import { requestOf } from '../../http/request-context.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError, objectId } from '../http/console-error.js';
@@ -34,14 +35,17 @@ export function adminToggleAction(deps: ConsoleDeps, disabled: boolean) {
     );
     // An agent or website is named by its public id, so that its owner sees the entry too.
     const publicId = typeof changed === 'string' ? changed : id;
-    deps.ctx.security.adminAction({
-      userId: session.userId,
-      action: disabled ? 'disable' : 'enable',
-      targetType: target.kind,
-      targetId: publicId,
-      agentId: target.kind === 'agent' ? publicId : undefined,
-      clientId: target.kind === 'client' ? publicId : undefined,
-    });
+    deps.ctx.security.adminAction(
+      {
+        userId: session.userId,
+        action: disabled ? 'disable' : 'enable',
+        targetType: target.kind,
+        targetId: publicId,
+        agentId: target.kind === 'agent' ? publicId : undefined,
+        clientId: target.kind === 'client' ? publicId : undefined,
+      },
+      requestOf(c),
+    );
     return seeOther(c, '/console/admin', disabled ? 'disabled' : 'enabled');
   });
 }
@@ -76,12 +80,15 @@ export function adminRevokeAllAction(deps: ConsoleDeps) {
     requireAdmin(session);
     if (!confirmed(form)) return toConfirmation(c);
     const count = await asSession(deps, session, revokeEveryGrant);
-    deps.ctx.security.adminAction({
-      userId: session.userId,
-      action: `revoke_all_tokens (${count} grants)`,
-      targetType: 'grants',
-      targetId: 'all',
-    });
+    deps.ctx.security.adminAction(
+      {
+        userId: session.userId,
+        action: `revoke_all_tokens (${count} grants)`,
+        targetType: 'grants',
+        targetId: 'all',
+      },
+      requestOf(c),
+    );
     return seeOther(c, '/console/admin', 'tokens-revoked');
   });
 }

@@ -1,3 +1,4 @@
+import { requestOf } from '../../http/request-context.js';
 import { rotateKeys } from '../../operations/incident-response.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -18,11 +19,14 @@ export function adminRotateKeysAction(deps: ConsoleDeps, emergency: boolean) {
     const { event } = await asSession(deps, session, (tx) =>
       rotateKeys(tx, ctx.config, ctx.secrets, emergency, 'admin'),
     );
-    ctx.security.record({
-      ...event,
-      actor: { type: 'user', id: session.userId },
-      userId: session.userId,
-    });
+    ctx.security.record(
+      {
+        ...event,
+        actor: { type: 'user', id: session.userId },
+        userId: session.userId,
+      },
+      requestOf(c),
+    );
     await ctx.keys.reload();
     return seeOther(c, '/console/admin', emergency ? 'key-rotated-emergency' : 'key-rotated');
   });

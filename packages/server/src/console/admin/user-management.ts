@@ -1,3 +1,4 @@
+import { requestOf } from '../../http/request-context.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { ConsoleError, consoleError, objectId } from '../http/console-error.js';
@@ -84,12 +85,15 @@ export function userChangeAction(deps: ConsoleDeps, change: UserChange) {
     );
     const error = refused(outcome);
     if (error) throw error;
-    deps.ctx.security.adminAction({
-      userId: session.userId,
-      action: change === 'delete' ? 'delete_user' : change,
-      targetType: 'user',
-      targetId: id,
-    });
+    deps.ctx.security.adminAction(
+      {
+        userId: session.userId,
+        action: change === 'delete' ? 'delete_user' : change,
+        targetType: 'user',
+        targetId: id,
+      },
+      requestOf(c),
+    );
     const self = id === session.userId;
     if (self) return seeOther(c, change === 'delete' ? '/console/login' : '/console');
     return seeOther(c, '/console/admin', change === 'delete' ? 'user-deleted' : 'role-changed');

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { requestOf } from '../../http/request-context.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import type { ConsoleDeps } from '../deps.js';
 import type { ConsoleSession } from '../session/sessions.js';
@@ -25,12 +26,15 @@ export async function notVisible(
     id,
   ]);
   if (row?.exists) {
-    deps.ctx.security.rlsViolation({
-      userId: session.userId,
-      targetType: kind,
-      targetId: id,
-      action: `${c.req.method} ${c.req.path}`,
-    });
+    deps.ctx.security.rlsViolation(
+      {
+        userId: session.userId,
+        targetType: kind,
+        targetId: id,
+        action: `${c.req.method} ${c.req.path}`,
+      },
+      requestOf(c),
+    );
   }
   throw consoleError.notFound();
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { requestOf } from '../../http/request-context.js';
 import type { SqlExecutor } from '../../storage/driver.js';
 import type { ConsoleDeps } from '../deps.js';
 import type { ConsoleSession } from '../session/sessions.js';
@@ -15,20 +16,28 @@ export type OwnedKind = 'agent' | 'client' | 'api';
  */
 export function recordOwnerAction(
   deps: ConsoleDeps,
+  c: Context,
   session: ConsoleSession,
   kind: OwnedKind,
   publicId: string,
   action: string,
   details?: Record<string, string | number | boolean | null>,
 ): void {
-  deps.ctx.security.ownerAction({
-    userId: session.userId,
-    action: `${kind === 'client' ? 'website' : kind}.${action}`,
-    targetType: kind,
-    targetId: publicId,
-    ...(kind === 'agent' ? { agentId: publicId } : kind === 'client' ? { clientId: publicId } : {}),
-    ...(details ? { details } : {}),
-  });
+  deps.ctx.security.ownerAction(
+    {
+      userId: session.userId,
+      action: `${kind === 'client' ? 'website' : kind}.${action}`,
+      targetType: kind,
+      targetId: publicId,
+      ...(kind === 'agent'
+        ? { agentId: publicId }
+        : kind === 'client'
+          ? { clientId: publicId }
+          : {}),
+      ...(details ? { details } : {}),
+    },
+    requestOf(c),
+  );
 }
 
 /**
@@ -50,6 +59,6 @@ export async function changeOwned(
     session,
     async (tx) => (await change(tx, id)) ?? notVisible(deps, c, tx, session, kind, id),
   );
-  recordOwnerAction(deps, session, kind, publicId, action);
+  recordOwnerAction(deps, c, session, kind, publicId, action);
   return { id, publicId };
 }

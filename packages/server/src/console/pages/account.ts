@@ -1,5 +1,6 @@
 import { passwordProblem } from '../../accounts/password-policy.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
+import { requestOf } from '../../http/request-context.js';
 import { html } from '../../views/html.js';
 import { withPassword } from '../accounts/password-check.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -58,7 +59,7 @@ export function changePasswordAction(deps: ConsoleDeps) {
     const problem = passwordProblem(next, session.email);
     if (problem) return accountPage(c, session, problem);
     const hash = await hashSecret(next, config.pbkdf2Iterations);
-    const changed = await withPassword(deps.ctx, session.email, current, (user) =>
+    const changed = await withPassword(deps.ctx, session.email, current, requestOf(c), (user) =>
       deps.ctx.accounts.changePassword(user, hash),
     );
     if (changed.outcome !== 'ok') return accountPage(c, session, 'The current password is wrong.');

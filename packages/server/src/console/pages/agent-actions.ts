@@ -90,7 +90,7 @@ export function grantRevokeAction(deps: ConsoleDeps) {
         await notVisible(deps, c, tx, session, 'grant', grantId);
     });
     const { agent } = await loadAgent(deps, c, session, agentRef);
-    recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke', { grant: grantId });
+    recordOwnerAction(deps, c, session, 'agent', agent.agent_id, 'revoke', { grant: grantId });
     return seeOther(c, `/console/agents/${agentRef}`, 'revoked');
   });
 }
@@ -100,7 +100,7 @@ export function grantsRevokeAllAction(deps: ConsoleDeps) {
     if (!confirmed(form)) return toConfirmation(c);
     const { agent } = await loadAgent(deps, c, session, c.req.param('id'));
     const count = await asSession(deps, session, (tx) => revokeAgentGrants(tx, agent.id));
-    recordOwnerAction(deps, session, 'agent', agent.agent_id, 'revoke_all', { grants: count });
+    recordOwnerAction(deps, c, session, 'agent', agent.agent_id, 'revoke_all', { grants: count });
     return seeOther(c, `/console/agents/${agent.id}`, 'revoked-all');
   });
 }

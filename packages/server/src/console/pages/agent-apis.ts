@@ -30,7 +30,7 @@ export function agentApisAction(deps: ConsoleDeps) {
     });
     if (unknown.length > 0)
       return agentDetailPage(c, session, loaded, 'Only your own APIs can be allowed.');
-    recordOwnerAction(deps, session, 'agent', loaded.agent.agent_id, 'restrict_apis', {
+    recordOwnerAction(deps, c, session, 'agent', loaded.agent.agent_id, 'restrict_apis', {
       apis: apiIds.length,
     });
     return seeOther(c, `/console/agents/${loaded.agent.id}`, 'saved');

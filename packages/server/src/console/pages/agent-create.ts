@@ -61,7 +61,7 @@ export function createAgentAction(deps: ConsoleDeps) {
     const id = await asSession(deps, session, (tx) =>
       insertAgent(tx, session.userId, { agentId, secretHash, ...profile }),
     );
-    recordOwnerAction(deps, session, 'agent', agentId, 'create');
+    recordOwnerAction(deps, c, session, 'agent', agentId, 'create');
     return showOnce(deps, c, session, {
       kind: 'agent',
       ref: id,

@@ -30,7 +30,7 @@ export function agentNotificationsAction(deps: ConsoleDeps) {
         (await setNoticeSettings(tx, ref, change)) ?? notVisible(deps, c, tx, session, 'agent', ref)
       );
     });
-    recordOwnerAction(deps, session, 'agent', saved.agentId, 'sign_in_notifications', {
+    recordOwnerAction(deps, c, session, 'agent', saved.agentId, 'sign_in_notifications', {
       mail,
       webhook: webhookUrl !== null,
       new_secret: saved.secretStored,

@@ -29,7 +29,7 @@ export function agentWebsitesAction(deps: ConsoleDeps) {
         loaded,
         `No website has the client_id ${unknown.join(', ')}.`,
       );
-    recordOwnerAction(deps, session, 'agent', loaded.agent.agent_id, 'restrict_websites', {
+    recordOwnerAction(deps, c, session, 'agent', loaded.agent.agent_id, 'restrict_websites', {
       websites: clientIds.length,
     });
     return seeOther(c, `/console/agents/${loaded.agent.id}`, 'saved');

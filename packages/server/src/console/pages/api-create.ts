@@ -74,7 +74,7 @@ export function createApiAction(deps: ConsoleDeps) {
       if (!isTakenIdentifier(error)) throw error;
       return newApiPage(c, session, values, 'An API with this identifier is already registered.');
     }
-    recordOwnerAction(deps, session, 'api', apiId, 'create');
+    recordOwnerAction(deps, c, session, 'api', apiId, 'create');
     handOverSecret(c, deps, session, id, apiSecret);
     return seeOther(c, `/console/apis/${id}`);
   });

@@ -75,7 +75,7 @@ export function apiDeleteAction(deps: ConsoleDeps) {
       if (!deleted) await notVisible(deps, c, tx, session, 'api', id);
       return deleted;
     });
-    if (apiId) recordOwnerAction(deps, session, 'api', apiId, 'delete');
+    if (apiId) recordOwnerAction(deps, c, session, 'api', apiId, 'delete');
     return seeOther(c, '/console/apis', 'api-deleted');
   });
 }

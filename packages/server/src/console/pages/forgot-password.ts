@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import { isEmail, normalizeEmail } from '../../accounts/email.js';
 import { issuePasswordReset, RESET_LINK_TTL_SECONDS } from '../../accounts/password-reset.js';
+import { requestOf } from '../../http/request-context.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
@@ -68,13 +69,16 @@ export function forgotPasswordAction(deps: ConsoleDeps) {
     const reset = await issuePasswordReset(db, email);
     if (reset) {
       sendPasswordResetMail(deps, reset);
-      deps.ctx.security.record({
-        event: 'user.password_reset_requested',
-        outcome: 'info',
-        actor: { type: 'anonymous' },
-        target: { type: 'user', id: reset.userId },
-        userId: reset.userId,
-      });
+      deps.ctx.security.record(
+        {
+          event: 'user.password_reset_requested',
+          outcome: 'info',
+          actor: { type: 'anonymous' },
+          target: { type: 'user', id: reset.userId },
+          userId: reset.userId,
+        },
+        requestOf(c),
+      );
     }
     return card(
       c,

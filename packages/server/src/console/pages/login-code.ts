@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { recoveryCodeHash } from '../../accounts/second-factor.js';
-import { currentSource } from '../../auth/source.js';
+import { sourceOfRequest } from '../../auth/source.js';
 import { sha256 } from '../../crypto/digest.js';
 import { randomToken } from '../../crypto/random.js';
+import { requestOf } from '../../http/request-context.js';
 import { markAuthenticated } from '../../request-info.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -66,12 +67,12 @@ export function loginCodeAction(deps: ConsoleDeps) {
       challengeHash: sha256(challenge),
       step,
       recoveryHash: step === null ? (recoveryCodeHash(code) ?? null) : null,
-      source: currentSource(),
+      source: sourceOfRequest(requestOf(c)),
       sessionHash: sha256(sessionId),
       lifetimeSeconds: ctx.config.consoleSessionLifetime,
     });
     if (result.outcome === 'ok') {
-      markAuthenticated();
+      markAuthenticated(requestOf(c));
       await enterConsole(
         c,
         deps,
@@ -85,14 +86,17 @@ export function loginCodeAction(deps: ConsoleDeps) {
       clearCookie(c, 'login', ctx.config.issuer);
       return seeOther(c, '/console/login', 'login-expired');
     }
-    ctx.security.record({
-      event: 'user.second_factor',
-      outcome: 'failure',
-      actor: { type: 'anonymous' },
-      target: { type: 'user', id: pending.user_id },
-      userId: pending.user_id,
-      details: { reason: result.outcome },
-    });
+    ctx.security.record(
+      {
+        event: 'user.second_factor',
+        outcome: 'failure',
+        actor: { type: 'anonymous' },
+        target: { type: 'user', id: pending.user_id },
+        userId: pending.user_id,
+        details: { reason: result.outcome },
+      },
+      requestOf(c),
+    );
     if (result.outcome === 'code_invalid' && result.retry_after === 0)
       return codePage(c, deps, 'That code is wrong, or was already used.');
     c.header('Retry-After', String(Math.max(1, result.retry_after)));

@@ -3,6 +3,7 @@ import { isEmail, normalizeEmail } from '../../accounts/email.js';
 import { sha256 } from '../../crypto/digest.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
 import { randomToken } from '../../crypto/random.js';
+import { requestOf } from '../../http/request-context.js';
 import { authenticationRefused } from '../../security/auth-events.js';
 import type { LoginResult } from '../../storage/account-store.js';
 import { inSession } from '../../storage/owner-store.js';
@@ -62,7 +63,8 @@ export function loginAction(deps: ConsoleDeps) {
     const password = form.get('password') ?? '';
     if (!isEmail(email)) return loginPage(c, deps, 'The email or password is wrong.', typed);
     const sessionId = randomToken(32);
-    const result = await withPassword(ctx, email, password, (user) =>
+    const request = requestOf(c);
+    const result = await withPassword(ctx, email, password, request, (user) =>
       ctx.accounts.login(user, {
         idHash: sha256(sessionId),
         lifetimeSeconds: config.consoleSessionLifetime,
@@ -71,7 +73,7 @@ export function loginAction(deps: ConsoleDeps) {
     if (result.outcome !== 'ok') {
       const refused = result.outcome as Exclude<PrincipalOutcome, 'principal_retry'>;
       for (const event of authenticationRefused('user', email, refused, result.retryAfter))
-        ctx.security.record(event);
+        ctx.security.record(event, request);
       if (refused === 'principal_locked') {
         c.header('Retry-After', String(result.retryAfter));
         return loginPage(c, deps, 'Too many failed attempts. Try again later.', typed);

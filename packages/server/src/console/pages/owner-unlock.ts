@@ -1,3 +1,4 @@
+import { requestOf } from '../../http/request-context.js';
 import type { ConsoleDeps } from '../deps.js';
 import { action } from '../http/handlers.js';
 import { UNLOCK_NOTICE, unlockAsUser } from '../queries/unlock.js';
@@ -20,7 +21,7 @@ export function principalUnlockAction(deps: ConsoleDeps, kind: 'agent' | 'client
         : await loadWebsite(deps, c, session, rawId).then(
             ({ client }) => [client.id, client.client_id, 'websites'] as const,
           );
-    const outcome = await unlockAsUser(deps.ctx, session, kind, publicId);
+    const outcome = await unlockAsUser(deps.ctx, session, kind, publicId, requestOf(c));
     return seeOther(c, `/console/${page}/${ref}`, UNLOCK_NOTICE[outcome]);
   });
 }

@@ -1,5 +1,6 @@
 import { sha256 } from '../../crypto/digest.js';
 import { randomToken } from '../../crypto/random.js';
+import { requestOf } from '../../http/request-context.js';
 import { claimClient, createRegistrationToken } from '../../storage/registration-store.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
@@ -106,12 +107,15 @@ export function registrationTokenAction(deps: ConsoleDeps) {
     const expiresAt = await asSession(deps, session, (tx) =>
       createRegistrationToken(tx, { tokenHash: sha256(token), ttlSeconds: days * 86_400, uses }),
     );
-    deps.ctx.security.adminAction({
-      userId: session.userId,
-      action: `create_registration_token (${uses} uses, ${days} days)`,
-      targetType: 'registration_token',
-      targetId: 'new',
-    });
+    deps.ctx.security.adminAction(
+      {
+        userId: session.userId,
+        action: `create_registration_token (${uses} uses, ${days} days)`,
+        targetType: 'registration_token',
+        targetId: 'new',
+      },
+      requestOf(c),
+    );
     const created: NewToken = { token, expiresAt: expiresAt.toISOString(), uses };
     handOverSecret(c, deps, session, NEW_TOKEN, JSON.stringify(created));
     return seeOther(c, '/console/registration');
@@ -131,14 +135,17 @@ export function registrationClaimAction(deps: ConsoleDeps) {
       return registrationPage(c, deps, session, {
         error: 'No unclaimed client that registered itself has this client_id and token.',
       });
-    deps.ctx.security.record({
-      event: 'client.claimed',
-      outcome: 'success',
-      actor: { type: 'user', id: session.userId },
-      target: { type: 'client', id: clientId },
-      clientId,
-      userId: session.userId,
-    });
+    deps.ctx.security.record(
+      {
+        event: 'client.claimed',
+        outcome: 'success',
+        actor: { type: 'user', id: session.userId },
+        target: { type: 'client', id: clientId },
+        clientId,
+        userId: session.userId,
+      },
+      requestOf(c),
+    );
     return seeOther(c, '/console/websites', 'claimed');
   });
 }

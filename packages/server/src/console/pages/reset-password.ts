@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { MIN_PASSWORD_LENGTH, passwordProblem } from '../../accounts/password-policy.js';
 import { RESET_TOKEN, resetPassword, resetTokenEmail } from '../../accounts/password-reset.js';
 import { hashSecret } from '../../crypto/pbkdf2.js';
+import { requestOf } from '../../http/request-context.js';
 import { html } from '../../views/html.js';
 import type { ConsoleDeps } from '../deps.js';
 import { anonymousCsrfToken, assertCsrf, readAnonymousCsrf } from '../http/csrf.js';
@@ -67,14 +68,17 @@ export function resetPasswordAction(deps: ConsoleDeps) {
       await hashSecret(password, config.pbkdf2Iterations),
     );
     if (!userId) return deadLink(c);
-    deps.ctx.security.record({
-      event: 'user.password_reset',
-      outcome: 'success',
-      actor: { type: 'user', id: userId },
-      target: { type: 'user', id: userId },
-      userId,
-      details: { sessions_ended: true },
-    });
+    deps.ctx.security.record(
+      {
+        event: 'user.password_reset',
+        outcome: 'success',
+        actor: { type: 'user', id: userId },
+        target: { type: 'user', id: userId },
+        userId,
+        details: { sessions_ended: true },
+      },
+      requestOf(c),
+    );
     return seeOther(c, '/console/login', 'password-reset');
   };
 }

@@ -1,4 +1,5 @@
 import { newRecoveryCodes, recoveryCodeHash } from '../../accounts/second-factor.js';
+import { requestOf } from '../../http/request-context.js';
 import type { TotpRow } from '../../storage/second-factor-store.js';
 import { html, type SafeHtml } from '../../views/html.js';
 import { withPassword } from '../accounts/password-check.js';
@@ -82,15 +83,23 @@ export function secondFactorStartAction(deps: ConsoleDeps) {
   });
 }
 
-function recordChange(deps: ConsoleDeps, session: ConsoleSession, change: 'enabled' | 'disabled') {
-  deps.ctx.security.record({
-    event: 'user.second_factor',
-    outcome: 'success',
-    actor: { type: 'user', id: session.userId },
-    target: { type: 'user', id: session.userId },
-    userId: session.userId,
-    details: { change },
-  });
+function recordChange(
+  deps: ConsoleDeps,
+  c: ConsoleContext,
+  session: ConsoleSession,
+  change: 'enabled' | 'disabled',
+) {
+  deps.ctx.security.record(
+    {
+      event: 'user.second_factor',
+      outcome: 'success',
+      actor: { type: 'user', id: session.userId },
+      target: { type: 'user', id: session.userId },
+      userId: session.userId,
+      details: { change },
+    },
+    requestOf(c),
+  );
 }
 
 /**
@@ -110,7 +119,7 @@ export function secondFactorConfirmAction(deps: ConsoleDeps) {
     });
     if (!on)
       return secondFactorPage(c, deps, session, 'That code is wrong. Check the app and try again.');
-    recordChange(deps, session, 'enabled');
+    recordChange(deps, c, session, 'enabled');
     return page(c, {
       title: 'Recovery codes',
       session,
@@ -131,12 +140,16 @@ export function secondFactorDisableAction(deps: ConsoleDeps) {
     const row = await asSession(deps, session, (tx) => secondFactor.store.status(tx));
     if (!row?.confirmed) return seeOther(c, BASE);
     const step = secondFactor.step(row.sealed_secret, session.userId, form.get('code') ?? '');
-    const result = await withPassword(ctx, session.email, form.get('password') ?? '', (user) =>
-      asSession(deps, session, (tx) => secondFactor.store.disable(tx, user, step)),
+    const result = await withPassword(
+      ctx,
+      session.email,
+      form.get('password') ?? '',
+      requestOf(c),
+      (user) => asSession(deps, session, (tx) => secondFactor.store.disable(tx, user, step)),
     );
     if (result.outcome !== 'ok')
       return secondFactorPage(c, deps, session, 'The password or the code is wrong.');
-    recordChange(deps, session, 'disabled');
+    recordChange(deps, c, session, 'disabled');
     return seeOther(c, BASE, 'second-factor-off');
   });
 }

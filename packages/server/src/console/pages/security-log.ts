@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { requestOf } from '../../http/request-context.js';
 import { listSecurityEvents, type SecurityEventFilter } from '../../security/event-queries.js';
 import type { ConsoleDeps } from '../deps.js';
 import { consoleError } from '../http/console-error.js';
@@ -88,7 +89,7 @@ export function unlockAction(deps: ConsoleDeps) {
     const parsed = unlockSchema.safeParse(Object.fromEntries(form));
     if (!parsed.success) throw consoleError.badRequest('Choose what to unlock and give its id.');
     const { subject, id } = parsed.data;
-    const outcome = await unlockAsUser(deps.ctx, session, subject, id);
+    const outcome = await unlockAsUser(deps.ctx, session, subject, id, requestOf(c));
     return seeOther(c, '/console/security', UNLOCK_NOTICE[outcome]);
   });
 }

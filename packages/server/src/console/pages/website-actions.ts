@@ -124,7 +124,7 @@ export function websiteAgentRevokeAction(deps: ConsoleDeps) {
       revokeAgentAtClient(tx, client.id, agentRef),
     );
     if (count === 0) throw consoleError.notFound();
-    recordOwnerAction(deps, session, 'client', client.client_id, 'revoke', {
+    recordOwnerAction(deps, c, session, 'client', client.client_id, 'revoke', {
       agent_ref: agentRef,
       grants: count,
     });

@@ -64,7 +64,7 @@ export function createWebsiteAction(deps: ConsoleDeps) {
     const id = await asSession(deps, session, (tx) =>
       insertClient(tx, session.userId, { clientId, secretHash, ...input }),
     );
-    recordOwnerAction(deps, session, 'client', clientId, 'create');
+    recordOwnerAction(deps, c, session, 'client', clientId, 'create');
     return showOnce(deps, c, session, {
       kind: 'client',
       ref: id,

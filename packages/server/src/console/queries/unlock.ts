@@ -1,5 +1,6 @@
 import { normalizeEmail } from '../../accounts/email.js';
 import { unlockedEvent } from '../../operations/incident-response.js';
+import type { RequestOrigin } from '../../request-info.js';
 import type { LockoutSubject } from '../../security/lockout.js';
 import type { ServerContext } from '../../server-context.js';
 import { inSession } from '../../storage/owner-store.js';
@@ -25,6 +26,7 @@ export async function unlockAsUser(
   session: Pick<ConsoleSession, 'id' | 'userId'>,
   subject: LockoutSubject,
   id: string,
+  request: RequestOrigin,
 ): Promise<UnlockOutcome> {
   const { userId } = session;
   const publicId = subject === 'user' ? normalizeEmail(id) : id;
@@ -35,12 +37,18 @@ export async function unlockAsUser(
     ]),
   );
   if (row?.unlocked === null || row?.unlocked === undefined) {
-    ctx.security.rlsViolation({ userId, targetType: subject, targetId: id, action: 'unlock' });
+    ctx.security.rlsViolation(
+      { userId, targetType: subject, targetId: id, action: 'unlock' },
+      request,
+    );
     return 'not_found';
   }
-  ctx.security.record({
-    ...unlockedEvent(subject, id, row.unlocked, userId),
-    actor: { type: 'user', id: userId },
-  });
+  ctx.security.record(
+    {
+      ...unlockedEvent(subject, id, row.unlocked, userId),
+      actor: { type: 'user', id: userId },
+    },
+    request,
+  );
   return row.unlocked ? 'unlocked' : 'not_locked';
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { requestOf } from '../../http/request-context.js';
 import { inSession } from '../../storage/owner-store.js';
 import type { ConsoleDeps } from '../deps.js';
 import { clearCookie, writeCookie } from '../http/cookies.js';
@@ -17,14 +18,17 @@ export async function enterConsole(
   method: 'password' | 'totp' | 'recovery_code',
 ): Promise<void> {
   const { config, db, logger, security } = deps.ctx;
-  security.record({
-    event: 'user.authentication',
-    outcome: 'success',
-    actor: { type: 'user', id: userId },
-    target: { type: 'user', id: userId },
-    userId,
-    ...(method === 'password' ? {} : { details: { second_factor: method } }),
-  });
+  security.record(
+    {
+      event: 'user.authentication',
+      outcome: 'success',
+      actor: { type: 'user', id: userId },
+      target: { type: 'user', id: userId },
+      userId,
+      ...(method === 'password' ? {} : { details: { second_factor: method } }),
+    },
+    requestOf(c),
+  );
   const previous = c.get('session');
   if (previous) await inSession(db, previous.id, (tx) => endSession(tx, previous.id));
   clearCookie(c, 'login', config.issuer);
