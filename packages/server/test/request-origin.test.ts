@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+import { ConsoleBrowser, consoleLogin } from './support/console.js';
 import { signIn, tokenRequest } from './support/flow.js';
 import {
   type AgentFixture,
@@ -80,7 +81,7 @@ async function work(target: HttpTarget): Promise<void> {
   expect(stale.status).toBe(401);
 }
 
-/** The events one caller's work causes (sign-in, exchange, refresh, wrong secret, revoke). */
+/** The events one caller's work causes: its agent's and website's, then its console's. */
 const EXPECTED = [
   'agent.authentication:success',
   'authorization_code.issued:success',
@@ -90,7 +91,27 @@ const EXPECTED = [
   'token.refresh:success',
   'token.revoked:success',
   'token.revoked_use:denied',
+  'user.authentication:failure',
+  'user.authentication:success',
+  'owner.action:success',
 ];
+
+/** An owner in the console: a wrong password, the log-in, then a new agent. */
+async function consoleWork(target: HttpTarget, owner: { email: string; password: string }) {
+  const refused = await consoleLogin(target, owner.email, `${owner.password}-wrong`);
+  expect(refused.status).not.toBe(303);
+  const browser = new ConsoleBrowser(target);
+  await browser.get('/console/login');
+  const login = await browser.post('/console/login', owner);
+  expect(login.status).toBe(303);
+  await browser.get('/console/agents/new');
+  const created = await browser.post('/console/agents', {
+    label: 'Helper',
+    user_email: owner.email,
+    user_name: 'Pat',
+  });
+  expect(created.status).toBe(303);
+}
 
 beforeAll(async () => {
   h = await securityHarness({ TRUST_PROXY: '1' });
@@ -107,7 +128,13 @@ describe('the request an event belongs to', () => {
       userAgent: `origin-test-agent/${i + 1}`,
       requestIds: new Set<string>(),
     }));
-    await Promise.all(callers.map((caller) => work(from(caller))));
+    const owners = await Promise.all(callers.map(() => h.createUser()));
+    await Promise.all(
+      callers.map(async (caller, i) => {
+        const target = from(caller);
+        await Promise.all([work(target), consoleWork(target, owners[i] as (typeof owners)[0])]);
+      }),
+    );
 
     const events = (await h.events()).filter((e) => e.requestId?.startsWith('origin.'));
     for (const caller of callers) {
