@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+import { HOOK_TIMEOUT, type SecurityHarness, securityWorld } from './security-helpers.js';
 import { ConsoleBrowser, consoleLogin } from './support/console.js';
-import { signIn, tokenRequest } from './support/flow.js';
-import {
-  type AgentFixture,
-  type ClientFixture,
-  type HttpTarget,
-  REDIRECT_URI,
-} from './support/harness.js';
+import { basicAuth, obtainTokens, tokenRequest } from './support/flow.js';
+import type { AgentFixture, ClientFixture, HttpTarget } from './support/harness.js';
 
 /**
  * The request a security event belongs to (address, user agent, request id) is passed down
@@ -46,15 +41,7 @@ function from(caller: Caller): HttpTarget {
 
 /** What one caller does: a sign-in, the exchange, a refresh, a wrong secret, a revocation. */
 async function work(target: HttpTarget): Promise<void> {
-  const { code, verifier } = await signIn(target, client, agent);
-  const exchanged = await tokenRequest(target, client, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: REDIRECT_URI,
-    code_verifier: verifier,
-  });
-  expect(exchanged.status).toBe(200);
-  const tokens = (await exchanged.json()) as { refresh_token: string; access_token: string };
+  const tokens = await obtainTokens(target, client, agent);
   const refreshed = await tokenRequest(target, client, {
     grant_type: 'refresh_token',
     refresh_token: tokens.refresh_token,
@@ -70,7 +57,7 @@ async function work(target: HttpTarget): Promise<void> {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
+      authorization: basicAuth(client),
     },
     body: new URLSearchParams({ token: tokens.access_token }).toString(),
   });
@@ -114,10 +101,7 @@ async function consoleWork(target: HttpTarget, owner: { email: string; password:
 }
 
 beforeAll(async () => {
-  h = await securityHarness({ TRUST_PROXY: '1' });
-  const owner = await h.createUser();
-  client = await h.createClient(owner.email);
-  agent = await h.createAgent(owner.email);
+  ({ h, client, agent } = await securityWorld({ TRUST_PROXY: '1' }));
 }, HOOK_TIMEOUT);
 afterAll(() => h.dispose());
 

@@ -38,6 +38,19 @@ export async function securityHarness(env: Record<string, string> = {}): Promise
   });
 }
 
+/**
+ * createSignInWorld's owner, website and agent on a security harness: for tests that read
+ * the security log (with TRUST_PROXY=1 they can send each request from an address of their
+ * choosing, fromIp).
+ */
+export async function securityWorld(env: Record<string, string> = {}) {
+  const h = await securityHarness(env);
+  const owner = await h.createUser();
+  const client = await h.createClient(owner.email);
+  const agent = await h.createAgent(owner.email);
+  return { h, owner, client, agent };
+}
+
 export function fromIp(ip: string, init: RequestInit = {}): RequestInit {
   return {
     ...init,

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromIp, HOOK_TIMEOUT, type SecurityHarness, securityHarness } from './security-helpers.js';
+import {
+  fromIp,
+  HOOK_TIMEOUT,
+  type SecurityHarness,
+  securityHarness,
+  securityWorld,
+} from './security-helpers.js';
 import { privileged, signUp, strongPassword } from './support/console.js';
 import { consoleLoginFrom } from './support/console-from.js';
 import { basicAuth, signIn, startAuthorization } from './support/flow.js';
@@ -69,10 +75,7 @@ describe('a stranger cannot lock the owner out', () => {
   let client: ClientFixture;
   let agent: AgentFixture;
   beforeAll(async () => {
-    h = await securityHarness({ TRUST_PROXY: '1' });
-    const owner = await h.createUser();
-    client = await h.createClient(owner.email);
-    agent = await h.createAgent(owner.email);
+    ({ h, client, agent } = await securityWorld({ TRUST_PROXY: '1' }));
   }, HOOK_TIMEOUT);
   afterAll(() => h.dispose());
 
