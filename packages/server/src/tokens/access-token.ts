@@ -1,8 +1,9 @@
 import { hkdfSync } from 'node:crypto';
-import { errors, type JWTHeaderParameters, jwtVerify, SignJWT } from 'jose';
+import { errors, type JWTHeaderParameters, jwtVerify } from 'jose';
 import { SIGNING_ALGS } from '../config/load.js';
 import { sha256 } from '../crypto/digest.js';
 import { randomToken } from '../crypto/random.js';
+import { signJwt } from './jws.js';
 import type { SigningKey, SigningKeyRing } from './key-ring.js';
 
 export interface AccessTokenClaims {
@@ -102,10 +103,7 @@ export class AccessTokens {
       ...(input.dpopJkt ? { cnf: { jkt: input.dpopJkt } } : {}),
     };
     const { kid, alg, key } = await this.keys.signingKey();
-    const token = await new SignJWT({ ...claims })
-      .setProtectedHeader({ alg, typ: 'at+jwt', kid })
-      .sign(key);
-    return { token, claims };
+    return { token: signJwt({ alg, typ: 'at+jwt', kid }, claims, key), claims };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { SigningAlg } from '../config/load.js';
+import { signJwt } from './jws.js';
 import type { SigningKeyRing } from './key-ring.js';
 
 /** The person an agent acts for, as the ID token and /userinfo describe them. */
@@ -57,7 +57,7 @@ export class IdTokens {
   async issue(input: IdTokenInput): Promise<string> {
     const { kid, alg, key } = await this.keys.signingKey();
     const iat = Math.floor(Date.now() / 1000);
-    return new SignJWT({
+    const claims = {
       iss: this.issuer,
       sub: input.agentId,
       aud: input.clientId,
@@ -69,8 +69,7 @@ export class IdTokens {
       at_hash: accessTokenHash(input.accessToken, alg),
       model: input.model,
       ...scopedUserClaims(input.scope, input.user),
-    })
-      .setProtectedHeader({ alg, typ: 'JWT', kid })
-      .sign(key);
+    };
+    return signJwt({ alg, typ: 'JWT', kid }, claims, key);
   }
 }
